@@ -1,0 +1,37 @@
+# The two ways in: `make run` (the demo) and `make test` (the whole suite). Both set up first.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+GRAPHIQL := graphiql/node_modules/.installed
+
+.PHONY: setup run test lint clean bench
+
+setup: $(STAMP) $(GRAPHIQL)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+$(GRAPHIQL): graphiql/package.json graphiql/package-lock.json
+	cd graphiql && npm ci --no-audit --no-fund --loglevel=error
+	touch $(GRAPHIQL)
+
+run: setup
+	$(BIN)/mhs-gateway demo
+
+test: setup
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+bench: setup
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) graphiql/node_modules

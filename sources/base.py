@@ -1,0 +1,91 @@
+"""The one interface every source adapter implements, and the paging types it speaks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import ClassVar, Protocol
+
+from .errors import SourceError
+from .records import (
+    AppointmentStatus,
+    CareService,
+    Link,
+    MessageFolder,
+    PatientKey,
+    Record,
+    RecordKind,
+    RecordSource,
+)
+
+__all__ = ["Filters", "Page", "PageRequest", "Position", "Query", "Source"]
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """Where one source left off in a newest-first list: the last item's sort time and id."""
+
+    time: dt.datetime
+    id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """Filters the schema offers on record lists; a source applies those that fit its kind."""
+
+    date_from: dt.datetime | None = None
+    date_to: dt.datetime | None = None
+    statuses: tuple[AppointmentStatus, ...] = ()
+    service: CareService | None = None
+    code: str | None = None
+    active_only: bool = False
+    folder: MessageFolder | None = None
+    pending_only: bool = False
+    thread_id: str | None = None  # for RecordKind.MESSAGE
+
+
+@dataclass(frozen=True, slots=True)
+class PageRequest:
+    """One page of one list: at most `first` items strictly after `after`, newest first."""
+
+    first: int
+    after: Position | None = None
+    filters: Filters = field(default_factory=Filters)
+    want_total: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """One patient's (or one thread's) page request to one source."""
+
+    link: Link
+    page: PageRequest
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """What a source returned for one Query: newest first, `has_more` if it held back items."""
+
+    items: tuple[Record, ...]
+    has_more: bool
+    total: int | None = None
+
+
+class Source(Protocol):
+    """An upstream system of records behind the common interface."""
+
+    name: ClassVar[RecordSource]
+    provides: ClassVar[frozenset[RecordKind]]
+
+    async def check(self) -> None:
+        """Raise a SourceError unless the source answers now (readiness probe)."""
+
+    async def link(self, patients: Sequence[PatientKey]) -> Sequence[Link | SourceError]:
+        """Link each DoD ID to this source's patient records, aligned with `patients`."""
+
+    async def fetch(self, kind: RecordKind, queries: Sequence[Query]) -> Sequence[Page | SourceError]:
+        """Fetch one page per query, in as few upstream round trips as the source allows."""
+
+    async def get(self, kind: RecordKind, ids: Sequence[str]) -> Sequence[Record | None | SourceError]:
+        """Fetch records by their source ids (for `node(id:)`), aligned with `ids`."""
