@@ -1,0 +1,31 @@
+"""Process-wide handles the resolvers use: the registered sources and the gateway's own store."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sources.base import Source
+from sources.records import RecordSource
+
+__all__ = ["ResolverSettings", "Services"]
+
+
+@dataclass(frozen=True, slots=True)
+class ResolverSettings:
+    """The part of the gateway's config the resolvers need."""
+
+    request_timeout: float = 5.0
+    max_page_size: int = 100
+    pseudonym_key: bytes = b"demo-only-pseudonym-key"
+
+
+@dataclass(frozen=True)
+class Services:
+    """Built once at startup by the gateway; handed to every request's context."""
+
+    sources: Mapping[RecordSource, Source]
+    settings: ResolverSettings = field(default_factory=ResolverSettings)
+    topics: Any = None  # sources.store.HealthTopicStore once the store lands
+    store: Any = None  # sources.store.Store (audit, idempotency) once it lands

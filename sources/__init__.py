@@ -1,0 +1,1 @@
+"""Source adapters (one package per upstream) and the record model they return."""
