@@ -7,7 +7,7 @@ import contextlib
 from collections.abc import Iterator
 from contextvars import ContextVar
 
-__all__ = ["deadline_scope", "remaining"]
+__all__ = ["deadline_at", "deadline_scope", "remaining"]
 
 _deadline: ContextVar[float | None] = ContextVar("mhs_deadline", default=None)
 
@@ -24,6 +24,16 @@ def remaining(default: float = 30.0) -> float:
 def deadline_scope(seconds: float) -> Iterator[None]:
     """Run the enclosed code (and every task it starts) under a deadline `seconds` from now."""
     token = _deadline.set(asyncio.get_running_loop().time() + seconds)
+    try:
+        yield
+    finally:
+        _deadline.reset(token)
+
+
+@contextlib.contextmanager
+def deadline_at(loop_time: float) -> Iterator[None]:
+    """Run the enclosed code under an absolute deadline (event-loop time)."""
+    token = _deadline.set(loop_time)
     try:
         yield
     finally:
