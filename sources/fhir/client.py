@@ -1,0 +1,300 @@
+"""The shared FHIR REST client: deadline, concurrency bound, retries, breaker, token, metrics."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+import aiohttp
+
+from ..deadline import remaining
+from ..errors import SourceError, SourceTimeout, SourceUnavailable, UpstreamRejected
+from ..observe import UpstreamObserver
+from ..records import RecordSource
+from .auth import SmartAuth
+from .breaker import BreakerState, CircuitBreaker
+from .bundle import Bundle, Resource
+from .config import FhirSourceConfig
+from .retry import RETRYABLE_STATUSES, backoff, retry_after
+
+__all__ = ["FhirClient", "Params", "search_url"]
+
+Params = Sequence[tuple[str, str]]
+FHIR_JSON = "application/fhir+json"
+_MIN_USEFUL = 0.01  # seconds: less than this left before the deadline is not worth a request
+
+
+def search_url(resource_type: str, params: Params) -> str:
+    """A relative search URL (`Type?a=b&...`), as used in batch entries; `,|:` kept readable."""
+    query = urlencode(list(params), safe=",|:")
+    return f"{resource_type}?{query}" if query else resource_type
+
+
+@dataclass(frozen=True)
+class _Call:
+    kind: str
+    method: str
+    url: str
+    expect: tuple[str, ...]
+    body: Any = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def idempotent(self) -> bool:
+        if self.method == "GET":
+            return True
+        if self.method == "POST" and isinstance(self.body, Mapping):
+            entries = self.body.get("entry") or ()
+            return self.body.get("type") == "batch" and all(
+                (e.get("request") or {}).get("method") == "GET" for e in entries
+            )
+        return False
+
+
+class _Retry(Exception):
+    """One attempt failed in a way worth retrying (for idempotent calls)."""
+
+    def __init__(self, error: SourceError, wait: float | None = None) -> None:
+        self.error = error
+        self.wait = wait
+
+
+class _Refused(Exception):
+    """The server did not accept the bearer token (401)."""
+
+    def __init__(self, token: str, error: SourceError) -> None:
+        self.token = token
+        self.error = error
+
+
+class FhirClient:
+    """Talks to one FHIR server for one source; every call is observed and bounded."""
+
+    def __init__(
+        self,
+        source: RecordSource,
+        config: FhirSourceConfig,
+        session: aiohttp.ClientSession,
+        observer: UpstreamObserver,
+    ) -> None:
+        self.source = source
+        self.config = config
+        self._session = session
+        self._observer = observer
+        self.auth = SmartAuth(source, config, session, observer)
+        self._semaphore = asyncio.Semaphore(config.max_concurrency)
+        self._breaker = CircuitBreaker(config.breaker_failures, config.breaker_reset)
+
+    @property
+    def breaker_state(self) -> BreakerState:
+        """closed, open or half_open: for `/readyz` and the `gateway_source_state` metric."""
+        return self._breaker.state
+
+    def url(self, relative: str) -> str:
+        return f"{self.config.base_url}/{relative.lstrip('/')}"
+
+    # ---- reads -------------------------------------------------------------------------------
+
+    async def capabilities(self, kind: str = "check") -> Resource:
+        """The server's CapabilityStatement (`GET metadata`)."""
+        return await self._call(_Call(kind, "GET", self.url("metadata"), ("CapabilityStatement",)))
+
+    async def search(self, kind: str, resource_type: str, params: Params) -> Bundle:
+        """One page of a search (`GET Type?params`)."""
+        return await self.follow(kind, self.url(search_url(resource_type, params)))
+
+    async def follow(self, kind: str, url: str) -> Bundle:
+        """A search page by absolute URL (a `next` link)."""
+        return Bundle(await self._call(_Call(kind, "GET", url, ("Bundle",))))
+
+    async def search_all(
+        self, kind: str, resource_type: str, params: Params, max_pages: int = 20
+    ) -> Bundle:
+        """A search with its `next` links followed, up to `max_pages` pages, merged into one."""
+        bundle = await self.search(kind, resource_type, params)
+        return await self.rest_of(kind, bundle, max_pages)
+
+    async def rest_of(self, kind: str, bundle: Bundle, max_pages: int = 20) -> Bundle:
+        """`bundle` with its remaining pages (up to `max_pages` in all) appended."""
+        pages = 1
+        while bundle.next_url and pages < max_pages:
+            bundle = bundle.merged(await self.follow(kind, bundle.next_url))
+            pages += 1
+        return bundle
+
+    async def read(self, kind: str, resource_type: str, resource_id: str) -> Resource:
+        """`GET Type/id`; a missing resource raises UpstreamRejected with status 404."""
+        return await self._call(
+            _Call(kind, "GET", self.url(f"{resource_type}/{resource_id}"), (resource_type,))
+        )
+
+    async def batch(
+        self, kind: str, requests: Sequence[tuple[str, str]]
+    ) -> list[Resource | SourceError]:
+        """One batch Bundle of (method, relative url) entries; results aligned with `requests`.
+
+        A failed entry becomes a SourceError for that entry only; the others still succeed.
+        """
+        if not requests:
+            return []
+        body = {
+            "resourceType": "Bundle",
+            "type": "batch",
+            "entry": [{"request": {"method": m, "url": u}} for m, u in requests],
+        }
+        answer = await self._call(_Call(kind, "POST", self.config.base_url, ("Bundle",), body))
+        entries = answer.get("entry") or []
+        if answer.get("type") != "batch-response" or len(entries) != len(requests):
+            raise SourceUnavailable(self.source, "unreadable answer (batch response)")
+        return [self._entry_result(e, u) for e, (_, u) in zip(entries, requests, strict=True)]
+
+    def _entry_result(self, entry: Any, url: str) -> Resource | SourceError:
+        response = entry.get("response") if isinstance(entry, Mapping) else None
+        status_text = str((response or {}).get("status", ""))
+        code = status_text.split(" ", 1)[0]
+        if not code.isdigit():
+            return SourceUnavailable(self.source, "unreadable answer (batch entry)")
+        if int(code) >= 400:
+            return UpstreamRejected(self.source, int(code), self.url(url))
+        resource = entry.get("resource")
+        if not isinstance(resource, Mapping):
+            return SourceUnavailable(self.source, "unreadable answer (batch entry)")
+        return dict(resource)
+
+    # ---- writes (never retried) ----------------------------------------------------------------
+
+    async def create(self, kind: str, resource: Mapping[str, Any]) -> Resource:
+        """`POST Type` with the resource; the created resource as the server returns it."""
+        return await self._write(kind, "POST", resource, {})
+
+    async def create_conditional(
+        self, kind: str, resource: Mapping[str, Any], if_none_exist: Params
+    ) -> Resource:
+        """`POST Type` with `If-None-Exist`: creates only when no resource matches the search."""
+        header = urlencode(list(if_none_exist), safe=",|:")
+        return await self._write(kind, "POST", resource, {"If-None-Exist": header})
+
+    async def update(
+        self, kind: str, resource: Mapping[str, Any], if_match: str | None = None
+    ) -> Resource:
+        """`PUT Type/id`; with `if_match` (a version id or ETag) the server refuses stale writes."""
+        headers = {}
+        if if_match is not None:
+            headers["If-Match"] = if_match if if_match.startswith("W/") else f'W/"{if_match}"'
+        return await self._write(kind, "PUT", resource, headers)
+
+    async def _write(
+        self, kind: str, method: str, resource: Mapping[str, Any], headers: Mapping[str, str]
+    ) -> Resource:
+        rtype = str(resource.get("resourceType", ""))
+        path = rtype if method == "POST" else f"{rtype}/{resource.get('id', '')}"
+        headers = {**headers, "Prefer": "return=representation"}
+        call = _Call(kind, method, self.url(path), (rtype,), dict(resource), headers)
+        return await self._call(call)
+
+    # ---- the machinery -------------------------------------------------------------------------
+
+    async def _call(self, call: _Call) -> Resource:
+        if not self._breaker.allow():
+            raise SourceUnavailable(self.source, "circuit open")
+        try:
+            result = await self._attempts(call)
+        except SourceError as exc:
+            if _source_is_down(exc):
+                self._breaker.failed()
+            else:
+                self._breaker.succeeded()
+            raise
+        except BaseException:
+            self._breaker.released()
+            raise
+        self._breaker.succeeded()
+        return result
+
+    async def _attempts(self, call: _Call) -> Resource:
+        attempt = 0
+        token_retried = False
+        while True:
+            try:
+                return await self._once(call)
+            except _Refused as refused:
+                if token_retried:
+                    raise refused.error from None
+                token_retried = True
+                self.auth.invalidate(refused.token)
+            except _Retry as retry:
+                if not call.idempotent or attempt >= self.config.retries:
+                    raise retry.error from None
+                wait = retry.wait if retry.wait is not None else backoff(attempt)
+                if wait + _MIN_USEFUL >= remaining():
+                    raise retry.error from None
+                attempt += 1
+                await asyncio.sleep(wait)
+
+    async def _once(self, call: _Call) -> Resource:
+        budget = min(self.config.timeout, remaining())
+        if budget < _MIN_USEFUL:
+            raise SourceTimeout(self.source)
+        started = time.monotonic()
+        status = "error"
+        try:
+            async with asyncio.timeout(budget), self._semaphore:
+                token = await self.auth.token()
+                headers = {
+                    "Authorization": f"Bearer {token}",
+                    "Accept": FHIR_JSON,
+                    **call.headers,
+                }
+                payload = None
+                if call.body is not None:
+                    payload = json.dumps(call.body).encode()
+                    headers["Content-Type"] = FHIR_JSON
+                async with self._session.request(
+                    call.method, call.url, data=payload, headers=headers
+                ) as resp:
+                    status = str(resp.status)
+                    text = await resp.read()
+                    wait = retry_after(resp.headers.get("Retry-After"))
+                    location = resp.headers.get("Location")
+        except TimeoutError as exc:
+            status = "timeout"
+            raise SourceTimeout(self.source) from exc
+        except aiohttp.ClientPayloadError as exc:
+            raise SourceUnavailable(self.source, "unreadable answer (truncated)") from exc
+        except aiohttp.ClientError as exc:
+            raise _Retry(SourceUnavailable(self.source, "connection failed")) from exc
+        finally:
+            self._observer.upstream_call(self.source, call.kind, status, time.monotonic() - started)
+        code = int(status)
+        if code == 401:
+            raise _Refused(token, UpstreamRejected(self.source, code, call.url))
+        if code in RETRYABLE_STATUSES:
+            raise _Retry(UpstreamRejected(self.source, code, call.url), wait)
+        if code >= 400:
+            raise UpstreamRejected(self.source, code, call.url)
+        return self._decode(call, text, location)
+
+    def _decode(self, call: _Call, text: bytes, location: str | None) -> Resource:
+        if not text.strip() and call.method in ("POST", "PUT") and call.expect != ("Bundle",):
+            # A write answered without a body: what we know is the type and the new id.
+            parts = (location or "").split("/_history", 1)[0].rstrip("/").split("/")
+            return {"resourceType": call.expect[0], "id": parts[-1] if location else None}
+        try:
+            body = json.loads(text)
+        except ValueError as exc:
+            raise SourceUnavailable(self.source, "unreadable answer (not JSON)") from exc
+        if not isinstance(body, dict) or body.get("resourceType") not in call.expect:
+            raise SourceUnavailable(self.source, "unreadable answer (unexpected resource)")
+        return body
+
+
+def _source_is_down(error: SourceError) -> bool:
+    """Whether an error says the source itself is failing (trips the breaker)."""
+    if isinstance(error, UpstreamRejected):
+        return error.status >= 500 or error.status == 429
+    return True
