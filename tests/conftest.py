@@ -1,0 +1,55 @@
+"""Fixtures shared by the whole suite: a PostgreSQL server, fresh databases, the demo stack."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING
+
+import pytest_asyncio
+
+from gateway.demo.databases import create_database, drop_database, unique_database_name
+from gateway.demo.postgres import EmbeddedPostgres
+from gateway.demo.servers import ExternalPostgres
+from tests.support.postgres import local_admin_dsn
+
+if TYPE_CHECKING:
+    from gateway.demo.stack import DemoStack
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def pg_admin_dsn() -> AsyncIterator[str]:
+    """A superuser DSN: DATABASE_URL, else local 127.0.0.1:5432, else an embedded server."""
+    dsn = await local_admin_dsn(dict(os.environ))
+    if dsn is not None:
+        yield dsn
+        return
+    async with EmbeddedPostgres() as embedded:
+        yield embedded.dsn("postgres")
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def fresh_db(pg_admin_dsn: str) -> AsyncIterator[str]:
+    """The DSN of a new, empty, uniquely named database, dropped (FORCE) after the test."""
+    name = unique_database_name("test")
+    await create_database(pg_admin_dsn, name)
+    try:
+        yield ExternalPostgres(pg_admin_dsn).dsn(name)
+    finally:
+        await drop_database(pg_admin_dsn, name)
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def demo_stack(pg_admin_dsn: str) -> AsyncIterator[DemoStack]:
+    """The whole demo on free ports with fresh databases, default seed, dated today."""
+    from gateway.demo.stack import DemoStack
+
+    stack = DemoStack(
+        port=0,
+        database_url=pg_admin_dsn,
+        fresh_databases=True,
+        today=dt.date.today(),
+    )
+    async with stack:
+        yield stack

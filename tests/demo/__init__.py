@@ -1,0 +1,1 @@
+"""Tests of the demo command, the embedded PostgreSQL and the demo stack."""
