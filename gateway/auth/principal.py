@@ -1,0 +1,59 @@
+"""Verified claims → the resolvers' Principal (role, subject, facility, token id, strong auth)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from resolvers.principal import Principal, Role
+
+from .errors import AuthError, AuthReason
+
+__all__ = ["principal_from_claims"]
+
+_DOD_ID = re.compile(r"^\d{10}$")
+_MAX_CLAIM = 128
+
+
+def principal_from_claims(claims: Mapping[str, Any], *, clinician_amr: str) -> Principal:
+    """Who the token speaks for; AuthError(TOKEN_CLAIMS_INVALID) when it cannot say."""
+    try:
+        role = Role(str(claims.get("role")))
+    except ValueError:
+        raise AuthError(AuthReason.TOKEN_CLAIMS_INVALID, "role claim missing or unknown") from None
+    subject = _short_text(claims.get("sub"), "sub")
+    if role is Role.PATIENT and not _DOD_ID.match(subject):
+        raise AuthError(AuthReason.TOKEN_CLAIMS_INVALID, "patient subject is not a DoD ID")
+    facility: str | None = None
+    if role is Role.CLINICIAN:
+        facility = _short_text(claims.get("facility"), "facility")
+    jti = claims.get("jti")
+    strong = bool(clinician_amr) and _used_method(claims, clinician_amr)
+    if role is Role.CLINICIAN and clinician_amr and not strong:
+        raise AuthError(AuthReason.STRONG_AUTH_REQUIRED, "clinician token lacks the amr value")
+    return Principal(
+        role=role,
+        subject=subject,
+        facility=facility,
+        token_id=jti[:_MAX_CLAIM] if isinstance(jti, str) and jti else None,
+        strong_auth=strong,
+    )
+
+
+def _short_text(value: object, claim: str) -> str:
+    if not isinstance(value, str) or not value.strip() or len(value) > _MAX_CLAIM:
+        raise AuthError(AuthReason.TOKEN_CLAIMS_INVALID, f"{claim} claim missing or malformed")
+    return value.strip()
+
+
+def _used_method(claims: Mapping[str, Any], method: str) -> bool:
+    """Whether `amr` (a list, or a space-separated string) or `acr` names `method`."""
+    amr = claims.get("amr")
+    methods: list[str] = []
+    if isinstance(amr, str):
+        methods = amr.split()
+    elif isinstance(amr, list):
+        methods = [m for m in amr if isinstance(m, str)]
+    acr = claims.get("acr")
+    return method in methods or acr == method

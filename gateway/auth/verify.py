@@ -1,0 +1,83 @@
+"""Bearer-token verification: pinned asymmetric algorithms, issuer, audience and time claims."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+import jwt
+
+from .errors import AuthError, AuthReason
+
+__all__ = ["KeySource", "TokenVerifier", "accepted_algorithms"]
+
+_NEVER = frozenset({"none", "hs256", "hs384", "hs512"})
+_REQUIRED_CLAIMS = ["exp", "iat", "iss", "aud", "sub"]
+
+
+class KeySource(Protocol):
+    """Where verification keys come from (the JWKS cache)."""
+
+    async def key(self, kid: str) -> jwt.PyJWK: ...
+
+
+def accepted_algorithms(configured: tuple[str, ...]) -> tuple[str, ...]:
+    """The configured algorithms minus `none` and every HMAC one, whatever the config says."""
+    return tuple(alg for alg in configured if alg.lower() not in _NEVER)
+
+
+class TokenVerifier:
+    """Checks a compact JWS and returns its claims, or raises AuthError with a reason."""
+
+    def __init__(
+        self,
+        keys: KeySource,
+        *,
+        issuer: str,
+        audience: str,
+        algorithms: tuple[str, ...],
+        leeway: float = 30.0,
+    ) -> None:
+        self._keys = keys
+        self._issuer = issuer
+        self._audience = audience
+        self._algorithms = accepted_algorithms(algorithms)
+        self._leeway = leeway
+
+    async def verify(self, token: str) -> dict[str, Any]:
+        """The verified claims of `token`."""
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.DecodeError:
+            raise AuthError(AuthReason.TOKEN_INVALID, "not a compact JWS") from None
+        alg = header.get("alg")
+        if not isinstance(alg, str) or alg not in self._algorithms:
+            raise AuthError(AuthReason.TOKEN_INVALID, f"algorithm {str(alg)[:10]!r} refused")
+        kid = header.get("kid")
+        if not isinstance(kid, str) or not kid:
+            raise AuthError(AuthReason.TOKEN_INVALID, "header has no kid")
+        key = await self._keys.key(kid)
+        if key.algorithm_name != alg:
+            raise AuthError(AuthReason.TOKEN_INVALID, "key does not sign with this algorithm")
+        try:
+            claims: dict[str, Any] = jwt.decode(
+                token,
+                key=key,
+                algorithms=[alg],
+                audience=self._audience,
+                issuer=self._issuer,
+                leeway=self._leeway,
+                options={"require": _REQUIRED_CLAIMS, "strict_aud": False},
+            )
+        except jwt.ExpiredSignatureError:
+            raise AuthError(AuthReason.TOKEN_EXPIRED) from None
+        except jwt.ImmatureSignatureError:
+            raise AuthError(AuthReason.TOKEN_NOT_YET_VALID) from None
+        except jwt.InvalidIssuerError:
+            raise AuthError(AuthReason.TOKEN_WRONG_ISSUER) from None
+        except jwt.InvalidAudienceError:
+            raise AuthError(AuthReason.TOKEN_WRONG_AUDIENCE) from None
+        except jwt.MissingRequiredClaimError as error:
+            raise AuthError(AuthReason.TOKEN_INVALID, f"claim {error.claim!r} missing") from None
+        except (jwt.InvalidTokenError, jwt.PyJWKError) as error:
+            raise AuthError(AuthReason.TOKEN_INVALID, type(error).__name__) from None
+        return claims

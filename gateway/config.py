@@ -1,0 +1,186 @@
+"""The gateway's configuration: one frozen object built once from the environment."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .env import Env
+from .errors import ConfigError
+
+__all__ = ["AuthConfig", "Config", "LimitsConfig", "UpstreamConfig", "default_graphiql_assets"]
+
+_REFUSED_ALGS = frozenset({"none", "HS256", "HS384", "HS512"})
+_KNOWN_ALGS = frozenset({"RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256", "PS384",
+                         "PS512", "EdDSA"})
+_DEMO_PSEUDONYM_KEY = b"demo-only-pseudonym-key"
+
+
+def default_graphiql_assets() -> Path:
+    """`graphiql/node_modules` beside the package checkout (where `make setup` installs it)."""
+    return Path(__file__).resolve().parent.parent / "graphiql" / "node_modules"
+
+
+@dataclass(frozen=True, slots=True)
+class AuthConfig:
+    """How bearer tokens are checked: whose, for whom, signed how."""
+
+    issuer: str
+    audience: str
+    jwks_url: str
+    allowed_algs: tuple[str, ...] = ("RS256", "ES256")
+    clinician_amr: str = "cac"  # empty: no strong-auth method is required of clinicians
+    leeway: float = 30.0
+    jwks_refresh_interval: float = 30.0  # unknown `kid` refetches the JWKS at most this often
+
+    def __post_init__(self) -> None:
+        if not self.allowed_algs:
+            raise ConfigError("MHS_GATEWAY_ALLOWED_ALGS", "must name at least one algorithm")
+        refused = [a for a in self.allowed_algs if a in _REFUSED_ALGS or a.lower() == "none"]
+        if refused:
+            raise ConfigError(
+                "MHS_GATEWAY_ALLOWED_ALGS", f"{', '.join(refused)} is never accepted"
+            )
+        unknown = [a for a in self.allowed_algs if a not in _KNOWN_ALGS]
+        if unknown:
+            raise ConfigError("MHS_GATEWAY_ALLOWED_ALGS", f"unknown algorithm {unknown[0]!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class UpstreamConfig:
+    """One FHIR upstream (GENESIS or community) and its SMART backend-services credentials."""
+
+    base_url: str
+    token_url: str | None = None
+    client_id: str | None = None
+    private_key_pem: str | None = field(default=None, repr=False)
+    key_id: str | None = None
+    scope: str = "system/*.read"
+
+
+@dataclass(frozen=True, slots=True)
+class LimitsConfig:
+    """What a single request may ask for before it is refused unexecuted."""
+
+    max_body_bytes: int = 1_000_000
+    max_depth: int = 12
+    max_aliases: int = 30
+    max_root_fields: int = 10
+    max_tokens: int = 5_000
+    max_cost: int = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Everything the gateway process needs; nothing else reads the environment."""
+
+    mode: str
+    auth: AuthConfig
+    host: str = "127.0.0.1"
+    port: int = 8000
+    database_url: str | None = field(default=None, repr=False)
+    redis_url: str | None = field(default=None, repr=False)
+    genesis: UpstreamConfig | None = None
+    community: UpstreamConfig | None = None
+    tol_dsn: str | None = field(default=None, repr=False)
+    match_threshold: float = 0.8
+    request_timeout: float = 5.0
+    pseudonym_key: bytes = field(default=_DEMO_PSEUDONYM_KEY, repr=False)
+    introspection: bool = True
+    cors_origins: tuple[str, ...] = ()
+    limits: LimitsConfig = field(default_factory=LimitsConfig)
+    graphiql: bool = True
+    graphiql_assets: Path = field(default_factory=default_graphiql_assets)
+    log_level: str = "INFO"
+    readiness_timeout: float = 2.0
+
+    @property
+    def production(self) -> bool:
+        return self.mode == "production"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> Config:
+        """Build and validate the config; raises ConfigError naming the first bad variable."""
+        env = Env(environ)
+        mode = env.choice("MODE", ("production", "demo"), "production")
+        production = mode == "production"
+        auth = AuthConfig(
+            issuer=env.required("ISSUER"),
+            audience=env.required("AUDIENCE"),
+            jwks_url=env.url("JWKS_URL", required=True) or "",
+            allowed_algs=env.items("ALLOWED_ALGS", ("RS256", "ES256")),
+            clinician_amr=env.text_or_empty("CLINICIAN_AMR", "cac"),
+            leeway=env.number("TOKEN_LEEWAY", 30.0, low_inclusive=True),
+            jwks_refresh_interval=env.number("JWKS_REFRESH_INTERVAL", 30.0, low_inclusive=True),
+        )
+        pseudonym = env.raw("PSEUDONYM_KEY")
+        if pseudonym is None and production:
+            raise ConfigError(env.name("PSEUDONYM_KEY"), "is required in production mode")
+        if pseudonym is not None and len(pseudonym) < 16:
+            raise ConfigError(env.name("PSEUDONYM_KEY"), "must be at least 16 characters")
+        database_url = env.dsn("DATABASE_URL", "DATABASE_URL")
+        if database_url is None and production:
+            raise ConfigError("DATABASE_URL", "is required in production mode")
+        return cls(
+            mode=mode,
+            auth=auth,
+            host=env.text("HOST", "127.0.0.1") or "127.0.0.1",
+            port=_port(env),
+            database_url=database_url,
+            redis_url=env.raw("REDIS_URL", "REDIS_URL"),
+            genesis=_upstream(env, "GENESIS"),
+            community=_upstream(env, "COMMUNITY"),
+            tol_dsn=env.dsn("TOL_DSN"),
+            match_threshold=env.number("MATCH_THRESHOLD", 0.8, low=0.0, high=1.0),
+            request_timeout=env.number("REQUEST_TIMEOUT", 5.0),
+            pseudonym_key=pseudonym.encode() if pseudonym else _DEMO_PSEUDONYM_KEY,
+            introspection=env.flag("INTROSPECTION", not production),
+            cors_origins=env.items("CORS_ORIGINS"),
+            limits=LimitsConfig(
+                max_body_bytes=env.integer("MAX_BODY_BYTES", 1_000_000, minimum=1),
+                max_depth=env.integer("MAX_DEPTH", 12, minimum=1),
+                max_aliases=env.integer("MAX_ALIASES", 30, minimum=1),
+                max_root_fields=env.integer("MAX_ROOT_FIELDS", 10, minimum=1),
+                max_tokens=env.integer("MAX_TOKENS", 5_000, minimum=1),
+                max_cost=env.integer("MAX_COST", 10_000, minimum=1),
+            ),
+            graphiql=env.flag("GRAPHIQL", not production),
+            graphiql_assets=Path(env.text("GRAPHIQL_ASSETS") or default_graphiql_assets()),
+            log_level=env.choice(
+                "LOG_LEVEL", ("debug", "info", "warning", "error", "critical"), "info"
+            ).upper(),
+            readiness_timeout=env.number("READINESS_TIMEOUT", 2.0),
+        )
+
+
+def _port(env: Env) -> int:
+    port = env.integer("PORT", 8000)
+    if port > 65535:
+        raise ConfigError(env.name("PORT"), f"must be a TCP port (0-65535), got {port}")
+    return port
+
+
+def _upstream(env: Env, name: str) -> UpstreamConfig | None:
+    """`<NAME>_URL` and its auth fields; None when the source is not configured."""
+    base_url = env.url(f"{name}_URL")
+    if base_url is None:
+        return None
+    token_url = env.url(f"{name}_TOKEN_URL")
+    client_id = env.raw(f"{name}_CLIENT_ID")
+    key = env.secret_pem(f"{name}_PRIVATE_KEY")
+    if token_url is not None:
+        if client_id is None:
+            raise ConfigError(env.name(f"{name}_CLIENT_ID"), f"is required with {name}_TOKEN_URL")
+        if key is None:
+            raise ConfigError(
+                env.name(f"{name}_PRIVATE_KEY"), f"is required with {name}_TOKEN_URL"
+            )
+    return UpstreamConfig(
+        base_url=base_url,
+        token_url=token_url,
+        client_id=client_id,
+        private_key_pem=key,
+        key_id=env.raw(f"{name}_KEY_ID"),
+        scope=env.text(f"{name}_SCOPE", "system/*.read") or "system/*.read",
+    )
