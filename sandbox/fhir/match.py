@@ -1,0 +1,136 @@
+"""`Patient/$match`: grade stored patients against a query patient (never on name alone)."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from .bundle import entry, new_bundle
+from .outcome import BadRequest
+from .store import ResourceStore
+
+__all__ = ["MATCH_GRADE_URL", "Grade", "grade", "match_bundle"]
+
+MATCH_GRADE_URL = "http://hl7.org/fhir/StructureDefinition/match-grade"
+
+
+@dataclass(frozen=True)
+class Grade:
+    """How well a candidate matches: a match-grade code and a score in 0..1."""
+
+    code: str  # certain, probable, possible
+    score: float
+
+
+@dataclass(frozen=True)
+class _Person:
+    families: frozenset[str]
+    givens: frozenset[str]
+    birth_date: str | None
+    gender: str | None
+    identifiers: frozenset[tuple[str, str]]
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if c.isalnum()).casefold()
+
+
+def _person(patient: dict[str, Any]) -> _Person:
+    families: set[str] = set()
+    givens: set[str] = set()
+    for name in patient.get("name") or []:
+        if name.get("family"):
+            families.add(_fold(name["family"]))
+        givens.update(_fold(g) for g in name.get("given") or [] if g)
+    identifiers = {
+        (i.get("system", ""), str(i["value"]))
+        for i in patient.get("identifier") or []
+        if i.get("value")
+    }
+    return _Person(
+        frozenset(families), frozenset(givens), patient.get("birthDate"), patient.get("gender"),
+        frozenset(identifiers),
+    )  # fmt: skip
+
+
+def _distance(a: str, b: str) -> int:
+    """Levenshtein edit distance."""
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+
+def _similar(a: str, b: str) -> bool:
+    if _distance(a, b) <= 2:
+        return True
+    short, long_ = sorted((a, b), key=len)
+    return len(short) >= 3 and long_.startswith(short)
+
+
+def grade(query: dict[str, Any], candidate: dict[str, Any]) -> Grade | None:
+    """The grade of `candidate` for the `query` Patient, or None when it is no match."""
+    q, c = _person(query), _person(candidate)
+    same_birth = q.birth_date is not None and q.birth_date == c.birth_date
+    same_gender = q.gender is not None and q.gender == c.gender
+    same_family = bool(q.families & c.families)
+    same_given = bool(q.givens & c.givens)
+    near_given = any(_similar(a, b) for a in q.givens for b in c.givens)
+    if q.identifiers & c.identifiers:
+        if same_birth or q.birth_date is None:
+            return Grade("certain", 1.0)
+        return Grade("possible", 0.5)
+    if same_family and same_birth:
+        if same_given and same_gender:
+            return Grade("certain", 0.97)
+        if same_given and q.gender is None:
+            return Grade("probable", 0.85)
+        if near_given and same_gender:
+            return Grade("probable", 0.8)
+        if same_given:  # gender on record differs
+            return Grade("possible", 0.5)
+        return Grade("possible", 0.35)
+    if same_family and (same_given or near_given):
+        return Grade("possible", 0.3 if same_given else 0.2)  # name alone: never above possible
+    return None
+
+
+def match_bundle(store: ResourceStore, parameters: Any, base_url: str) -> dict[str, Any]:
+    """The searchset Bundle answering a `$match` Parameters body."""
+    if not isinstance(parameters, dict) or parameters.get("resourceType") != "Parameters":
+        raise BadRequest("$match takes a Parameters resource")
+    query: dict[str, Any] | None = None
+    only_certain = False
+    count = 10
+    for p in parameters.get("parameter") or []:
+        if p.get("name") == "resource":
+            query = p.get("resource")
+        elif p.get("name") == "onlyCertainMatches":
+            only_certain = bool(p.get("valueBoolean"))
+        elif p.get("name") == "count":
+            count = int(p.get("valueInteger") or count)
+    if not isinstance(query, dict) or query.get("resourceType") != "Patient":
+        raise BadRequest("$match needs a 'resource' parameter holding a Patient")
+    if not query.get("name") and not query.get("identifier"):
+        raise BadRequest("$match needs at least a name or an identifier")
+    graded = [(g, p) for p in store.all("Patient") if (g := grade(query, p)) is not None]
+    graded.sort(key=lambda pair: (-pair[0].score, pair[1]["id"]))
+    if only_certain:
+        graded = [pair for pair in graded if pair[0].code == "certain"]
+        if len(graded) > 1:
+            graded = []  # several "certain" candidates are not certain at all
+    bundle = new_bundle("searchset")
+    bundle["total"] = len(graded[:count])
+    bundle["entry"] = [
+        entry(base_url, patient, "match", {
+            "extension": [{"url": MATCH_GRADE_URL, "valueCode": g.code}],
+            "score": g.score,
+        })
+        for g, patient in graded[:count]
+    ]  # fmt: skip
+    return bundle
