@@ -1,0 +1,1 @@
+"""SQL migrations of the gateway's own database (audit, idempotency keys, health library)."""
