@@ -32,7 +32,7 @@ class _QuietServer(uvicorn.Server):
 class InLoopServer:
     """Serve one ASGI app on a socket it binds itself (so port 0 yields a known, free port)."""
 
-    def __init__(self, app: Any, *, host: str, port: int, log_level: str = "warning") -> None:
+    def __init__(self, *, host: str, port: int, log_level: str = "warning") -> None:
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
@@ -44,14 +44,8 @@ class InLoopServer:
             ) from None
         self.host = host
         self.port: int = self._sock.getsockname()[1]
-        config = uvicorn.Config(
-            app,
-            log_level=log_level,
-            access_log=False,
-            lifespan="on",
-            timeout_graceful_shutdown=5,
-        )
-        self._server = _QuietServer(config)
+        self._log_level = log_level
+        self._server: _QuietServer | None = None
         self._task: asyncio.Task[None] | None = None
 
     @property
@@ -59,11 +53,19 @@ class InLoopServer:
         """The server's base URL."""
         return f"http://{self.host}:{self.port}"
 
-    async def start(self, within: float = 30.0) -> None:
-        """Start serving and return once the app's startup has run and the socket listens."""
-        self._task = asyncio.create_task(self._server.serve(sockets=[self._sock]))
+    async def start(self, app: Any, within: float = 30.0) -> None:
+        """Serve `app`; return once the app's startup has run and the socket listens."""
+        config = uvicorn.Config(
+            app,
+            log_level=self._log_level,
+            access_log=False,
+            lifespan="on",
+            timeout_graceful_shutdown=5,
+        )
+        server = self._server = _QuietServer(config)
+        self._task = asyncio.create_task(server.serve(sockets=[self._sock]))
         async with asyncio.timeout(within):
-            while not self._server.started:
+            while not server.started:
                 if self._task.done():
                     await self._task  # raises the startup error, if any
                     raise StackStartError(part="gateway", reason="server exited during startup")
@@ -72,7 +74,7 @@ class InLoopServer:
     async def stop(self) -> None:
         """Finish in-flight requests, run the app's shutdown, close the socket."""
         task, self._task = self._task, None
-        if task is not None:
+        if task is not None and self._server is not None:
             self._server.should_exit = True
             with contextlib.suppress(StackStartError):
                 await task

@@ -1,0 +1,40 @@
+"""What a demo stack is asked to run: addresses, data size, dates, database, faults."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["DEFAULT_SEED", "SANDBOXES", "StackOptions"]
+
+DEFAULT_SEED = 20261127
+SANDBOXES = ("genesis", "community")
+
+
+@dataclass(frozen=True, slots=True)
+class StackOptions:
+    """Options of one DemoStack; the defaults are what `mhs-gateway demo` runs."""
+
+    host: str = "127.0.0.1"
+    port: int = 0  # 0: a free port
+    seed: int = DEFAULT_SEED
+    extra_patients: int = 0
+    today: dt.date | None = None  # None: the real date
+    database_url: str | None = None  # None: an embedded PostgreSQL server
+    fresh_databases: bool = False  # uniquely named databases, dropped on exit (tests)
+    gateway_workers: int = 1
+    faults: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # sandbox -> faults
+    log_level: str = "warning"
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.port <= 65535:
+            raise ValueError(f"port must be 0-65535, got {self.port}")
+        if self.extra_patients < 0:
+            raise ValueError(f"extra_patients must be 0 or more, got {self.extra_patients}")
+        if self.gateway_workers != 1:
+            raise ValueError("the demo serves the gateway in-process: gateway_workers must be 1")
+        unknown = set(self.faults) - set(SANDBOXES)
+        if unknown:
+            raise ValueError(f"faults name unknown sandboxes: {sorted(unknown)}")

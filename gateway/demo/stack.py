@@ -1,0 +1,208 @@
+"""DemoStack: PostgreSQL, the sandboxes, the sign-in issuer and the real gateway, as one unit."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from contextlib import AsyncExitStack
+from types import TracebackType
+from typing import Any, Self, TypeVar
+
+import aiohttp
+
+from gateway.app import create_app
+from gateway.config import Config
+from sandbox.data import DemoData, generate
+from sandbox.fhir import FhirServer
+from sandbox.issuer import Issuer
+
+from .environment import gateway_environment
+from .errors import StackStartError
+from .options import StackOptions
+from .personas import PersonaToken, mint_persona_tokens
+from .provision import DemoDatabases, provision, release
+from .serve import InLoopServer
+from .servers import postgres_server
+from .upstreams import Upstream, apply_faults, start_upstream
+
+__all__ = ["DemoStack"]
+
+T = TypeVar("T")
+
+_LOOPBACK = "127.0.0.1"
+_READY_TIMEOUT = 30.0
+
+
+class DemoStack:
+    """``async with DemoStack(port=0) as stack: stack.info()``; exit stops all in reverse order."""
+
+    def __init__(self, options: StackOptions | None = None, /, **fields: Any) -> None:
+        self.options = options if options is not None else StackOptions(**fields)
+        self._exit = AsyncExitStack()
+        self._data: DemoData | None = None
+        self._databases: DemoDatabases | None = None
+        self._genesis: Upstream | None = None
+        self._community: Upstream | None = None
+        self._issuer: Issuer | None = None
+        self._gateway: InLoopServer | None = None
+        self._config: Config | None = None
+        self._tokens: dict[str, PersonaToken] = {}
+
+    # -- what tests and the CLI use --------------------------------------------------------------
+
+    @property
+    def data(self) -> DemoData:
+        return _running(self._data, "data")
+
+    @property
+    def genesis(self) -> FhirServer:
+        return _running(self._genesis, "genesis").server
+
+    @property
+    def community(self) -> FhirServer:
+        return _running(self._community, "community").server
+
+    @property
+    def issuer(self) -> Issuer:
+        return _running(self._issuer, "issuer")
+
+    @property
+    def config(self) -> Config:
+        return _running(self._config, "config")
+
+    @property
+    def databases(self) -> DemoDatabases:
+        return _running(self._databases, "databases")
+
+    @property
+    def personas(self) -> dict[str, PersonaToken]:
+        """Each persona's token with who they are (for printing)."""
+        return dict(self._tokens)
+
+    @property
+    def base_url(self) -> str:
+        gateway = _running(self._gateway, "gateway")
+        host = _LOOPBACK if gateway.host in ("0.0.0.0", "") else gateway.host  # noqa: S104
+        return f"http://{host}:{gateway.port}"
+
+    @property
+    def graphql_url(self) -> str:
+        return f"{self.base_url}/graphql"
+
+    def info(self) -> dict[str, Any]:
+        """The document `--info-file` holds (see contract/demo.md)."""
+        databases = self.databases
+        return {
+            "graphql_url": self.graphql_url,
+            "gateway_dsn": databases.gateway_dsn,
+            "sources": {
+                "genesis": self.genesis.base_url,
+                "community": self.community.base_url,
+                "tol_dsn": databases.tol_dsn,
+            },
+            "admin": {"genesis": self.genesis.admin_url, "community": self.community.admin_url},
+            "tokens": {key: persona.token for key, persona in self._tokens.items()},
+        }
+
+    # -- lifecycle ------------------------------------------------------------------------------
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+    async def start(self) -> None:
+        """Start every part, wait until the gateway answers; on failure undo what started."""
+        try:
+            await self._start()
+        except BaseException:
+            await asyncio.shield(self.stop())
+            raise
+
+    async def stop(self) -> None:
+        """Stop the gateway, the issuer, the sandboxes, then the databases and PostgreSQL."""
+        exit_stack, self._exit = self._exit, AsyncExitStack()
+        await exit_stack.aclose()
+        self._gateway = None
+
+    async def _start(self) -> None:
+        opts = self.options
+        data = await asyncio.to_thread(
+            generate, seed=opts.seed, extra_patients=opts.extra_patients, today=opts.today
+        )
+        self._data = data
+        server = await self._exit.enter_async_context(postgres_server(opts.database_url))
+        self._databases = await provision(server, data.tol, fresh=opts.fresh_databases)
+        self._exit.push_async_callback(release, self._databases)
+
+        self._genesis = await start_upstream(
+            "genesis", data.genesis, host=_LOOPBACK, match_enabled=False, writable=True
+        )
+        self._exit.push_async_callback(self._genesis.server.stop)
+        self._community = await start_upstream(
+            "community", data.community, host=_LOOPBACK, match_enabled=True, writable=False
+        )
+        self._exit.push_async_callback(self._community.server.stop)
+        for upstream in (self._genesis, self._community):
+            if upstream.name in opts.faults:
+                await apply_faults(upstream, opts.faults[upstream.name])
+
+        self._issuer = Issuer()
+        await self._issuer.start(_LOOPBACK, 0)
+        self._exit.push_async_callback(self._issuer.stop)
+
+        gateway = InLoopServer(host=opts.host, port=opts.port, log_level=opts.log_level)
+        self._config = Config.from_env(
+            gateway_environment(
+                host=opts.host,
+                port=gateway.port,
+                gateway_dsn=self._databases.gateway_dsn,
+                tol_dsn=self._databases.tol_dsn,
+                genesis=self._genesis,
+                community=self._community,
+                issuer=self._issuer,
+                seed=opts.seed,
+                log_level=opts.log_level,
+            )
+        )
+        self._exit.push_async_callback(gateway.stop)
+        await gateway.start(create_app(self._config))
+        self._gateway = gateway
+        self._tokens = mint_persona_tokens(self._issuer, data.personas)
+        await self._wait_until_answering()
+
+    async def _wait_until_answering(self) -> None:
+        """Every part answers: the gateway's GraphQL endpoint and the sandboxes' admin surfaces."""
+        probes = [self.genesis.admin_url.rstrip("/") + "/stats"]
+        probes.append(self.community.admin_url.rstrip("/") + "/stats")
+        probes.append(self.issuer.jwks_url)
+        token = self._tokens["A1"].token
+        timeout = aiohttp.ClientTimeout(total=5)
+        async with asyncio.timeout(_READY_TIMEOUT), aiohttp.ClientSession(timeout=timeout) as http:
+            for url in probes:
+                async with http.get(url) as response:
+                    if response.status != 200:
+                        raise StackStartError(part=url, reason=f"HTTP {response.status}")
+            while True:
+                with contextlib.suppress(aiohttp.ClientError):
+                    async with http.post(
+                        self.graphql_url,
+                        json={"query": "{ __typename }"},
+                        headers={"Authorization": f"Bearer {token}"},
+                    ) as response:
+                        if response.status < 500:
+                            return
+                await asyncio.sleep(0.1)
+
+
+def _running(value: T | None, part: str) -> T:
+    if value is None:
+        raise RuntimeError(f"the demo stack's {part} is not running")
+    return value

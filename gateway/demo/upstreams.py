@@ -1,0 +1,67 @@
+"""The two FHIR sandboxes (GENESIS, community), each with its own SMART client key pair."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+
+from sandbox.fhir import FhirServer, make_client_keypair
+
+from .errors import StackStartError
+
+__all__ = ["Upstream", "apply_faults", "start_upstream"]
+
+
+@dataclass(slots=True)
+class Upstream:
+    """A running FHIR sandbox and the credentials the gateway uses against it."""
+
+    name: str
+    server: FhirServer
+    client_id: str
+    private_pem: str = field(repr=False)
+    kid: str
+
+    def env(self, prefix: str) -> dict[str, str]:
+        """The gateway's `MHS_GATEWAY_<PREFIX>_*` variables for this upstream."""
+        return {
+            f"MHS_GATEWAY_{prefix}_URL": self.server.base_url,
+            f"MHS_GATEWAY_{prefix}_TOKEN_URL": self.server.token_url,
+            f"MHS_GATEWAY_{prefix}_CLIENT_ID": self.client_id,
+            f"MHS_GATEWAY_{prefix}_PRIVATE_KEY": self.private_pem,
+            f"MHS_GATEWAY_{prefix}_KEY_ID": self.kid,
+        }
+
+
+async def start_upstream(
+    name: str,
+    resources: Sequence[dict[str, Any]],
+    *,
+    host: str,
+    match_enabled: bool,
+    writable: bool,
+) -> Upstream:
+    """Start one sandbox on a free loopback port, trusting a freshly made client key."""
+    private_pem, public_jwk, kid = make_client_keypair()
+    client_id = f"mhs-gateway-{name}"
+    server = FhirServer(
+        name=name,
+        resources=resources,
+        clients={client_id: public_jwk},
+        match_enabled=match_enabled,
+        writable=writable,
+    )
+    await server.start(host, 0)
+    return Upstream(name=name, server=server, client_id=client_id, private_pem=private_pem, kid=kid)
+
+
+async def apply_faults(upstream: Upstream, faults: Mapping[str, Any]) -> None:
+    """Set the sandbox's injected faults through its admin surface, as a test would."""
+    url = f"{upstream.server.admin_url.rstrip('/')}/faults"
+    async with aiohttp.ClientSession() as session, session.put(url, json=dict(faults)) as resp:
+        if resp.status >= 300:
+            reason = f"PUT faults answered HTTP {resp.status}"
+            raise StackStartError(part=upstream.name, reason=reason)
