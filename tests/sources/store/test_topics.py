@@ -95,3 +95,16 @@ async def test_for_codes_of_nothing_is_nothing(topics: HealthTopicStore) -> None
 async def test_get_is_aligned_with_the_ids(topics: HealthTopicStore) -> None:
     got = await topics.get(["asthma", "no-such-topic", "gum-disease", "asthma"])
     assert [t.id if t else None for t in got] == ["asthma", None, "gum-disease", "asthma"]
+
+
+async def test_every_code_the_synthetic_data_uses_has_a_topic(topics: HealthTopicStore) -> None:
+    from sandbox.data import codes
+
+    used = [
+        *(Coding(codes.ICD10, c) for c in codes.ICD10_CODES),
+        *(Coding(codes.SNOMED, c.snomed) for c in codes.CONDITIONS),
+        *(Coding(codes.LOINC, c) for c in codes.LOINC_CODES),
+        *(Coding(codes.RXNORM, c) for c in codes.RXNORM_CODES),
+    ]
+    answer = await topics.for_codes([[coding] for coding in used])
+    assert [c.code for c, found in zip(used, answer, strict=True) if not found] == []
