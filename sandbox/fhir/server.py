@@ -88,7 +88,8 @@ class FhirServer:
                 web.route("*", "/fhir{tail:(/.*)?}", self._fhir),
             ]
         )
-        runner = web.AppRunner(app, access_log=None)  # query strings carry identifiers: no logs
+        # no access log: query strings carry identifiers
+        runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await runner.setup()
         site = web.TCPSite(runner, host, port)
         await site.start()
