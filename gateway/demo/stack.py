@@ -134,6 +134,9 @@ class DemoStack:
 
     async def _start(self) -> None:
         opts = self.options
+        # Bind the gateway's port first: a taken port fails in a moment, not after the data.
+        gateway = InLoopServer(host=opts.host, port=opts.port, log_level=opts.log_level)
+        self._exit.push_async_callback(gateway.stop)  # closes the socket if start is not reached
         data = await asyncio.to_thread(
             generate, seed=opts.seed, extra_patients=opts.extra_patients, today=opts.today
         )
@@ -158,7 +161,6 @@ class DemoStack:
         await self._issuer.start(_LOOPBACK, 0)
         self._exit.push_async_callback(self._issuer.stop)
 
-        gateway = InLoopServer(host=opts.host, port=opts.port, log_level=opts.log_level)
         self._config = Config.from_env(
             gateway_environment(
                 host=opts.host,
@@ -172,7 +174,7 @@ class DemoStack:
                 log_level=opts.log_level,
             )
         )
-        self._exit.push_async_callback(gateway.stop)
+        self._exit.push_async_callback(gateway.stop)  # the gateway stops first (LIFO)
         await gateway.start(create_app(self._config))
         self._gateway = gateway
         self._tokens = mint_persona_tokens(self._issuer, data.personas)
