@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from . import dates
 from .bundle import entry, new_bundle, subset
 from .filters import satisfies
+from .index import candidates
 from .paging import encode_page
 from .params import SearchParam, params_for
 from .paths import reference_key, values_at
@@ -25,9 +26,8 @@ def find(store: ResourceStore, query: SearchQuery) -> list[dict[str, Any]]:
     direction of the last sort key, so (date desc, id desc) is a total order keyset paging
     can rely on.
     """
-    found = [
-        r for r in store.all(query.resource_type) if all(satisfies(r, c) for c in query.criteria)
-    ]
+    pool = candidates(store, query.resource_type, query.criteria)
+    found = [r for r in pool if all(satisfies(r, c) for c in query.criteria)]
     if query.sort:
         found.sort(key=lambda r: str(r["id"]), reverse=query.sort[-1].descending)
         for key in reversed(query.sort):

@@ -5,14 +5,15 @@ from __future__ import annotations
 import asyncio
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from .outcome import Unprocessable
 
-__all__ = ["ResourceStore", "now_instant"]
+__all__ = ["ResourceStore", "now_instant", "version_of"]
 
+T = TypeVar("T")
 _ID = re.compile(r"^[A-Za-z0-9\-.]{1,64}$")
 
 
@@ -27,6 +28,7 @@ class ResourceStore:
 
     def __init__(self, resources: Iterable[dict[str, Any]] = ()) -> None:
         self._by_type: dict[str, dict[str, dict[str, Any]]] = {}
+        self._derived: dict[str, dict[str, Any]] = {}  # per type: indexes built from its data
         self.lock = asyncio.Lock()  # writes that check-then-act hold it
         for resource in resources:
             self.put(resource)
@@ -38,6 +40,15 @@ class ResourceStore:
     def all(self, resource_type: str) -> list[dict[str, Any]]:
         """Every resource of a type, in insertion order."""
         return list(self._by_type.get(resource_type, {}).values())
+
+    def derived(self, resource_type: str, name: str, build: Callable[[], T]) -> T:
+        """A value computed from the resources of one type (an index), kept until one of them
+        is written."""
+        cache = self._derived.setdefault(resource_type, {})
+        if name not in cache:
+            cache[name] = build()
+        value: T = cache[name]
+        return value
 
     def types(self) -> list[str]:
         """The resource types held."""
@@ -52,9 +63,7 @@ class ResourceStore:
         meta = dict(resource.get("meta") or {})
         meta.setdefault("versionId", "1")
         meta.setdefault("lastUpdated", now_instant())
-        stored = {**resource, "id": rid, "meta": meta}
-        self._by_type.setdefault(rtype, {})[rid] = stored
-        return stored
+        return self._save(rtype, rid, {**resource, "id": rid, "meta": meta})
 
     def create(self, resource: dict[str, Any]) -> dict[str, Any]:
         """Store a new resource under a fresh id, version 1."""
@@ -71,8 +80,11 @@ class ResourceStore:
     def _write(self, resource: dict[str, Any], rid: str, version: int) -> dict[str, Any]:
         meta = {k: v for k, v in (resource.get("meta") or {}).items() if k not in _SERVER_META}
         meta.update({"versionId": str(version), "lastUpdated": now_instant()})
-        stored = {**resource, "id": rid, "meta": meta}
-        self._by_type.setdefault(_resource_type(resource), {})[rid] = stored
+        return self._save(_resource_type(resource), rid, {**resource, "id": rid, "meta": meta})
+
+    def _save(self, rtype: str, rid: str, stored: dict[str, Any]) -> dict[str, Any]:
+        self._by_type.setdefault(rtype, {})[rid] = stored
+        self._derived.pop(rtype, None)
         return stored
 
 

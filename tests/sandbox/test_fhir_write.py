@@ -22,6 +22,7 @@ def task(key: str) -> dict[str, Any]:
 
 
 async def test_create_assigns_id_and_version_and_can_be_read_back(fhir: Fhir) -> None:
+    assert await fhir.search_ids("Task", {"patient": "p1"}) == []
     status, body, headers = await fhir.call("POST", "Task", json_body=task("k1"))
     assert status == 201
     assert body["meta"]["versionId"] == "1"
