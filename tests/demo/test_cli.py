@@ -35,9 +35,7 @@ class DemoProcess:
         self.out = (tmp_path / "demo.out").open("w+")
         command = [sys.executable, "-m", "gateway.cli", "demo", "--port", str(self.port)]
         command += ["--info-file", str(self.info_file), *extra]
-        self.process = subprocess.Popen(
-            command, cwd=ROOT, stdout=self.out, stderr=subprocess.STDOUT, text=True
-        )
+        self.process = subprocess.Popen(command, cwd=ROOT, stdout=self.out, stderr=subprocess.STDOUT, text=True)
 
     def output(self) -> str:
         self.out.flush()

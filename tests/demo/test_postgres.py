@@ -71,9 +71,7 @@ async def test_postgres_server_without_url_runs_an_embedded_one() -> None:
 
 def test_external_dsn_keeps_credentials_and_options_but_swaps_the_database() -> None:
     server = ExternalPostgres("postgresql://u:secret@db.example:6543/app?sslmode=require")
-    assert server.dsn("tol_archive") == (
-        "postgresql://u:secret@db.example:6543/tol_archive?sslmode=require"
-    )
+    assert server.dsn("tol_archive") == ("postgresql://u:secret@db.example:6543/tol_archive?sslmode=require")
     with pytest.raises(ValueError, match="postgresql"):
         ExternalPostgres("mysql://db.example/app")
 
@@ -83,9 +81,7 @@ async def test_databases_are_created_empty_and_dropped_even_when_in_use(pg_admin
     await create_database(pg_admin_dsn, name)
     holder = await asyncpg.connect(ExternalPostgres(pg_admin_dsn).dsn(name))
     try:
-        tables = await holder.fetchval(
-            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"
-        )
+        tables = await holder.fetchval("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'")
         assert tables == 0
         await drop_database(pg_admin_dsn, name)
     finally:
