@@ -19,6 +19,8 @@ class ResolverSettings:
     request_timeout: float = 5.0
     max_page_size: int = 100
     pseudonym_key: bytes = b"demo-only-pseudonym-key"
+    cursor_key: bytes = b"demo-only-cursor-key"
+    require_strong_auth_for_clinicians: bool = True
 
 
 @dataclass(frozen=True)

@@ -87,5 +87,5 @@ class Source(Protocol):
     async def fetch(self, kind: RecordKind, queries: Sequence[Query]) -> Sequence[Page | SourceError]:
         """Fetch one page per query, in as few upstream round trips as the source allows."""
 
-    async def get(self, kind: RecordKind, ids: Sequence[str]) -> Sequence[Record | None | SourceError]:
+    async def get(self, kind: RecordKind, ids: Sequence[str]) -> Sequence[Record | SourceError | None]:
         """Fetch records by their source ids (for `node(id:)`), aligned with `ids`."""

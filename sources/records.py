@@ -426,5 +426,6 @@ Record = (
     | QuestionnaireAssignmentRecord
     | RenewalRequestRecord
     | CareTeamRecord
+    | SlotRecord
+    | QuestionnaireRecord
 )
-

@@ -1,0 +1,106 @@
+"""Merge per-source pages into one newest-first page, collapsing duplicates across sources."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sources.base import Page, Position
+from sources.records import RecordSource
+
+__all__ = ["Merged", "merge_pages", "source_rank"]
+
+_RANK = {RecordSource.GENESIS: 0, RecordSource.COMMUNITY: 1, RecordSource.TOL_ARCHIVE: 2}
+
+
+def source_rank(source: RecordSource) -> int:
+    """Lower is more authoritative: GENESIS, then community, then the TOL archive."""
+    return _RANK[source]
+
+
+@dataclass(frozen=True, slots=True)
+class MergedItem:
+    record: Any
+    positions: dict[RecordSource, Position | None]  # the cursor right after this item
+
+
+@dataclass(frozen=True, slots=True)
+class Merged:
+    items: list[MergedItem]
+    positions: dict[RecordSource, Position | None]
+    has_next: bool
+
+
+def _time(record: Any) -> dt.datetime:
+    value: dt.datetime = record.sort_time
+    return value
+
+
+def _key(record: Any) -> tuple[float, int, str]:
+    return (
+        -_time(record).timestamp(),
+        source_rank(record.provenance.source),
+        record.provenance.source_id,
+    )
+
+
+def merge_pages(
+    pages: Mapping[RecordSource, Page],
+    first: int,
+    start: Mapping[RecordSource, Position | None],
+) -> Merged:
+    """Take the newest `first` records across `pages`; duplicates by business id come back once.
+
+    `start` holds every source's position before this page (None: exhausted). The result's
+    positions say where each source stands after the page, so the next page asks each source
+    only for what follows.
+    """
+    candidates = sorted((r for page in pages.values() for r in page.items), key=_key)
+    groups: dict[str, list[Any]] = {}
+    for record in candidates:
+        business_id = getattr(record, "business_id", None)
+        if business_id:
+            groups.setdefault(business_id, []).append(record)
+
+    positions: dict[RecordSource, Position | None] = dict(start)
+    taken: list[MergedItem] = []
+    consumed: set[int] = set()
+    for record in candidates:
+        if len(taken) >= first:
+            break
+        if id(record) in consumed:
+            continue
+        business_id = getattr(record, "business_id", None)
+        members = groups.get(business_id, [record]) if business_id else [record]
+        members = sorted(members, key=lambda r: source_rank(r.provenance.source))
+        primary = members[0]
+        also = tuple(
+            sorted(
+                {m.provenance.source for m in members[1:]} - {primary.provenance.source},
+                key=source_rank,
+            )
+        )
+        for member in members:
+            consumed.add(id(member))
+            positions[member.provenance.source] = Position(
+                _time(member), member.provenance.source_id
+            )
+        if also:
+            primary = dataclasses.replace(
+                primary, provenance=dataclasses.replace(primary.provenance, also_in=also)
+            )
+        taken.append(MergedItem(primary, dict(positions)))
+
+    has_next = False
+    for source, page in pages.items():
+        left = any(id(r) not in consumed for r in page.items)
+        if left or page.has_more:
+            has_next = True
+        else:
+            positions[source] = None  # nothing more in this source
+    if taken:
+        taken[-1] = MergedItem(taken[-1].record, dict(positions))
+    return Merged(taken, positions, has_next)

@@ -1,0 +1,129 @@
+"""Record lists across sources: fan out per source, merge newest first, page with cursors."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import Any
+
+from sources.base import Filters, Page, PageRequest, Position, Query
+from sources.errors import SourceError
+from sources.records import RecordKind, RecordSource
+
+from .context import RequestContext
+from .cursors import decode_cursor, encode_cursor
+from .errors import BadUserInput
+from .federation import merge_pages
+from .patients import PatientHandle
+
+__all__ = ["RecordList", "all_records", "record_list"]
+
+
+@dataclass(frozen=True)
+class RecordList:
+    edges: list[tuple[str, Any]]  # (cursor, record)
+    has_next: bool
+    end_cursor: str | None
+    total: int | None
+
+
+def _check_first(ctx: RequestContext, first: int) -> None:
+    limit = ctx.services.settings.max_page_size
+    if first < 0 or first > limit:
+        raise BadUserInput(f"`first` must be between 0 and {limit}.", argument="first")
+
+
+def _providers(ctx: RequestContext, kind: RecordKind) -> list[RecordSource]:
+    return [name for name, src in ctx.services.sources.items() if kind in src.provides]
+
+
+async def _fetch(
+    ctx: RequestContext,
+    handle: PatientHandle,
+    source: RecordSource,
+    kind: RecordKind,
+    query: Query,
+    path: tuple[str | int, ...],
+) -> Page | None:
+    try:
+        page = await ctx.loaders.fetch(source, kind, query)
+    except SourceError as exc:
+        ctx.outcomes.failed(handle.dod_id, exc, path)
+        return None
+    ctx.audit.touch(handle.dod_id, kind=kind.value, source=source.value)
+    return page
+
+
+async def record_list(
+    ctx: RequestContext,
+    handle: PatientHandle,
+    kind: RecordKind,
+    *,
+    first: int,
+    after: str | None,
+    filters: Filters,
+    want_total: bool,
+    path: tuple[str | int, ...],
+    only: RecordSource | None = None,
+) -> RecordList:
+    """One page of `kind` for a patient across every source that holds it."""
+    _check_first(ctx, first)
+    key = ctx.services.settings.cursor_key
+    list_name = f"{kind.value}:{filters.thread_id or ''}"
+    start: dict[RecordSource, Position | None] = (
+        dict(decode_cursor(key, list_name, after)) if after else {}
+    )
+    queries: dict[RecordSource, Query] = {}
+    totals_only: dict[RecordSource, Query] = {}
+    for source in _providers(ctx, kind):
+        if only is not None and source is not only:
+            continue
+        link = handle.link(source)
+        if link is None:
+            continue
+        if source in start and start[source] is None:
+            if want_total:
+                totals_only[source] = Query(link, PageRequest(1, None, filters, True))
+            continue
+        queries[source] = Query(link, PageRequest(first, start.get(source), filters, want_total))
+    names = list(queries) + list(totals_only)
+    calls = [_fetch(ctx, handle, s, kind, q, path) for s, q in queries.items()]
+    calls += [_fetch(ctx, handle, s, kind, q, path) for s, q in totals_only.items()]
+    results = await asyncio.gather(*calls)
+    pages = {s: p for s, p in zip(names[: len(queries)], results[: len(queries)], strict=True) if p}
+    total: int | None = None
+    if want_total:
+        total = sum((p.total or 0) for p in results if p is not None)
+    begin = {s: start.get(s) for s in queries}
+    begin.update({s: pos for s, pos in start.items() if s not in begin})
+    merged = merge_pages(pages, first, begin)
+    edges = [(encode_cursor(key, list_name, item.positions), item.record) for item in merged.items]
+    end_cursor = edges[-1][0] if edges else after
+    return RecordList(edges, merged.has_next, end_cursor, total)
+
+
+async def all_records(
+    ctx: RequestContext,
+    handle: PatientHandle,
+    kind: RecordKind,
+    path: tuple[str | int, ...],
+    filters: Filters | None = None,
+    sources: tuple[RecordSource, ...] | None = None,
+) -> list[Any]:
+    """Every record of a short list kind (conditions, questionnaires, renewals), newest first."""
+    limit = ctx.services.settings.max_page_size
+    filters = filters or Filters()
+    calls = []
+    names = []
+    for source in sources or tuple(_providers(ctx, kind)):
+        link = handle.link(source)
+        if link is None or source not in ctx.services.sources:
+            continue
+        names.append(source)
+        calls.append(
+            _fetch(ctx, handle, source, kind, Query(link, PageRequest(limit, None, filters)), path)
+        )
+    results = await asyncio.gather(*calls)
+    pages = {s: p for s, p in zip(names, results, strict=True) if p is not None}
+    merged = merge_pages(pages, 10 * limit, {})
+    return [item.record for item in merged.items]

@@ -1,0 +1,145 @@
+"""Per-request dataloaders: links per DoD ID, and pages per source and record kind."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
+from typing import Any
+
+from aiodataloader import DataLoader
+
+from sources.base import Page, Query, Source
+from sources.deadline import deadline_at
+from sources.errors import SourceError, SourceTimeout
+from sources.records import Link, PatientKey, Record, RecordKind, RecordSource
+
+__all__ = ["Loaders", "PatientLinks"]
+
+PatientLinks = dict[RecordSource, Link | SourceError]
+
+
+class Loaders:
+    """Batches every call of one request into one upstream round trip per source and kind."""
+
+    def __init__(self, sources: Mapping[RecordSource, Source], deadline: float) -> None:
+        self._sources = sources
+        self._deadline = deadline
+        self._links: DataLoader[str, PatientLinks] = DataLoader(self._load_links)
+        self._fetch: dict[tuple[RecordSource, RecordKind], DataLoader[Query, Page]] = {}
+        self._get: dict[tuple[RecordSource, RecordKind], DataLoader[str, Record | None]] = {}
+        self.in_flight = 0  # loads started and not yet answered in this request
+
+    async def settled(self, rounds: int = 3) -> None:
+        """Wait until no load has been in flight for `rounds` loop turns (or the deadline passes)."""
+        loop = asyncio.get_running_loop()
+        quiet = 0
+        while quiet < rounds and loop.time() < self._deadline:
+            await asyncio.sleep(0)
+            quiet = quiet + 1 if self.in_flight == 0 else 0
+            if self.in_flight:
+                await asyncio.sleep(0.001)
+
+    @property
+    def sources(self) -> Mapping[RecordSource, Source]:
+        return self._sources
+
+    async def links(self, dod_id: str) -> PatientLinks:
+        """How this DoD ID links to every registered source."""
+        self.in_flight += 1
+        try:
+            result: PatientLinks = await self._links.load(dod_id)
+        finally:
+            self.in_flight -= 1
+        return result
+
+    async def fetch(self, source: RecordSource, kind: RecordKind, query: Query) -> Page:
+        """One page of one kind from one source; raises SourceError if the source failed."""
+        loader = self._fetch.get((source, kind))
+        if loader is None:
+            loader = DataLoader(self._fetcher(source, kind))
+            self._fetch[(source, kind)] = loader
+        self.in_flight += 1
+        try:
+            page: Page = await loader.load(query)
+        finally:
+            self.in_flight -= 1
+        return page
+
+    async def get(self, source: RecordSource, kind: RecordKind, source_id: str) -> Record | None:
+        """One record by its source id (batched per source and kind)."""
+        loader = self._get.get((source, kind))
+        if loader is None:
+            loader = DataLoader(self._getter(source, kind))
+            self._get[(source, kind)] = loader
+        self.in_flight += 1
+        try:
+            record: Record | None = await loader.load(source_id)
+        finally:
+            self.in_flight -= 1
+        return record
+
+    async def _guarded(self, source: RecordSource, call: Callable[[], Awaitable[Any]]) -> Any:
+        loop = asyncio.get_running_loop()
+        if loop.time() >= self._deadline:
+            raise SourceTimeout(source)
+        with deadline_at(self._deadline):
+            try:
+                async with asyncio.timeout_at(self._deadline + 0.25):
+                    return await call()
+            except TimeoutError as exc:
+                raise SourceTimeout(source) from exc
+
+    def _fetcher(
+        self, source: RecordSource, kind: RecordKind
+    ) -> Callable[[list[Query]], Coroutine[Any, Any, list[Any]]]:
+        async def load(queries: list[Query]) -> list[Any]:
+            adapter = self._sources[source]
+            try:
+                pages = await self._guarded(source, lambda: adapter.fetch(kind, queries))
+            except SourceError as exc:
+                return [exc for _ in queries]
+            return list(pages)
+
+        return load
+
+    def _getter(
+        self, source: RecordSource, kind: RecordKind
+    ) -> Callable[[list[str]], Awaitable[list[Record | SourceError | None]]]:
+        async def load(ids: list[str]) -> list[Any]:
+            adapter = self._sources[source]
+            try:
+                found = await self._guarded(source, lambda: adapter.get(kind, ids))
+            except SourceError as exc:
+                return [exc for _ in ids]
+            return list(found)
+
+        return load
+
+    async def _load_links(self, dod_ids: list[str]) -> list[PatientLinks]:
+        # GENESIS first: its demographics let the community source match patients without a DoD ID.
+        out: list[PatientLinks] = [{} for _ in dod_ids]
+        keys = [PatientKey(d) for d in dod_ids]
+        genesis = self._sources.get(RecordSource.GENESIS)
+        if genesis is not None:
+            results = await self._link_all(RecordSource.GENESIS, genesis, keys)
+            for i, res in enumerate(results):
+                out[i][RecordSource.GENESIS] = res
+                if isinstance(res, Link) and res.demographics is not None:
+                    keys[i] = PatientKey(dod_ids[i], res.demographics)
+        others = [
+            (name, src) for name, src in self._sources.items() if name != RecordSource.GENESIS
+        ]
+        answers = await asyncio.gather(*(self._link_all(n, s, keys) for n, s in others))
+        for (name, _), results in zip(others, answers, strict=True):
+            for i, res in enumerate(results):
+                out[i][name] = res
+        return out
+
+    async def _link_all(
+        self, name: RecordSource, source: Source, keys: Sequence[PatientKey]
+    ) -> list[Link | SourceError]:
+        try:
+            found = await self._guarded(name, lambda: source.link(keys))
+        except SourceError as exc:
+            return [exc for _ in keys]
+        return list(found)

@@ -1,0 +1,131 @@
+"""Resolve a patient: check access, link the DoD ID to every source, pick demographics."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sources.base import PageRequest, Query
+from sources.errors import SourceError
+from sources.records import (
+    CareTeamRecord,
+    Demographics,
+    Link,
+    RecordKind,
+    RecordSource,
+)
+
+from .context import RequestContext
+from .errors import BadUserInput, Forbidden
+from .federation import source_rank
+from .loaders import PatientLinks
+from .principal import Role
+
+__all__ = ["PatientHandle", "care_team", "coverage", "open_patient", "opened"]
+
+DOD_ID = re.compile(r"^\d{10}$")
+
+
+@dataclass(frozen=True)
+class PatientHandle:
+    """A patient the caller may see, with how the DoD ID links to each source."""
+
+    dod_id: str
+    links: PatientLinks
+    break_glass: bool = False
+
+    def link(self, source: RecordSource) -> Link | None:
+        found = self.links.get(source)
+        return found if isinstance(found, Link) and found.linked else None
+
+    @property
+    def demographics(self) -> Demographics | None:
+        ranked = sorted(
+            (lk for lk in self.links.values() if isinstance(lk, Link) and lk.demographics),
+            key=lambda lk: source_rank(lk.source),
+        )
+        return ranked[0].demographics if ranked else None
+
+
+async def care_team(ctx: RequestContext, handle: PatientHandle) -> CareTeamRecord | None:
+    """The patient's primary care team, from GENESIS."""
+    link = handle.link(RecordSource.GENESIS)
+    if link is None or RecordSource.GENESIS not in ctx.services.sources:
+        return None
+    page = await ctx.loaders.fetch(
+        RecordSource.GENESIS, RecordKind.CARE_TEAM, Query(link, PageRequest(first=1))
+    )
+    team = page.items[0] if page.items else None
+    return team if isinstance(team, CareTeamRecord) else None
+
+
+async def open_patient(
+    ctx: RequestContext, dod_id: str, path: tuple[str | int, ...]
+) -> PatientHandle:
+    """Return the patient if the caller may read them; otherwise the same FORBIDDEN for all."""
+    if not DOD_ID.match(dod_id):
+        raise BadUserInput("A DoD ID is 10 digits.", argument="dodId")
+    principal = ctx.principal
+    if principal.role is Role.PATIENT and principal.subject != dod_id:
+        _deny(ctx, dod_id)
+    if (
+        principal.role is Role.CLINICIAN
+        and ctx.services.settings.require_strong_auth_for_clinicians
+        and not principal.strong_auth
+    ):
+        _deny(ctx, dod_id)
+    links = await ctx.loaders.links(dod_id)
+    for link in links.values():
+        if isinstance(link, SourceError):
+            ctx.outcomes.failed(dod_id, link, path)
+    if not any(isinstance(lk, Link) and lk.linked for lk in links.values()):
+        _deny(ctx, dod_id)
+    handle = PatientHandle(dod_id, links)
+    if principal.role is Role.CLINICIAN:
+        try:
+            team = await care_team(ctx, handle)
+        except SourceError as exc:
+            ctx.outcomes.failed(dod_id, exc, path)
+            team = None
+        at_facility = (
+            team is not None
+            and team.facility is not None
+            and principal.facility is not None
+            and team.facility.id == principal.facility
+        )
+        if not at_facility:
+            if not ctx.purpose:
+                _deny(ctx, dod_id)
+            handle = PatientHandle(dod_id, links, break_glass=True)
+    ctx.audit.touch(dod_id, purpose=ctx.purpose if handle.break_glass else None)
+    ctx.extras.setdefault("handles", {})[dod_id] = handle
+    return handle
+
+
+def opened(ctx: RequestContext, dod_id: str) -> PatientHandle:
+    """A patient this request already opened (and so already checked access for)."""
+    handle: PatientHandle = ctx.extras["handles"][dod_id]
+    return handle
+
+
+def _deny(ctx: RequestContext, dod_id: str) -> None:
+    ctx.audit.touch(dod_id, outcome="denied", purpose=ctx.purpose)
+    raise Forbidden()
+
+
+def coverage(
+    ctx: RequestContext, handle: PatientHandle
+) -> list[tuple[RecordSource, str, str | None]]:
+    """Each registered source's state for this patient in this response."""
+    out: list[tuple[RecordSource, str, str | None]] = []
+    for source in sorted(ctx.services.sources, key=source_rank):
+        failed = ctx.outcomes.state(handle.dod_id, source)
+        link = handle.links.get(source)
+        if failed is not None:
+            message = "did not answer in time" if failed == "TIMED_OUT" else "could not be reached"
+            out.append((source, failed, message))
+        elif isinstance(link, Link) and not link.linked:
+            out.append((source, "NOT_LINKED", "no record of this patient in this source"))
+        else:
+            out.append((source, "OK", None))
+    return out

@@ -1,0 +1,42 @@
+"""Prescription-level reads: renewal requests and renewal eligibility."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sources.records import PrescriptionRecord, RecordKind, RecordSource, RenewalRequestRecord
+
+from .context import RequestContext
+from .lists import all_records
+from .patients import opened
+from .rules import OPEN_RENEWAL, Eligibility, renewal_eligibility
+
+__all__ = ["pending_renewal", "renewal_of"]
+
+
+async def _renewals(ctx: RequestContext, dod_id: str) -> list[RenewalRequestRecord]:
+    handle = opened(ctx, dod_id)
+    if RecordSource.GENESIS not in ctx.services.sources:
+        return []
+    found = await all_records(
+        ctx, handle, RecordKind.RENEWAL_REQUEST, ("renewals",), sources=(RecordSource.GENESIS,)
+    )
+    return [x for x in found if isinstance(x, RenewalRequestRecord)]
+
+
+async def pending_renewal(
+    ctx: RequestContext, dod_id: str, rx: PrescriptionRecord
+) -> RenewalRequestRecord | None:
+    """The newest open renewal request for a GENESIS prescription."""
+    if rx.provenance.source is not RecordSource.GENESIS:
+        return None
+    for req in await _renewals(ctx, dod_id):
+        if req.prescription_id == rx.provenance.source_id and req.status in OPEN_RENEWAL:
+            return req
+    return None
+
+
+async def renewal_of(ctx: RequestContext, dod_id: str, rx: PrescriptionRecord) -> Eligibility:
+    """Whether the patient may ask to renew `rx` now."""
+    pending = await pending_renewal(ctx, dod_id, rx)
+    return renewal_eligibility(rx, pending, dt.datetime.now(dt.UTC).date())

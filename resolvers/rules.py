@@ -1,0 +1,51 @@
+"""Business rules: renewal eligibility, and which appointments a patient may change."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sources.records import (
+    AppointmentRecord,
+    AppointmentStatus,
+    PrescriptionRecord,
+    RecordSource,
+    RenewalRequestRecord,
+    RenewalStatus,
+)
+
+__all__ = ["Eligibility", "can_change_appointment", "renewal_eligibility"]
+
+OPEN_RENEWAL = frozenset({RenewalStatus.REQUESTED, RenewalStatus.IN_REVIEW})
+
+
+@dataclass(frozen=True, slots=True)
+class Eligibility:
+    eligible: bool
+    reason: str
+
+
+def renewal_eligibility(
+    rx: PrescriptionRecord, pending: RenewalRequestRecord | None, today: dt.date
+) -> Eligibility:
+    """Renewals: GENESIS only, active or completed, no refills left or expired, none pending."""
+    if rx.provenance.source is not RecordSource.GENESIS:
+        return Eligibility(False, "NOT_GENESIS")
+    if rx.status not in ("active", "completed"):
+        return Eligibility(False, "INACTIVE")
+    if pending is not None and pending.status in OPEN_RENEWAL:
+        return Eligibility(False, "RENEWAL_PENDING")
+    if rx.expires_on is not None and rx.expires_on < today:
+        return Eligibility(True, "EXPIRED")
+    if rx.refills_remaining is not None and rx.refills_remaining <= 0:
+        return Eligibility(True, "NO_REFILLS_LEFT")
+    return Eligibility(False, "HAS_REFILLS")
+
+
+def can_change_appointment(appt: AppointmentRecord, now: dt.datetime) -> bool:
+    """Only future, booked GENESIS appointments may be cancelled or rescheduled."""
+    return (
+        appt.provenance.source is RecordSource.GENESIS
+        and appt.status is AppointmentStatus.BOOKED
+        and appt.start > now
+    )

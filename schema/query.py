@@ -1,0 +1,121 @@
+"""The root Query type: each field calls one resolver function."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import strawberry
+
+from resolvers.nodes import fetch_node
+from resolvers.patients import open_patient
+from resolvers.principal import Role
+from resolvers.slots import open_slots
+from resolvers.status import source_health
+from resolvers.topics import search_topics
+from sources import records as r
+
+from .context import Info, path_of
+from .types.care import Slot
+from .types.clinical import ClinicalNote, Condition, LabResult
+from .types.common import CareService, Node, RecordSource, SourceState
+from .types.medications import Prescription, RenewalRequest
+from .types.messages import MessageThread, SecureMessage
+from .types.patient import Patient
+from .types.topics import HealthTopic
+from .types.visits import Appointment, QuestionnaireAssignment
+
+__all__ = ["Query", "SourceHealth"]
+
+
+@strawberry.type(description="Reachability of one upstream source.")
+class SourceHealth:
+    source: RecordSource  # type: ignore[valid-type]
+    state: SourceState
+    latency_ms: float | None
+
+
+def _wrap_node(type_name: str, record: object, dod_id: str) -> Node | None:
+    if isinstance(record, r.AppointmentRecord):
+        return Appointment.of(record, dod_id)
+    if isinstance(record, r.NoteRecord):
+        return ClinicalNote.of(record)
+    if isinstance(record, r.LabResultRecord):
+        return LabResult.of(record)
+    if isinstance(record, r.PrescriptionRecord):
+        return Prescription.of(record, dod_id)
+    if isinstance(record, r.ConditionRecord):
+        return Condition.of(record)
+    if isinstance(record, r.MessageThreadRecord):
+        return MessageThread.of(record, dod_id)
+    if isinstance(record, r.MessageRecord):
+        return SecureMessage.of(record)
+    if isinstance(record, r.QuestionnaireAssignmentRecord):
+        return QuestionnaireAssignment.of(record, dod_id)
+    if isinstance(record, r.RenewalRequestRecord):
+        return RenewalRequest.of(record, None)
+    return None
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="The signed-in patient (role PATIENT).")
+    async def me(self, info: Info) -> Patient | None:
+        principal = info.context.principal
+        if principal.role is not Role.PATIENT:
+            return None
+        return Patient.of(await open_patient(info.context, principal.subject, path_of(info)))
+
+    @strawberry.field(
+        description="A patient by DoD ID (EDIPI, 10 digits): clinicians with access, or the patient themself."
+    )
+    async def patient(self, info: Info, dod_id: str) -> Patient | None:
+        return Patient.of(await open_patient(info.context, dod_id, path_of(info)))
+
+    @strawberry.field(description="Fetch any object again by its opaque id.")
+    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+        type_name, record, owner = await fetch_node(info.context, str(id), path_of(info))
+        if type_name == "Patient" and owner is not None:
+            return Patient.of(owner)
+        if owner is None:
+            return None
+        return _wrap_node(type_name, record, owner.dod_id)
+
+    @strawberry.field(description="Open appointment slots that the signed-in patient may book.")
+    async def available_slots(
+        self,
+        info: Info,
+        service: CareService,  # type: ignore[valid-type]
+        from_: Annotated[dt.datetime, strawberry.argument(name="from")],
+        to: dt.datetime,
+        facility_id: strawberry.ID | None = None,
+    ) -> list[Slot]:
+        found = await open_slots(
+            info.context,
+            service,
+            from_,
+            to,
+            None if facility_id is None else str(facility_id),
+            path_of(info),
+        )
+        return [Slot.of(s) for s in found]
+
+    @strawberry.field(
+        description="Provider-approved health information, by free text or by a coded concept."
+    )
+    async def health_topics(
+        self,
+        info: Info,
+        search: str | None = None,
+        system: str | None = None,
+        code: str | None = None,
+    ) -> list[HealthTopic]:
+        return HealthTopic.many(await search_topics(info.context, search, system, code))
+
+    @strawberry.field(description="Reachability of each upstream source, for status pages.")
+    async def sources(self, info: Info) -> list[SourceHealth]:
+        found = await source_health(info.context)
+        return [
+            SourceHealth(source=s, state=getattr(SourceState, state), latency_ms=ms)
+            for s, state, ms in found
+        ]

@@ -1,0 +1,1 @@
+"""Strawberry types wrapping the record model, one module per area."""

@@ -1,0 +1,143 @@
+"""Clinical records: notes, lab results, conditions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+
+from resolvers.topics import topics_for
+from sources import records as r
+
+from ..context import Info
+from .care import Practitioner
+from .common import (
+    Coding,
+    Interpretation,
+    Node,
+    PageInfo,
+    Provenance,
+    Quantity,
+    ReferenceRange,
+    global_id,
+)
+from .topics import HealthTopic
+
+__all__ = [
+    "ClinicalNote",
+    "ClinicalNoteConnection",
+    "ClinicalNoteEdge",
+    "Condition",
+    "LabResult",
+    "LabResultConnection",
+    "LabResultEdge",
+]
+
+
+@strawberry.type(description="A clinical note written by a provider.")
+class ClinicalNote(Node):
+    provenance: Provenance
+    title: str
+    type: Coding | None
+    authored_at: dt.datetime
+    author: Practitioner | None
+    text: str = strawberry.field(description="Plain text of the note.")
+
+    @classmethod
+    def of(cls, n: r.NoteRecord) -> ClinicalNote:
+        src = n.provenance.source
+        return cls(
+            id=global_id("ClinicalNote", src, n.provenance.source_id),
+            provenance=Provenance.of(n.provenance),
+            title=n.title,
+            type=Coding.of(n.type) if n.type else None,
+            authored_at=n.authored_at,
+            author=Practitioner.of(n.author, src),
+            text=n.text,
+        )
+
+
+@strawberry.type
+class ClinicalNoteEdge:
+    cursor: str
+    node: ClinicalNote
+
+
+@strawberry.type(description="A page of clinical notes, newest first.")
+class ClinicalNoteConnection:
+    edges: list[ClinicalNoteEdge]
+    page_info: PageInfo
+    total_count: int | None
+
+
+@strawberry.type(description="A lab or test result.")
+class LabResult(Node):
+    provenance: Provenance
+    code: Coding = strawberry.field(description="LOINC where the source has it.")
+    display: str
+    value_quantity: Quantity | None
+    value_string: str | None
+    reference_range: ReferenceRange | None
+    interpretation: Interpretation | None  # type: ignore[valid-type]
+    effective_at: dt.datetime
+    status: str
+    _codes: strawberry.Private[tuple[r.Coding, ...]]
+
+    @strawberry.field(description="Health information about this test.")
+    async def health_topics(self, info: Info) -> list[HealthTopic]:
+        return HealthTopic.many(await topics_for(info.context, self._codes))
+
+    @classmethod
+    def of(cls, lab: r.LabResultRecord) -> LabResult:
+        return cls(
+            id=global_id("LabResult", lab.provenance.source, lab.provenance.source_id),
+            provenance=Provenance.of(lab.provenance),
+            code=Coding.of(lab.code),
+            display=lab.display,
+            value_quantity=Quantity.of(lab.value_quantity),
+            value_string=lab.value_string,
+            reference_range=ReferenceRange.of(lab.reference_range),
+            interpretation=lab.interpretation,
+            effective_at=lab.effective_at,
+            status=lab.status,
+            _codes=(lab.code,),
+        )
+
+
+@strawberry.type
+class LabResultEdge:
+    cursor: str
+    node: LabResult
+
+
+@strawberry.type(description="A page of lab results, newest first.")
+class LabResultConnection:
+    edges: list[LabResultEdge]
+    page_info: PageInfo
+    total_count: int | None
+
+
+@strawberry.type(description="A diagnosis or health problem.")
+class Condition(Node):
+    provenance: Provenance
+    code: Coding
+    display: str
+    clinical_status: str
+    onset_date: dt.date | None
+    _codes: strawberry.Private[tuple[r.Coding, ...]]
+
+    @strawberry.field(description="Health information about this condition.")
+    async def health_topics(self, info: Info) -> list[HealthTopic]:
+        return HealthTopic.many(await topics_for(info.context, self._codes))
+
+    @classmethod
+    def of(cls, c: r.ConditionRecord) -> Condition:
+        return cls(
+            id=global_id("Condition", c.provenance.source, c.provenance.source_id),
+            provenance=Provenance.of(c.provenance),
+            code=Coding.of(c.code),
+            display=c.display,
+            clinical_status=c.clinical_status,
+            onset_date=c.onset_date,
+            _codes=c.codes or (c.code,),
+        )

@@ -1,0 +1,262 @@
+"""The patient: demographics, source coverage, and every record list."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import strawberry
+
+from resolvers.lists import all_records, record_list
+from resolvers.patients import PatientHandle, care_team, coverage
+from resolvers.questionnaires import assignments
+from sources import records as r
+from sources.base import Filters
+from sources.errors import SourceError
+
+from ..context import Info, path_of, wants
+from .care import CareTeam
+from .clinical import (
+    ClinicalNote,
+    ClinicalNoteConnection,
+    ClinicalNoteEdge,
+    Condition,
+    LabResult,
+    LabResultConnection,
+    LabResultEdge,
+)
+from .common import (
+    AppointmentStatus,
+    CareService,
+    HumanName,
+    MessageFolder,
+    Node,
+    PageInfo,
+    RecordSource,
+    SourceState,
+    global_id,
+)
+from .medications import Prescription, PrescriptionConnection, PrescriptionEdge
+from .messages import MessageThread, MessageThreadConnection, MessageThreadEdge
+from .visits import Appointment, AppointmentConnection, AppointmentEdge, QuestionnaireAssignment
+
+__all__ = ["Patient", "SourceCoverage"]
+
+
+@strawberry.type(description="How one source contributed to a patient's record in this response.")
+class SourceCoverage:
+    source: RecordSource  # type: ignore[valid-type]
+    state: SourceState
+    message: str | None
+
+
+def _page_info(has_next: bool, end_cursor: str | None) -> PageInfo:
+    return PageInfo(has_next_page=has_next, end_cursor=end_cursor)
+
+
+@strawberry.type(description="One beneficiary's record, merged across every source.")
+class Patient(Node):
+    _handle: strawberry.Private[PatientHandle]
+
+    @classmethod
+    def of(cls, handle: PatientHandle) -> Patient:
+        return cls(id=global_id("Patient", r.RecordSource.GENESIS, handle.dod_id), _handle=handle)
+
+    def _demo(self) -> r.Demographics | None:
+        return self._handle.demographics
+
+    @strawberry.field(description="DoD ID (EDIPI, 10 digits).")
+    def dod_id(self) -> str:
+        return self._handle.dod_id
+
+    @strawberry.field(description="The patient's name as the most authoritative source has it.")
+    def name(self) -> HumanName:
+        demo = self._demo()
+        if demo is None:
+            raise PatientNameUnavailable()
+        return HumanName.of(demo.name)
+
+    @strawberry.field
+    def birth_date(self) -> dt.date | None:
+        demo = self._demo()
+        return demo.birth_date if demo else None
+
+    @strawberry.field
+    def gender(self) -> str | None:
+        demo = self._demo()
+        return demo.gender if demo else None
+
+    @strawberry.field
+    def phone(self) -> str | None:
+        demo = self._demo()
+        return demo.phone if demo else None
+
+    @strawberry.field
+    def email(self) -> str | None:
+        demo = self._demo()
+        return demo.email if demo else None
+
+    @strawberry.field(
+        description="Which sources contributed, and which could not be reached, for this response."
+    )
+    async def source_coverage(self, info: Info) -> list[SourceCoverage]:
+        # Let sibling fields start and finish their upstream calls first, so coverage is complete.
+        ctx = info.context
+        await ctx.loaders.settled()
+        return [
+            SourceCoverage(source=s, state=getattr(SourceState, state), message=msg)
+            for s, state, msg in coverage(ctx, self._handle)
+        ]
+
+    @strawberry.field(description="The patient's primary care team (GENESIS).")
+    async def primary_care_team(self, info: Info) -> CareTeam | None:
+        try:
+            team = await care_team(info.context, self._handle)
+        except SourceError as exc:
+            info.context.outcomes.failed(self._handle.dod_id, exc, path_of(info))
+            return None
+        return None if team is None else CareTeam.of(team)
+
+    async def _list(
+        self, info: Info, kind: r.RecordKind, first: int | None, after: str | None, filters: Filters
+    ) -> tuple[list[tuple[str, object]], PageInfo, int | None]:
+        page = await record_list(
+            info.context,
+            self._handle,
+            kind,
+            first=20 if first is None else first,
+            after=after,
+            filters=filters,
+            want_total=wants(info, "totalCount"),
+            path=path_of(info),
+        )
+        return page.edges, _page_info(page.has_next, page.end_cursor), page.total
+
+    @strawberry.field(description="Visits from every source, newest first.")
+    async def appointments(
+        self,
+        info: Info,
+        first: int | None = 20,
+        after: str | None = None,
+        from_: Annotated[dt.datetime | None, strawberry.argument(name="from")] = None,
+        to: dt.datetime | None = None,
+        status: list[AppointmentStatus] | None = None,  # type: ignore[valid-type]
+        service: CareService | None = None,  # type: ignore[valid-type]
+    ) -> AppointmentConnection:
+        filters = Filters(
+            date_from=from_, date_to=to, statuses=tuple(status or ()), service=service
+        )
+        edges, page_info, total = await self._list(
+            info, r.RecordKind.APPOINTMENT, first, after, filters
+        )
+        dod = self._handle.dod_id
+        return AppointmentConnection(
+            edges=[AppointmentEdge(cursor=c, node=Appointment.of(x, dod)) for c, x in edges],  # type: ignore[arg-type]
+            page_info=page_info,
+            total_count=total,
+        )
+
+    @strawberry.field(description="Clinical notes from every source, newest first.")
+    async def clinical_notes(
+        self,
+        info: Info,
+        first: int | None = 20,
+        after: str | None = None,
+        from_: Annotated[dt.datetime | None, strawberry.argument(name="from")] = None,
+        to: dt.datetime | None = None,
+    ) -> ClinicalNoteConnection:
+        filters = Filters(date_from=from_, date_to=to)
+        edges, page_info, total = await self._list(
+            info, r.RecordKind.CLINICAL_NOTE, first, after, filters
+        )
+        return ClinicalNoteConnection(
+            edges=[ClinicalNoteEdge(cursor=c, node=ClinicalNote.of(x)) for c, x in edges],  # type: ignore[arg-type]
+            page_info=page_info,
+            total_count=total,
+        )
+
+    @strawberry.field(description="Lab and test results from every source, newest first.")
+    async def lab_results(
+        self,
+        info: Info,
+        first: int | None = 20,
+        after: str | None = None,
+        from_: Annotated[dt.datetime | None, strawberry.argument(name="from")] = None,
+        to: dt.datetime | None = None,
+        code: str | None = None,
+    ) -> LabResultConnection:
+        filters = Filters(date_from=from_, date_to=to, code=code)
+        edges, page_info, total = await self._list(
+            info, r.RecordKind.LAB_RESULT, first, after, filters
+        )
+        return LabResultConnection(
+            edges=[LabResultEdge(cursor=c, node=LabResult.of(x)) for c, x in edges],  # type: ignore[arg-type]
+            page_info=page_info,
+            total_count=total,
+        )
+
+    @strawberry.field(description="Prescriptions from every source, newest first.")
+    async def prescriptions(
+        self,
+        info: Info,
+        first: int | None = 20,
+        after: str | None = None,
+        active_only: bool | None = False,
+    ) -> PrescriptionConnection:
+        filters = Filters(active_only=bool(active_only))
+        edges, page_info, total = await self._list(
+            info, r.RecordKind.PRESCRIPTION, first, after, filters
+        )
+        dod = self._handle.dod_id
+        return PrescriptionConnection(
+            edges=[PrescriptionEdge(cursor=c, node=Prescription.of(x, dod)) for c, x in edges],  # type: ignore[arg-type]
+            page_info=page_info,
+            total_count=total,
+        )
+
+    @strawberry.field(description="Secure message threads: GENESIS ones and archived TOL ones.")
+    async def message_threads(
+        self,
+        info: Info,
+        first: int | None = 20,
+        after: str | None = None,
+        folder: MessageFolder | None = None,  # type: ignore[valid-type]
+    ) -> MessageThreadConnection:
+        filters = Filters(folder=folder)
+        edges, page_info, total = await self._list(
+            info, r.RecordKind.MESSAGE_THREAD, first, after, filters
+        )
+        dod = self._handle.dod_id
+        return MessageThreadConnection(
+            edges=[MessageThreadEdge(cursor=c, node=MessageThread.of(x, dod)) for c, x in edges],  # type: ignore[arg-type]
+            page_info=page_info,
+            total_count=total,
+        )
+
+    @strawberry.field(description="Conditions from every source.")
+    async def conditions(self, info: Info) -> list[Condition]:
+        found = await all_records(info.context, self._handle, r.RecordKind.CONDITION, path_of(info))
+        return [Condition.of(c) for c in found if isinstance(c, r.ConditionRecord)]
+
+    @strawberry.field(
+        description="Questionnaires assigned to the patient (pending ones by default)."
+    )
+    async def questionnaires(
+        self, info: Info, pending_only: bool | None = True
+    ) -> list[QuestionnaireAssignment]:
+        found = await assignments(
+            info.context,
+            self._handle.dod_id,
+            pending_only=pending_only is not False,
+            path=path_of(info),
+        )
+        return [QuestionnaireAssignment.of(a, self._handle.dod_id) for a in found]
+
+
+class PatientNameUnavailable(Exception):
+    """No source that answered holds the patient's name."""
+
+    extensions = {"code": "SOURCE_UNAVAILABLE"}
+
+    def __init__(self) -> None:
+        super().__init__("The patient's name could not be read from any source.")
