@@ -104,7 +104,7 @@ class Loaders:
 
     def _getter(
         self, source: RecordSource, kind: RecordKind
-    ) -> Callable[[list[str]], Awaitable[list[Record | SourceError | None]]]:
+    ) -> Callable[[list[str]], Coroutine[Any, Any, list[Any]]]:
         async def load(ids: list[str]) -> list[Any]:
             adapter = self._sources[source]
             try:
