@@ -71,6 +71,7 @@ def parse_query(
     page = [v for k, v in items if k == "_page"]
     if page:
         items, offset = decode_page(page[0])
+        lenient = True  # the first page was checked; a next link must work without `Prefer`
     items = tuple((k, v) for k, v in items if k != "_page")
     q = _Builder(resource_type, params, lenient)
     for name, value in items:

@@ -140,8 +140,17 @@ async def test_unknown_params_are_400_unless_lenient(fhir: Fhir) -> None:
     )
     assert status == 200
     assert len(body["entry"]) == 6
+    _, first, _ = await fhir.get(
+        "Observation",
+        {"patient": "p1", "colour": "blue", "_count": "4"},
+        headers={"Prefer": "handling=lenient"},
+    )
+    (next_url,) = [link["url"] for link in first["link"] if link["relation"] == "next"]
+    status, second, _ = await fhir.get(next_url)
+    assert (status, len(second["entry"])) == (200, 2)
     assert (await fhir.get("Observation", {"date": "yesterday"}))[0] == 400
     assert (await fhir.get("Observation", {"_count": "many"}))[0] == 400
+    assert (await fhir.get("Observation", {"_page": "not-a-token"}))[0] == 400
 
 
 async def test_include_and_revinclude_add_entries_marked_include(fhir: Fhir) -> None:
