@@ -51,17 +51,13 @@ class FhirRecordSource:
         """Raise a SourceError unless the server answers `GET metadata` now."""
         await self.client.capabilities()
 
-    async def get(
-        self, kind: RecordKind, ids: Sequence[str]
-    ) -> Sequence[Record | SourceError | None]:
+    async def get(self, kind: RecordKind, ids: Sequence[str]) -> Sequence[Record | SourceError | None]:
         """Records by source id (`_id=a,b,c`, one search), aligned with `ids`; None if absent."""
         return await _get(self, kind, ids)
 
     # ---- fetch ---------------------------------------------------------------------------------
 
-    async def fetch(
-        self, kind: RecordKind, queries: Sequence[Query]
-    ) -> Sequence[Page | SourceError]:
+    async def fetch(self, kind: RecordKind, queries: Sequence[Query]) -> Sequence[Page | SourceError]:
         """One page per query; all queries go upstream together (one search, or one batch)."""
         spec = self._spec(kind)
         results: list[Page | SourceError] = [Page((), False)] * len(queries)
@@ -166,9 +162,7 @@ class FhirRecordSource:
         refs: Sequence[LinkedRef] = (),
         binaries: Mapping[str, str] | None = None,
     ) -> MapContext:
-        return MapContext(
-            self.name, retrieved, bundle, {r.patient_id: r for r in refs}, binaries or {}
-        )
+        return MapContext(self.name, retrieved, bundle, {r.patient_id: r for r in refs}, binaries or {})
 
     async def _page(
         self,
@@ -232,13 +226,9 @@ class FhirRecordSource:
         """Texts of Binary resources, aligned with `ids` (one read, or one batch)."""
         try:
             if len(ids) == 1:
-                answers: list[dict[str, object] | SourceError] = [
-                    await self.client.read(kind.value, "Binary", ids[0])
-                ]
+                answers: list[dict[str, object] | SourceError] = [await self.client.read(kind.value, "Binary", ids[0])]
             else:
-                answers = list(
-                    await self.client.batch(kind.value, [("GET", f"Binary/{i}") for i in ids])
-                )
+                answers = list(await self.client.batch(kind.value, [("GET", f"Binary/{i}") for i in ids]))
         except SourceError as exc:
             return [exc] * len(ids)
         out: list[str | SourceError] = []
@@ -247,11 +237,7 @@ class FhirRecordSource:
                 out.append(answer)
             else:
                 text = mapping.binary_text(answer)
-                out.append(
-                    text
-                    if text is not None
-                    else SourceUnavailable(self.name, "unreadable answer (Binary)")
-                )
+                out.append(text if text is not None else SourceUnavailable(self.name, "unreadable answer (Binary)"))
         return out
 
 
@@ -265,9 +251,7 @@ def _binary_ids(bundle: Bundle) -> dict[str, str]:
     return out
 
 
-async def _get(
-    source: FhirRecordSource, kind: RecordKind, ids: Sequence[str]
-) -> Sequence[Record | SourceError | None]:
+async def _get(source: FhirRecordSource, kind: RecordKind, ids: Sequence[str]) -> Sequence[Record | SourceError | None]:
     spec = source._spec(kind)
     wanted = sorted(set(ids))
     if not wanted:

@@ -22,9 +22,7 @@ class CircuitBreaker:
     its failure opens it for another pause. Other calls fail fast while the probe is out.
     """
 
-    def __init__(
-        self, failures: int, reset: float, clock: Callable[[], float] = time.monotonic
-    ) -> None:
+    def __init__(self, failures: int, reset: float, clock: Callable[[], float] = time.monotonic) -> None:
         self._threshold = failures
         self._reset = reset
         self._clock = clock

@@ -112,9 +112,7 @@ class FhirClient:
         """A search page by absolute URL (a `next` link)."""
         return Bundle(await self._call(_Call(kind, "GET", url, ("Bundle",))))
 
-    async def search_all(
-        self, kind: str, resource_type: str, params: Params, max_pages: int = 20
-    ) -> Bundle:
+    async def search_all(self, kind: str, resource_type: str, params: Params, max_pages: int = 20) -> Bundle:
         """A search with its `next` links followed, up to `max_pages` pages, merged into one."""
         bundle = await self.search(kind, resource_type, params)
         return await self.rest_of(kind, bundle, max_pages)
@@ -129,13 +127,9 @@ class FhirClient:
 
     async def read(self, kind: str, resource_type: str, resource_id: str) -> Resource:
         """`GET Type/id`; a missing resource raises UpstreamRejected with status 404."""
-        return await self._call(
-            _Call(kind, "GET", self.url(f"{resource_type}/{resource_id}"), (resource_type,))
-        )
+        return await self._call(_Call(kind, "GET", self.url(f"{resource_type}/{resource_id}"), (resource_type,)))
 
-    async def batch(
-        self, kind: str, requests: Sequence[tuple[str, str]]
-    ) -> list[Resource | SourceError]:
+    async def batch(self, kind: str, requests: Sequence[tuple[str, str]]) -> list[Resource | SourceError]:
         """One batch Bundle of (method, relative url) entries; results aligned with `requests`.
 
         A failed entry becomes a SourceError for that entry only; the others still succeed.
@@ -172,25 +166,19 @@ class FhirClient:
         """`POST Type` with the resource; the created resource as the server returns it."""
         return await self._write(kind, "POST", resource, {})
 
-    async def create_conditional(
-        self, kind: str, resource: Mapping[str, Any], if_none_exist: Params
-    ) -> Resource:
+    async def create_conditional(self, kind: str, resource: Mapping[str, Any], if_none_exist: Params) -> Resource:
         """`POST Type` with `If-None-Exist`: creates only when no resource matches the search."""
         header = urlencode(list(if_none_exist), safe=",|:")
         return await self._write(kind, "POST", resource, {"If-None-Exist": header})
 
-    async def update(
-        self, kind: str, resource: Mapping[str, Any], if_match: str | None = None
-    ) -> Resource:
+    async def update(self, kind: str, resource: Mapping[str, Any], if_match: str | None = None) -> Resource:
         """`PUT Type/id`; with `if_match` (a version id or ETag) the server refuses stale writes."""
         headers = {}
         if if_match is not None:
             headers["If-Match"] = if_match if if_match.startswith("W/") else f'W/"{if_match}"'
         return await self._write(kind, "PUT", resource, headers)
 
-    async def _write(
-        self, kind: str, method: str, resource: Mapping[str, Any], headers: Mapping[str, str]
-    ) -> Resource:
+    async def _write(self, kind: str, method: str, resource: Mapping[str, Any], headers: Mapping[str, str]) -> Resource:
         rtype = str(resource.get("resourceType", ""))
         path = rtype if method == "POST" else f"{rtype}/{resource.get('id', '')}"
         headers = {**headers, "Prefer": "return=representation"}
@@ -254,9 +242,7 @@ class FhirClient:
                 if call.body is not None:
                     payload = json.dumps(call.body).encode()
                     headers["Content-Type"] = FHIR_JSON
-                async with self._session.request(
-                    call.method, call.url, data=payload, headers=headers
-                ) as resp:
+                async with self._session.request(call.method, call.url, data=payload, headers=headers) as resp:
                     status = str(resp.status)
                     text = await resp.read()
                     wait = retry_after(resp.headers.get("Retry-After"))

@@ -37,9 +37,7 @@ class KindSpec:
     get_params: Params = field(default_factory=tuple)
 
 
-def per_resource(
-    resource_type: str, mapper: Callable[[dict[str, object], MapContext], Record | None]
-) -> Records:
+def per_resource(resource_type: str, mapper: Callable[[dict[str, object], MapContext], Record | None]) -> Records:
     """A `records` function mapping each search hit on its own; unmappable hits are dropped."""
 
     def records(bundle: Bundle, ctx: MapContext, _page: PageRequest) -> Sequence[Record]:

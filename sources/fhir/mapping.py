@@ -232,9 +232,7 @@ def _accession(r: Mapping[str, Any]) -> str | None:
         if not isinstance(ident, Mapping) or not ident.get("value"):
             continue
         types = codings(ident.get("type"))
-        if ident.get("system") == ACCESSION_SYSTEM or any(
-            c.system == V2_0203 and c.code == "ACSN" for c in types
-        ):
+        if ident.get("system") == ACCESSION_SYSTEM or any(c.system == V2_0203 and c.code == "ACSN" for c in types):
             return str(ident["value"])
     return None
 
@@ -248,9 +246,7 @@ def _quantity(q: Any) -> Quantity | None:
 def _reference_range(ranges: Any) -> ReferenceRange | None:
     for rr in ranges or ():
         if isinstance(rr, Mapping):
-            return ReferenceRange(
-                _quantity(rr.get("low")), _quantity(rr.get("high")), rr.get("text")
-            )
+            return ReferenceRange(_quantity(rr.get("low")), _quantity(rr.get("high")), rr.get("text"))
     return None
 
 
@@ -301,9 +297,7 @@ def prescription(r: Resource, ctx: MapContext) -> PrescriptionRecord | None:
         1
         for d in ctx.bundle.resources("MedicationDispense")
         if d.get("status") != ENTERED_IN_ERROR
-        and any(
-            ref_id(a, "MedicationRequest") == rid for a in d.get("authorizingPrescription") or ()
-        )
+        and any(ref_id(a, "MedicationRequest") == rid for a in d.get("authorizingPrescription") or ())
     )
     dosage = [d.get("text") for d in r.get("dosageInstruction") or () if isinstance(d, Mapping)]
     return PrescriptionRecord(

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 
 from ..base import Page, PageRequest, Position
-from ..records import CareTeamRecord, Record, RenewalRequestRecord
+from ..records import CareTeamRecord, QuestionnaireRecord, Record, RenewalRequestRecord, SlotRecord
 
 __all__ = ["after", "cut", "sort_key"]
 
@@ -17,8 +17,10 @@ def sort_key(record: Record) -> tuple[dt.datetime, str]:
     """(time, source id): the order of every list, newest first."""
     if isinstance(record, RenewalRequestRecord):
         time = record.requested_at
-    elif isinstance(record, CareTeamRecord):
+    elif isinstance(record, CareTeamRecord | QuestionnaireRecord):
         time = _EPOCH
+    elif isinstance(record, SlotRecord):
+        time = record.start
     else:
         time = record.sort_time
     return (time, record.provenance.source_id)
