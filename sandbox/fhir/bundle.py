@@ -22,9 +22,7 @@ def new_bundle(bundle_type: str, entries: Sequence[dict[str, Any]] = ()) -> dict
     }
 
 
-def entry(
-    base_url: str, resource: dict[str, Any], mode: str, search: dict[str, Any] | None = None
-) -> dict[str, Any]:
+def entry(base_url: str, resource: dict[str, Any], mode: str, search: dict[str, Any] | None = None) -> dict[str, Any]:
     """A searchset entry with its fullUrl and `search.mode` (match, include)."""
     return {
         "fullUrl": f"{base_url}/{resource['resourceType']}/{resource['id']}",

@@ -25,9 +25,7 @@ def capability_statement(
             "versioning": "versioned",
             "conditionalCreate": writable,
             "searchParam": [{"name": p.name, "type": p.kind} for p in params.values()],
-            "searchInclude": [
-                f"{rtype}:{p.name}" for p in params.values() if p.kind == "reference"
-            ],
+            "searchInclude": [f"{rtype}:{p.name}" for p in params.values() if p.kind == "reference"],
         }
         if rtype == "Patient" and match_enabled:
             resource["operation"] = [

@@ -29,9 +29,7 @@ def stats_key(path: str) -> str:
     return "/".join([_FHIR_PREFIX, *segments])
 
 
-def fault_middleware(
-    stats: Stats, faults: FaultState
-) -> Callable[..., Awaitable[web.StreamResponse]]:
+def fault_middleware(stats: Stats, faults: FaultState) -> Callable[..., Awaitable[web.StreamResponse]]:
     """Count, then delay, refuse, fail or spoil FHIR and token requests as the faults say."""
 
     @web.middleware
@@ -73,9 +71,7 @@ def _reset(request: web.Request) -> web.Response:
 
 def _error(status: int) -> web.Response:
     headers = {"Retry-After": "1"} if status in (429, 503) else {}
-    body = operation_outcome(
-        "throttled" if status == 429 else "transient", f"injected fault: HTTP {status}"
-    )
+    body = operation_outcome("throttled" if status == 429 else "transient", f"injected fault: HTTP {status}")
     return web.Response(
         status=status,
         body=json.dumps(body).encode(),

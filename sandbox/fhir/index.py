@@ -25,21 +25,15 @@ def _build(resources: list[dict[str, Any]], paths: tuple[str, ...]) -> _Index:
     return dict(by_key), dict(by_id)
 
 
-def candidates(
-    store: ResourceStore, resource_type: str, criteria: tuple[Criterion, ...]
-) -> list[dict[str, Any]]:
+def candidates(store: ResourceStore, resource_type: str, criteria: tuple[Criterion, ...]) -> list[dict[str, Any]]:
     """The resources of a type that may satisfy `criteria`, in insertion order: those indexed
     under the values of the first plain reference criterion, or all of them."""
     resources = store.all(resource_type)
-    criterion = next(
-        (c for c in criteria if c.param.kind == "reference" and c.modifier is None), None
-    )
+    criterion = next((c for c in criteria if c.param.kind == "reference" and c.modifier is None), None)
     if criterion is None:
         return resources
     param = criterion.param
-    by_key, by_id = store.derived(
-        resource_type, f"ref:{param.name}", lambda: _build(resources, param.paths)
-    )
+    by_key, by_id = store.derived(resource_type, f"ref:{param.name}", lambda: _build(resources, param.paths))
     positions: set[int] = set()
     for value in criterion.values:
         key = reference_key(value)

@@ -81,9 +81,7 @@ class Interactions:
         if not self.writable:
             raise MethodNotAllowed("this server is read-only")
 
-    def search(
-        self, rtype: str, items: tuple[tuple[str, str], ...], request: FhirRequest
-    ) -> FhirResponse:
+    def search(self, rtype: str, items: tuple[tuple[str, str], ...], request: FhirRequest) -> FhirResponse:
         lenient = "handling=lenient" in request.headers.get("prefer", "")
         query = parse_query(rtype, items, lenient=lenient)
         return FhirResponse(200, search_bundle(self.store, query, self.base_url))
@@ -141,11 +139,7 @@ class Interactions:
 
     def _entry_request(self, item: Any) -> FhirRequest:
         req = item.get("request") if isinstance(item, dict) else None
-        if (
-            not isinstance(req, dict)
-            or not req.get("method")
-            or not isinstance(req.get("url"), str)
-        ):
+        if not isinstance(req, dict) or not req.get("method") or not isinstance(req.get("url"), str):
             raise BadRequest("each batch entry needs request.method and request.url")
         url: str = req["url"]
         if url.startswith(self.base_url + "/"):

@@ -44,11 +44,7 @@ def _person(patient: dict[str, Any]) -> _Person:
         if name.get("family"):
             families.add(_fold(name["family"]))
         givens.update(_fold(g) for g in name.get("given") or [] if g)
-    identifiers = {
-        (i.get("system", ""), str(i["value"]))
-        for i in patient.get("identifier") or []
-        if i.get("value")
-    }
+    identifiers = {(i.get("system", ""), str(i["value"])) for i in patient.get("identifier") or [] if i.get("value")}
     return _Person(
         frozenset(families), frozenset(givens), patient.get("birthDate"), patient.get("gender"),
         frozenset(identifiers),

@@ -60,9 +60,7 @@ class SearchQuery:
     elements: tuple[str, ...] | None = None
 
 
-def parse_query(
-    resource_type: str, items: Sequence[tuple[str, str]], *, lenient: bool = False
-) -> SearchQuery:
+def parse_query(resource_type: str, items: Sequence[tuple[str, str]], *, lenient: bool = False) -> SearchQuery:
     """Parse `items` (name, value pairs); unknown parameters are a 400 unless `lenient`."""
     params = params_for(resource_type)
     if params is None:

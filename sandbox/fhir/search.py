@@ -35,9 +35,7 @@ def find(store: ResourceStore, query: SearchQuery) -> list[dict[str, Any]]:
     return found
 
 
-def _sorted(
-    resources: list[dict[str, Any]], param: SearchParam, descending: bool
-) -> list[dict[str, Any]]:
+def _sorted(resources: list[dict[str, Any]], param: SearchParam, descending: bool) -> list[dict[str, Any]]:
     """Stable sort by one parameter; resources without a value go last either way."""
     keyed: list[tuple[Any, dict[str, Any]]] = []
     missing: list[dict[str, Any]] = []
@@ -114,9 +112,7 @@ def _link(relation: str, base_url: str, query: SearchQuery, offset: int) -> dict
     return {"relation": relation, "url": url}
 
 
-def _included(
-    store: ResourceStore, query: SearchQuery, page: Sequence[dict[str, Any]]
-) -> list[dict[str, Any]]:
+def _included(store: ResourceStore, query: SearchQuery, page: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     seen = {(r["resourceType"], r["id"]) for r in page}
     out: list[dict[str, Any]] = []
 

@@ -76,9 +76,7 @@ class FhirServer:
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> None:
         """Listen on host:port (0 picks a free port)."""
-        app = web.Application(
-            middlewares=[fault_middleware(self.stats, self.faults)], client_max_size=32 * 1024**2
-        )
+        app = web.Application(middlewares=[fault_middleware(self.stats, self.faults)], client_max_size=32 * 1024**2)
         app.add_routes(admin_routes(self.stats, self.faults))
         app.add_routes(
             [
@@ -148,9 +146,7 @@ class FhirServer:
         return _to_web(response)
 
 
-def _json_response(
-    status: int, body: dict[str, Any] | None, headers: Mapping[str, str] | None = None
-) -> web.Response:
+def _json_response(status: int, body: dict[str, Any] | None, headers: Mapping[str, str] | None = None) -> web.Response:
     data = json.dumps(body).encode() if body is not None else None
     return web.Response(status=status, body=data, content_type=_FHIR_JSON, headers=headers)
 

@@ -44,9 +44,7 @@ def resource_headers(base_url: str, resource: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def _answer(
-    request: FhirRequest, base_url: str, status: int, resource: dict[str, Any]
-) -> FhirResponse:
+def _answer(request: FhirRequest, base_url: str, status: int, resource: dict[str, Any]) -> FhirResponse:
     headers = resource_headers(base_url, resource)
     prefer = request.headers.get("prefer", "")
     if "return=minimal" in prefer:
@@ -57,9 +55,7 @@ def _answer(
     return FhirResponse(status, resource, headers)
 
 
-async def create(
-    store: ResourceStore, request: FhirRequest, resource_type: str, base_url: str
-) -> FhirResponse:
+async def create(store: ResourceStore, request: FhirRequest, resource_type: str, base_url: str) -> FhirResponse:
     """`POST [type]`, honouring `If-None-Exist` (200 with the one match, 412 if several)."""
     resource = parse_resource(request, resource_type)
     condition = request.headers.get("if-none-exist")

@@ -27,9 +27,7 @@ LAB = {
 CLIENT_ID = "gateway-test"
 
 
-def patient(
-    pid: str, family: str, given: str, birth: str, gender: str, dod: str | None = None
-) -> dict[str, Any]:
+def patient(pid: str, family: str, given: str, birth: str, gender: str, dod: str | None = None) -> dict[str, Any]:
     resource: dict[str, Any] = {
         "resourceType": "Patient",
         "id": pid,
@@ -42,9 +40,7 @@ def patient(
     return resource
 
 
-def observation(
-    oid: str, pid: str, when: str, code: str = "2345-7", accession: str | None = None
-) -> dict[str, Any]:
+def observation(oid: str, pid: str, when: str, code: str = "2345-7", accession: str | None = None) -> dict[str, Any]:
     return {
         "resourceType": "Observation",
         "id": oid,
@@ -203,7 +199,5 @@ async def get_token(
 
 
 @pytest_asyncio.fixture
-async def fhir(
-    server: FhirServer, http: aiohttp.ClientSession, client_key: tuple[str, dict[str, Any], str]
-) -> Fhir:
+async def fhir(server: FhirServer, http: aiohttp.ClientSession, client_key: tuple[str, dict[str, Any], str]) -> Fhir:
     return Fhir(server, http, await get_token(http, server, client_key))

@@ -13,9 +13,7 @@ from .conftest import Fhir, client_assertion, get_token, start_server, token_for
 Key = tuple[str, dict[str, Any], str]
 
 
-async def _token_call(
-    http: aiohttp.ClientSession, server: FhirServer, form: dict[str, str]
-) -> tuple[int, Any]:
+async def _token_call(http: aiohttp.ClientSession, server: FhirServer, form: dict[str, str]) -> tuple[int, Any]:
     async with http.post(server.token_url, data=form) as response:
         return response.status, await response.json()
 
@@ -41,9 +39,7 @@ async def test_an_rsa_client_key_works_too(http: aiohttp.ClientSession) -> None:
     server = FhirServer(name="rsa", resources=[], clients={"rsa-client": jwk})
     await server.start()
     try:
-        assertion = client_assertion(
-            pem, kid, server.token_url, client_id="rsa-client", alg="RS384"
-        )
+        assertion = client_assertion(pem, kid, server.token_url, client_id="rsa-client", alg="RS384")
         status, body = await _token_call(http, server, token_form(assertion))
         assert status == 200, body
     finally:
@@ -60,9 +56,7 @@ async def test_fhir_requests_without_a_valid_token_are_401_operation_outcomes(
             assert (await response.json())["resourceType"] == "OperationOutcome"
 
 
-async def test_metadata_and_smart_configuration_need_no_token(
-    server: FhirServer, http: aiohttp.ClientSession
-) -> None:
+async def test_metadata_and_smart_configuration_need_no_token(server: FhirServer, http: aiohttp.ClientSession) -> None:
     async with http.get(f"{server.base_url}/metadata") as response:
         statement = await response.json()
     assert statement["resourceType"] == "CapabilityStatement"
@@ -118,9 +112,7 @@ async def test_bad_token_requests_get_oauth_errors(
     assert (status, body["error"]) == (400, "invalid_scope")
 
 
-async def test_a_read_scope_cannot_write(
-    server: FhirServer, http: aiohttp.ClientSession, client_key: Key
-) -> None:
+async def test_a_read_scope_cannot_write(server: FhirServer, http: aiohttp.ClientSession, client_key: Key) -> None:
     fhir = Fhir(server, http, await get_token(http, server, client_key, "system/*.read"))
     status, body, _ = await fhir.call(
         "POST", "Observation", json_body={"resourceType": "Observation", "status": "final"}
@@ -138,9 +130,7 @@ async def test_a_type_scope_allows_that_type_only(
     assert (await fhir.get("Observation/o1"))[0] == 403
 
 
-async def test_tokens_are_per_server(
-    server: FhirServer, http: aiohttp.ClientSession, client_key: Key
-) -> None:
+async def test_tokens_are_per_server(server: FhirServer, http: aiohttp.ClientSession, client_key: Key) -> None:
     other = await start_server(client_key)
     try:
         token = await get_token(http, other, client_key)

@@ -19,16 +19,12 @@ def parameters(query: dict[str, Any], **extra: Any) -> dict[str, Any]:
 
 
 async def match(fhir: Fhir, query: dict[str, Any], **extra: Any) -> list[tuple[str, str, float]]:
-    status, body, _ = await fhir.call(
-        "POST", "Patient/$match", json_body=parameters(query, **extra)
-    )
+    status, body, _ = await fhir.call("POST", "Patient/$match", json_body=parameters(query, **extra))
     assert status == 200, body
     out = []
     for entry in body.get("entry", []):
         assert entry["search"]["mode"] == "match"
-        (grade,) = [
-            x["valueCode"] for x in entry["search"]["extension"] if x["url"] == MATCH_GRADE_URL
-        ]
+        (grade,) = [x["valueCode"] for x in entry["search"]["extension"] if x["url"] == MATCH_GRADE_URL]
         out.append((entry["resource"]["id"], grade, entry["search"]["score"]))
     return out
 

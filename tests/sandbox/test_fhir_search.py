@@ -33,9 +33,7 @@ async def test_paging_with_count_and_next_visits_every_match_once(fhir: Fhir) ->
         fhir.server.store.put(observation(f"x{n:02d}", "p1", f"2022-01-{n % 28 + 1:02d}"))
     expected = await fhir.search_ids("Observation", {"patient": "p1", "_count": "200"})
     seen: list[str] = []
-    status, page, _ = await fhir.get(
-        "Observation", {"patient": "p1", "_count": "7", "_sort": "-date"}
-    )
+    status, page, _ = await fhir.get("Observation", {"patient": "p1", "_count": "7", "_sort": "-date"})
     pages = 0
     while True:
         assert status == 200
@@ -49,9 +47,7 @@ async def test_paging_with_count_and_next_visits_every_match_once(fhir: Fhir) ->
     assert sorted(seen) == sorted(expected)
     assert len(seen) == len(set(seen)) == 37
     assert pages == 6
-    again = await fhir.search_ids(
-        "Observation", {"patient": "p1", "_count": "200", "_sort": "-date"}
-    )
+    again = await fhir.search_ids("Observation", {"patient": "p1", "_count": "200", "_sort": "-date"})
     assert seen == again
 
 
@@ -122,9 +118,7 @@ async def test_string_params_match_prefixes_without_case(fhir: Fhir) -> None:
 async def test_total_only_when_asked_and_summary_count_has_no_entries(fhir: Fhir) -> None:
     _, body, _ = await fhir.get("Observation", {"patient": "p1", "_count": "2"})
     assert "total" not in body
-    _, body, _ = await fhir.get(
-        "Observation", {"patient": "p1", "_count": "2", "_total": "accurate"}
-    )
+    _, body, _ = await fhir.get("Observation", {"patient": "p1", "_count": "2", "_total": "accurate"})
     assert (body["total"], len(body["entry"])) == (6, 2)
     _, body, _ = await fhir.get("Observation", {"patient": "p1", "_summary": "count"})
     assert body["total"] == 6
@@ -171,9 +165,7 @@ async def test_include_and_revinclude_add_entries_marked_include(fhir: Fhir) -> 
 
 
 async def test_post_search_with_a_form_body_equals_get(fhir: Fhir) -> None:
-    status, body, _ = await fhir.call(
-        "POST", "Observation/_search", data={"patient": "p2", "_sort": "date"}
-    )
+    status, body, _ = await fhir.call("POST", "Observation/_search", data={"patient": "p2", "_sort": "date"})
     assert status == 200
     assert [e["resource"]["id"] for e in body["entry"]] == ["o7", "o8"]
 

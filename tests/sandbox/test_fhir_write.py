@@ -58,9 +58,7 @@ async def test_update_with_a_stale_if_match_is_412_and_changes_nothing(fhir: Fhi
     slot = {"resourceType": "Slot", "id": "s1", "status": "free", "start": "2030-01-01T09:00:00Z"}
     fhir.server.store.put(slot)
     busy = {**slot, "status": "busy"}
-    status, body, headers = await fhir.call(
-        "PUT", "Slot/s1", json_body=busy, headers={"If-Match": 'W/"1"'}
-    )
+    status, body, headers = await fhir.call("PUT", "Slot/s1", json_body=busy, headers={"If-Match": 'W/"1"'})
     assert (status, body["meta"]["versionId"], headers["ETag"]) == (200, "2", 'W/"2"')
     status, body, _ = await fhir.call(
         "PUT", "Slot/s1", json_body={**slot, "status": "free"}, headers={"If-Match": 'W/"1"'}
@@ -82,9 +80,7 @@ async def test_bad_bodies_are_400(fhir: Fhir) -> None:
 
 
 async def test_prefer_return_minimal_has_no_body(fhir: Fhir) -> None:
-    status, body, headers = await fhir.call(
-        "POST", "Task", json_body=task("m"), headers={"Prefer": "return=minimal"}
-    )
+    status, body, headers = await fhir.call("POST", "Task", json_body=task("m"), headers={"Prefer": "return=minimal"})
     assert (status, body) == (201, None)
     assert "Location" in headers
 
