@@ -43,10 +43,11 @@ class _Call:
     expect: tuple[str, ...]
     body: Any = None
     headers: Mapping[str, str] = field(default_factory=dict)
+    safe: bool = False  # a POST that only reads (an operation such as `$match`)
 
     @property
     def idempotent(self) -> bool:
-        if self.method == "GET":
+        if self.method == "GET" or self.safe:
             return True
         if self.method == "POST" and isinstance(self.body, Mapping):
             entries = self.body.get("entry") or ()
@@ -159,6 +160,11 @@ class FhirClient:
         if not isinstance(resource, Mapping):
             return SourceUnavailable(self.source, "unreadable answer (batch entry)")
         return dict(resource)
+
+    async def operation(self, kind: str, path: str, parameters: Mapping[str, Any], expect: str = "Bundle") -> Resource:
+        """POST a Parameters resource to a read-only operation (e.g. `Patient/$match`)."""
+        call = _Call(kind, "POST", self.url(path), (expect,), dict(parameters), safe=True)
+        return await self._call(call)
 
     # ---- writes (never retried) ----------------------------------------------------------------
 
