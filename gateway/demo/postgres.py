@@ -23,13 +23,14 @@ from .errors import PostgresStartError
 from .osuser import RunAs, postgres_run_as
 from .ports import free_port
 
-__all__ = ["EmbeddedPostgres", "postgres_bin_dir"]
+__all__ = ["EmbeddedPostgres", "postgres_bin_dir", "sweep_stale_folders"]
 
 TEMP_PREFIX = "mhs-demo-pg-"
 SUPERUSER = "postgres"
 _PR_SET_PDEATHSIG = 1
 _PORT_ATTEMPTS = 3
 _LOG_TAIL_LINES = 20
+_STALE_AFTER_SECONDS = 120.0
 
 
 def postgres_bin_dir() -> Path:
@@ -46,6 +47,31 @@ def _die_with_parent() -> None:
     with contextlib.suppress(OSError, AttributeError):
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGINT)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+def sweep_stale_folders(temp_dir: Path = Path("/tmp")) -> list[Path]:  # noqa: S108
+    """Remove folders left by demos that were killed outright (no live server, not recent)."""
+    removed: list[Path] = []
+    for folder in temp_dir.glob(f"{TEMP_PREFIX}*"):
+        try:
+            if time.time() - folder.stat().st_mtime < _STALE_AFTER_SECONDS:
+                continue  # may be a demo still in initdb
+            pid_file = folder / "data" / "postmaster.pid"
+            if pid_file.exists() and _alive(int(pid_file.read_text().split()[0])):
+                continue
+        except (OSError, ValueError, IndexError):
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    return removed
 
 
 class EmbeddedPostgres:
@@ -124,6 +150,7 @@ class EmbeddedPostgres:
             raise RuntimeError("EmbeddedPostgres is already running")
         try:
             self._run_as = await asyncio.to_thread(postgres_run_as)
+            await asyncio.to_thread(sweep_stale_folders)
             self._root = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir="/tmp"))
             if self._run_as.uid is not None:
                 os.chown(self._root, self._run_as.uid, self._run_as.gid or -1)

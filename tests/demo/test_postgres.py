@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import os
+import time
+from pathlib import Path
 
 import asyncpg
 import psutil
 import pytest
 
 from gateway.demo.databases import create_database, drop_database, unique_database_name
-from gateway.demo.postgres import EmbeddedPostgres
+from gateway.demo.postgres import TEMP_PREFIX, EmbeddedPostgres, sweep_stale_folders
 from gateway.demo.servers import ExternalPostgres, postgres_server
 
 
@@ -100,3 +102,21 @@ async def test_fresh_db_fixture_gives_a_private_database(fresh_db: str) -> None:
         assert await conn.fetchval("SELECT count(*) FROM t") == 0
     finally:
         await conn.close()
+
+
+def test_folders_of_killed_demos_are_swept_but_live_and_new_ones_kept(tmp_path: Path) -> None:
+    old = time.time() - 3600
+    killed = tmp_path / f"{TEMP_PREFIX}killed"
+    (killed / "data").mkdir(parents=True)
+    (killed / "data" / "postmaster.pid").write_text("999999999\n")
+    running = tmp_path / f"{TEMP_PREFIX}running"
+    (running / "data").mkdir(parents=True)
+    (running / "data" / "postmaster.pid").write_text(f"{os.getpid()}\n")
+    starting = tmp_path / f"{TEMP_PREFIX}starting"
+    starting.mkdir()
+    for folder in (killed, running):
+        os.utime(folder, (old, old))
+
+    assert sweep_stale_folders(tmp_path) == [killed]
+    assert not killed.exists()
+    assert running.exists() and starting.exists()
