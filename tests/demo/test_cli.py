@@ -23,6 +23,8 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
 PERSONAS = {"P1", "P2", "P3", "P4", "C1", "C2", "A1"}
 READY_WITHIN = 120.0
+_SCRIPT = Path(sys.executable).parent / "mhs-gateway"
+COMMAND = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "gateway.cli"]
 STOP_WITHIN = 30.0
 
 
@@ -33,7 +35,7 @@ class DemoProcess:
         self.port = free_port()
         self.info_file = tmp_path / "demo-info.json"
         self.out = (tmp_path / "demo.out").open("w+")
-        command = [sys.executable, "-m", "gateway.cli", "demo", "--port", str(self.port)]
+        command = [*COMMAND, "demo", "--port", str(self.port)]
         command += ["--info-file", str(self.info_file), *extra]
         self.process = subprocess.Popen(command, cwd=ROOT, stdout=self.out, stderr=subprocess.STDOUT, text=True)
 
@@ -145,7 +147,7 @@ def test_a_taken_port_is_reported_not_crashed_on(tmp_path: Path) -> None:
         holder.listen()
         port = holder.getsockname()[1]
         result = subprocess.run(
-            [sys.executable, "-m", "gateway.cli", "demo", "--port", str(port)],
+            [*COMMAND, "demo", "--port", str(port)],
             cwd=ROOT,
             capture_output=True,
             text=True,
