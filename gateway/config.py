@@ -52,10 +52,10 @@ class UpstreamConfig:
     """One FHIR upstream (GENESIS or community) and its SMART backend-services credentials."""
 
     base_url: str
-    token_url: str | None = None
-    client_id: str | None = None
-    private_key_pem: str | None = field(default=None, repr=False)
-    key_id: str | None = None
+    token_url: str
+    client_id: str
+    private_key_pem: str = field(repr=False)
+    key_id: str
     scope: str = "system/*.read"
 
 
@@ -162,25 +162,21 @@ def _port(env: Env) -> int:
 
 
 def _upstream(env: Env, name: str) -> UpstreamConfig | None:
-    """`<NAME>_URL` and its auth fields; None when the source is not configured."""
+    """`<NAME>_URL` and its SMART backend-services credentials; None when not configured."""
     base_url = env.url(f"{name}_URL")
     if base_url is None:
         return None
-    token_url = env.url(f"{name}_TOKEN_URL")
-    client_id = env.raw(f"{name}_CLIENT_ID")
+    why = f"is required with {name}_URL"
+    token_url = env.url(f"{name}_TOKEN_URL", required=True)
+    client_id = env.required(f"{name}_CLIENT_ID", why)
     key = env.secret_pem(f"{name}_PRIVATE_KEY")
-    if token_url is not None:
-        if client_id is None:
-            raise ConfigError(env.name(f"{name}_CLIENT_ID"), f"is required with {name}_TOKEN_URL")
-        if key is None:
-            raise ConfigError(
-                env.name(f"{name}_PRIVATE_KEY"), f"is required with {name}_TOKEN_URL"
-            )
+    if key is None:
+        raise ConfigError(env.name(f"{name}_PRIVATE_KEY"), why)
     return UpstreamConfig(
         base_url=base_url,
-        token_url=token_url,
+        token_url=token_url or "",
         client_id=client_id,
         private_key_pem=key,
-        key_id=env.raw(f"{name}_KEY_ID"),
+        key_id=env.required(f"{name}_KEY_ID", why),
         scope=env.text(f"{name}_SCOPE", "system/*.read") or "system/*.read",
     )

@@ -1,0 +1,46 @@
+"""The script that mounts GraphiQL (served as a file: the page's CSP forbids inline scripts)."""
+
+from __future__ import annotations
+
+__all__ = ["MOUNT_JS"]
+
+MOUNT_JS = r"""
+(function () {
+  "use strict";
+  var endpoint = document.body.getAttribute("data-endpoint") || "/graphql";
+  var examples = JSON.parse(document.getElementById("examples").textContent || "[]");
+
+  function fetcher(params, options) {
+    var headers = Object.assign(
+      { "Content-Type": "application/json", "Accept": "application/graphql-response+json, application/json" },
+      (options && options.headers) || {}
+    );
+    return fetch(endpoint, {
+      method: "POST",
+      headers: headers,
+      body: JSON.stringify(params),
+      credentials: "omit"
+    }).then(function (response) {
+      return response.text().then(function (text) {
+        try { return JSON.parse(text); }
+        catch (e) { return { errors: [{ message: "HTTP " + response.status + ": " + text.slice(0, 200) }] }; }
+      });
+    });
+  }
+
+  var tabs = examples.map(function (example) {
+    return { query: example.query, variables: example.variables || undefined };
+  });
+  var root = ReactDOM.createRoot(document.getElementById("graphiql"));
+  root.render(
+    React.createElement(GraphiQL, {
+      fetcher: fetcher,
+      defaultTabs: tabs,
+      defaultHeaders: '{"Authorization": "Bearer PASTE-A-TOKEN-HERE"}',
+      isHeadersEditorEnabled: true,
+      shouldPersistHeaders: false,
+      defaultEditorToolsVisibility: "headers"
+    })
+  );
+})();
+"""

@@ -1,0 +1,79 @@
+"""Parsing GraphQL documents once per distinct text (LRU by SHA-256) and picking the operation."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from graphql import (
+    DocumentNode,
+    GraphQLSyntaxError,
+    OperationDefinitionNode,
+    OperationType,
+    get_operation_ast,
+    parse,
+)
+
+from .problems import HttpProblem
+
+__all__ = ["DocumentCache", "ParsedDocument", "select_operation"]
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedDocument:
+    hash: str  # hex SHA-256 of the document text (what the audit log records)
+    document: DocumentNode
+
+
+class DocumentCache:
+    """Parsed documents by hash; parse failures are not cached."""
+
+    def __init__(self, *, max_tokens: int, max_entries: int = 1000) -> None:
+        self._max_tokens = max_tokens
+        self._max_entries = max_entries
+        self._entries: OrderedDict[str, DocumentNode] = OrderedDict()
+
+    def parse(self, text: str) -> ParsedDocument:
+        digest = hashlib.sha256(text.encode()).hexdigest()
+        document = self._entries.get(digest)
+        if document is not None:
+            self._entries.move_to_end(digest)
+            return ParsedDocument(digest, document)
+        try:
+            document = parse(text, max_lexical_tokens=self._max_tokens, max_comments=1000)
+        except GraphQLSyntaxError as error:
+            too_big = "Document contains more than" in error.message
+            locations = [{"line": loc.line, "column": loc.column} for loc in error.locations or []]
+            raise HttpProblem(
+                400,
+                "QUERY_TOO_COMPLEX" if too_big else "GRAPHQL_PARSE_FAILED",
+                error.message,
+                extensions={"locations": locations} if locations else None,
+            ) from None
+        self._entries[digest] = document
+        if len(self._entries) > self._max_entries:
+            self._entries.popitem(last=False)
+        return ParsedDocument(digest, document)
+
+
+def select_operation(
+    document: DocumentNode, operation_name: str | None, method: str
+) -> OperationDefinitionNode:
+    """The operation to run; 400 when it cannot be chosen, 405 for a mutation over GET."""
+    operation = get_operation_ast(document, operation_name)
+    if operation is None:
+        message = (
+            f"Unknown operation named {operation_name!r}."
+            if operation_name
+            else "The document must hold exactly one operation, or give operationName."
+        )
+        raise HttpProblem(400, "GRAPHQL_VALIDATION_FAILED", message)
+    if operation.operation is OperationType.SUBSCRIPTION:
+        raise HttpProblem(400, "GRAPHQL_VALIDATION_FAILED", "Subscriptions are not supported.")
+    if operation.operation is OperationType.MUTATION and method != "POST":
+        raise HttpProblem(
+            405, "METHOD_NOT_ALLOWED", "Mutations must be sent with POST.",
+            headers={"Allow": "POST"},
+        )
+    return operation

@@ -1,0 +1,206 @@
+"""The `/graphql` endpoint: GraphQL over HTTP (GET for queries, POST JSON), signed-in only."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from strawberry import Schema
+from strawberry.types.graphql import OperationType as StrawberryOperation
+
+from gateway.audit import events_for
+from gateway.auth import AuthError
+from gateway.config import Config
+from gateway.metrics import GatewayMetrics
+from gateway.runtime import Runtime
+from resolvers.context import RequestContext
+from sources.deadline import deadline_scope
+
+from .documents import DocumentCache, select_operation
+from .masking import format_errors
+from .params import read_params, too_large
+from .phases import DOCUMENT_KEY, OPERATION_KEY, PHASE_KEY, Phase
+from .problems import HttpProblem, error_body, problem_response
+
+__all__ = ["GraphQLEndpoint"]
+
+_log = logging.getLogger("gateway.graphql")
+_GRAPHQL_RESPONSE = "application/graphql-response+json"
+_NAME = re.compile(r"^[_A-Za-z][_0-9A-Za-z]{0,63}$")
+_MAX_PURPOSE = 500
+
+
+def _response_type(request: Request) -> str:
+    """The media type to answer with; 406 when the client accepts no JSON at all."""
+    accept = request.headers.get("accept", "").lower()
+    if not accept or _GRAPHQL_RESPONSE in accept:
+        return _GRAPHQL_RESPONSE if accept else "application/json"
+    if any(kind in accept for kind in ("application/json", "*/*", "application/*")):
+        return "application/json"
+    raise HttpProblem(406, "NOT_ACCEPTABLE", "Accept application/json or " + _GRAPHQL_RESPONSE)
+
+
+def _wants_html(request: Request) -> bool:
+    accept = request.headers.get("accept", "").lower()
+    return request.method == "GET" and "text/html" in accept and "query" not in request.query_params
+
+
+def _operation_label(name: str | None) -> str:
+    if name is None:
+        return "anonymous"
+    return name if _NAME.match(name) else "invalid"
+
+
+class GraphQLEndpoint:
+    """Sign-in, request checks, execution, error shaping, metrics; one instance per app."""
+
+    def __init__(
+        self,
+        schema: Schema,
+        config: Config,
+        metrics: GatewayMetrics,
+        graphiql_page: str | None,
+    ) -> None:
+        self._schema = schema
+        self._config = config
+        self._metrics = metrics
+        self._graphiql_page = graphiql_page
+        self._documents = DocumentCache(max_tokens=config.limits.max_tokens)
+
+    async def handle(self, request: Request) -> Response:
+        started = time.perf_counter()
+        operation = "unknown"
+        media_type = "application/json"
+        try:
+            if request.method not in ("GET", "POST"):
+                raise HttpProblem(405, "METHOD_NOT_ALLOWED", "Use GET or POST.",
+                                  headers={"Allow": "GET, POST"})
+            if _wants_html(request):
+                if self._graphiql_page is None:
+                    raise HttpProblem(406, "NOT_ACCEPTABLE", "GraphiQL is disabled here.")
+                return HTMLResponse(self._graphiql_page, headers=_PAGE_HEADERS)
+            media_type = _response_type(request)
+            response, operation, outcome = await self._run(request, media_type)
+        except HttpProblem as problem:
+            response = problem_response(problem, media_type)
+            outcome = "unauthenticated" if problem.status == 401 else "rejected"
+        except AuthError as error:
+            response = JSONResponse(
+                error_body("UNAUTHENTICATED", error.message, reason=error.reason.value),
+                status_code=error.status,
+                headers={"WWW-Authenticate": _challenge(error)},
+                media_type=media_type,
+            )
+            outcome = "unauthenticated"
+            _log.info("sign-in refused", extra={"reason": error.reason.value,
+                                                "detail": error.detail})
+        except Exception as error:
+            _log.exception("request failed", extra={"exception_type": type(error).__name__})
+            response = JSONResponse(
+                error_body("INTERNAL_SERVER_ERROR", "Internal server error."),
+                status_code=500, media_type=media_type,
+            )
+            outcome = "failed"
+        self._metrics.request(operation, outcome, time.perf_counter() - started)
+        return response
+
+    async def _run(self, request: Request, media_type: str) -> tuple[Response, str, str]:
+        runtime: Runtime = request.app.state.runtime
+        if request.method == "POST":
+            _check_length_early(request, self._config.limits.max_body_bytes)
+        principal = await runtime.authenticator.authenticate(request.headers)
+        params = await read_params(request, self._config.limits.max_body_bytes)
+        operation_label = _operation_label(params.operation_name)
+        if params.query is None:
+            if "persistedQuery" in params.extensions:
+                raise HttpProblem(400, "PERSISTED_QUERY_NOT_FOUND", "PersistedQueryNotFound")
+            raise HttpProblem(400, "BAD_REQUEST", "A `query` is required.")
+        parsed = self._documents.parse(params.query)
+        operation = select_operation(parsed.document, params.operation_name, request.method)
+        if operation.name is not None and params.operation_name is None:
+            operation_label = _operation_label(operation.name.value)
+        purpose = request.headers.get("x-break-glass-reason", "").strip()[:_MAX_PURPOSE] or None
+        context = RequestContext(
+            services=runtime.services,
+            principal=principal,
+            request_id=request.state.request_id,
+            client_address=request.client.host if request.client else None,
+            purpose=purpose,
+            operation_name=operation.name.value if operation.name else None,
+            document_hash=parsed.hash,
+            extras={DOCUMENT_KEY: parsed.document, OPERATION_KEY: operation},
+        )
+        allowed = (
+            {StrawberryOperation.QUERY, StrawberryOperation.MUTATION}
+            if request.method == "POST"
+            else {StrawberryOperation.QUERY}
+        )
+        with deadline_scope(self._config.request_timeout):
+            result = await self._schema.execute(
+                params.query,
+                variable_values=params.variables,
+                context_value=context,
+                operation_name=params.operation_name,
+                allowed_operation_types=allowed,
+            )
+        await _write_audit(runtime, context)
+        phase = context.extras.get(PHASE_KEY)
+        phase = phase if isinstance(phase, Phase) else None
+        body: dict[str, Any] = {}
+        refused = phase in (Phase.VALIDATE, Phase.VARIABLES) and result.errors
+        if result.errors:
+            body["errors"] = format_errors(result.errors, phase)
+        if not refused:
+            body["data"] = result.data
+        if result.extensions:
+            body["extensions"] = result.extensions
+        status = 400 if refused else 200
+        outcome = "rejected" if refused else ("error" if result.errors else "ok")
+        response = JSONResponse(body, status_code=status, media_type=media_type)
+        return response, operation_label, outcome
+
+
+_PAGE_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+
+
+async def _write_audit(runtime: Runtime, context: RequestContext) -> None:
+    """Record who touched which patient; if that fails, nothing is served (fail closed)."""
+    events = events_for(context)
+    if not events:
+        return
+    try:
+        if runtime.audit is None:
+            raise RuntimeError("no audit store configured")
+        await runtime.audit(events)
+    except Exception as error:
+        _log.error("audit write failed", extra={"exception_type": type(error).__name__})
+        raise HttpProblem(
+            503, "AUDIT_UNAVAILABLE", "The audit log is unavailable; no records were served."
+        ) from None
+
+
+def _challenge(error: AuthError) -> str:
+    if error.status != 401:
+        return "Bearer"
+    code = "invalid_request" if error.reason.value == "TOKEN_MISSING" else "invalid_token"
+    return f'Bearer error="{code}"'
+
+
+def _check_length_early(request: Request, limit: int) -> None:
+    """Refuse oversized bodies (by Content-Length) before spending effort on sign-in."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise too_large(limit)

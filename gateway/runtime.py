@@ -1,0 +1,25 @@
+"""What the lifespan builds once per process and every request reads: services, sign-in, probes."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+
+from resolvers.services import Services
+
+from .audit import AuditWriter
+from .auth import Authenticator
+
+__all__ = ["Probe", "Runtime"]
+
+Probe = Callable[[], Awaitable[None]]  # raises when the dependency is not ready
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """Long-lived handles; `database_probes` must all pass for /readyz to say ready."""
+
+    services: Services
+    authenticator: Authenticator
+    database_probes: Mapping[str, Probe] = field(default_factory=dict)
+    audit: AuditWriter | None = None  # None: no gateway database (requests touching PHI fail)
