@@ -1,0 +1,96 @@
+"""The TOL archive as a Source: link by DoD ID, and read its five kinds of legacy record."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import ClassVar
+
+import asyncpg
+
+from sources.base import Page, Query
+from sources.errors import SourceError
+from sources.observe import UpstreamObserver
+from sources.records import Link, PatientKey, Record, RecordKind, RecordSource
+
+from . import mapping
+from .batch import Batch, Mapper
+from .client import TolClient
+from .queries import GET, LINK, PAGE
+
+__all__ = ["TolSource"]
+
+_MAPPERS: dict[RecordKind, Mapper] = {
+    RecordKind.APPOINTMENT: mapping.appointment,
+    RecordKind.LAB_RESULT: mapping.lab_result,
+    RecordKind.PRESCRIPTION: mapping.prescription,
+    RecordKind.MESSAGE_THREAD: mapping.message_thread,
+    RecordKind.MESSAGE: mapping.message,
+}
+
+_ID_COLUMN: dict[RecordKind, str] = {
+    RecordKind.APPOINTMENT: "appointment_id",
+    RecordKind.LAB_RESULT: "result_id",
+    RecordKind.PRESCRIPTION: "rx_id",
+    RecordKind.MESSAGE_THREAD: "thread_id",
+    RecordKind.MESSAGE: "message_id",
+}
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class TolSource:
+    """The legacy TRICARE Online archive (PostgreSQL, read-only); one statement per call."""
+
+    name: ClassVar[RecordSource] = RecordSource.TOL_ARCHIVE
+    provides: ClassVar[frozenset[RecordKind]] = frozenset(_MAPPERS)
+
+    def __init__(self, pool: asyncpg.Pool[asyncpg.Record], observer: UpstreamObserver) -> None:
+        self._client = TolClient(pool, observer)
+
+    async def check(self) -> None:
+        """Raise SourceTimeout / SourceUnavailable unless the archive answers `SELECT 1`."""
+        await self._client.fetch("check", "SELECT 1")
+
+    async def link(self, patients: Sequence[PatientKey]) -> Sequence[Link | SourceError]:
+        """Each DoD ID's archive account (one query for all), aligned with `patients`."""
+        if not patients:
+            return []
+        dod_ids = list(dict.fromkeys(p.dod_id for p in patients))
+        try:
+            rows = await self._client.fetch(RecordKind.PATIENT.value, LINK, dod_ids)
+        except SourceError as exc:
+            return [exc] * len(patients)
+        by_dod_id = {row["dod_id"].strip(): row for row in rows}
+        return [mapping.link(p.dod_id, by_dod_id.get(p.dod_id)) for p in patients]
+
+    async def fetch(self, kind: RecordKind, queries: Sequence[Query]) -> Sequence[Page | SourceError]:
+        """One page per query, all in one statement, aligned with `queries`."""
+        mapper = _MAPPERS.get(kind)
+        if mapper is None:
+            return [Page(items=(), has_more=False, total=0) for _ in queries]
+        batch = Batch(queries)
+        if not batch.asked:
+            return batch.pages([], mapper, _now())
+        retrieved_at = _now()
+        try:
+            rows = await self._client.fetch(kind.value, PAGE[kind], *batch.arrays(), retrieved_at.date())
+        except SourceError as exc:
+            return [exc] * len(queries)
+        return batch.pages(rows, mapper, retrieved_at)
+
+    async def get(self, kind: RecordKind, ids: Sequence[str]) -> Sequence[Record | SourceError | None]:
+        """Records by their archive ids, aligned with `ids` (None: no such record here)."""
+        mapper = _MAPPERS.get(kind)
+        if mapper is None or not ids:
+            return [None] * len(ids)
+        retrieved_at = _now()
+        try:
+            rows = await self._client.fetch(kind.value, GET[kind], list(dict.fromkeys(ids)))
+        except SourceError as exc:
+            return [exc] * len(ids)
+        column = _ID_COLUMN[kind]
+        found = {row[column]: mapper(row, retrieved_at) for row in rows}
+        return [found.get(record_id) for record_id in ids]
