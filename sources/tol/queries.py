@@ -139,6 +139,9 @@ PAGE_PARAMS: Final = (
 def _page(shape: Shape) -> str:
     arrays = ", ".join(f"${n}::{spec.split()[1]}[]" for n, spec in enumerate(PAGE_PARAMS, start=1))
     names = ", ".join(spec.split()[0] for spec in PAGE_PARAMS)
+    # No position: start above every row ('infinity'), so that the comparison stays an index
+    # condition and page 10 costs what page 1 costs.
+    after = shape.position.replace("q.after_t", "coalesce(q.after_t, 'infinity'::timestamptz)")
     matches = f"""{shape.owner} AND {shape.live} AND {shape.filters}
             AND (q.date_from IS NULL OR {shape.time} >= {shape.date_from})
             AND (q.date_to IS NULL OR {shape.time} <= {shape.date_to})"""
@@ -153,7 +156,7 @@ LEFT JOIN LATERAL (
     SELECT {shape.columns}
     FROM {shape.tables}
     WHERE {matches}
-      AND (q.after_t IS NULL OR ({shape.time}, {shape.row_id}) < ({shape.position}, q.after_id))
+      AND ({shape.time}, {shape.row_id}) < ({after}, coalesce(q.after_id, ''))
     ORDER BY {shape.time} DESC, {shape.row_id} DESC
     LIMIT q.lim + 1
 ) r ON true
