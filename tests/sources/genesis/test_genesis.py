@@ -8,7 +8,7 @@ from typing import Any
 
 import aiohttp
 
-from sources.base import Filters, Page, PageRequest, Query
+from sources.base import Filters, Page, PageRequest, Position, Query
 from sources.errors import SourceUnavailable
 from sources.genesis import GenesisSource
 from sources.records import (
@@ -89,7 +89,8 @@ def dataset() -> list[dict[str, Any]]:
         {"resourceType": "Communication", "id": "m3", "status": "completed", "sent": "2024-03-05T09:00:00Z",
          "subject": ref("Patient", "g0"), "sender": ref("Patient", "g0"), "topic": {"text": "Thanks"},
          "payload": [{"contentString": "Thank you"}]},
-        {"resourceType": "Task", "id": "t1", "status": "in-progress", "intent": "order", "authoredOn": "2024-03-03T10:00:00Z",
+        {"resourceType": "Task", "id": "t1", "status": "in-progress", "intent": "order",
+         "authoredOn": "2024-03-03T10:00:00Z",
          "code": {"coding": [{"system": TASK, "code": "renewal"}]}, "focus": ref("MedicationRequest", "rx1"),
          "for": ref("Patient", "g0"), "note": [{"text": "running low"}]},
         {"resourceType": "Task", "id": "t2", "status": "requested", "intent": "order",
@@ -105,7 +106,8 @@ def dataset() -> list[dict[str, Any]]:
          "participant": [{"member": ref("Practitioner", "dr-1"), "role": [{"text": "PCM"}]}]},
         {"resourceType": "Schedule", "id": "sch1", "actor": [ref("Practitioner", "dr-1", "Iris Hale"),
                                                              ref("Location", "loc-bragg", "Womack")]},
-        *[{"resourceType": "Slot", "id": f"s{n}", "status": "free" if n != 3 else "busy", "schedule": ref("Schedule", "sch1"),
+        *[{"resourceType": "Slot", "id": f"s{n}", "status": "free" if n != 3 else "busy",
+           "schedule": ref("Schedule", "sch1"),
            "serviceCategory": [{"coding": [{"system": SC, "code": "17"}]}],
            "start": f"2024-06-0{n}T09:00:00-04:00", "end": f"2024-06-0{n}T09:30:00-04:00", "meta": {"versionId": "1"}}
           for n in (1, 2, 3, 4)],
@@ -153,9 +155,7 @@ async def test_lab_paging_has_no_gap_or_repeat_and_keeps_offsets(http: aiohttp.C
             if not page.has_more:
                 break
             last = page.items[-1]
-            after = __import__("sources.base", fromlist=["Position"]).Position(
-                last.sort_time, last.provenance.source_id
-            )
+            after = Position(last.sort_time, last.provenance.source_id)
         assert seen == ["l0", "a4", "a3", "a2", "a1", "a5"]  # newest first, ties by id desc; no "bad"
         (page,) = await source.fetch(RecordKind.LAB_RESULT, [query("g0", 10, want_total=True)])
         first = next(r for r in page.items if r.provenance.source_id == "a1")
