@@ -70,7 +70,7 @@ class TolSource:
         """One page per query, all in one statement, aligned with `queries`."""
         mapper = _MAPPERS.get(kind)
         if mapper is None:
-            return [Page(items=(), has_more=False, total=0) for _ in queries]
+            return [Page(items=(), has_more=False, total=0 if q.page.want_total else None) for q in queries]
         batch = Batch(queries)
         if not batch.asked:
             return batch.pages([], mapper, _now())
