@@ -1,0 +1,82 @@
+"""CommunitySource against a sandbox HIE: DoD ID linking, `$match` linking, provenance."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import aiohttp
+
+from sources.base import PageRequest, Query
+from sources.community import CommunitySource
+from sources.records import Demographics, HumanName, PatientKey, RecordKind, RecordSource
+
+from ..fhir.support import Recorder, config_for, lab, patient, running, stats
+
+ORGS = [
+    {"resourceType": "Organization", "id": "org-lakeside-family", "name": "Lakeside Family Medicine"},
+    {"resourceType": "Organization", "id": "org-harbor-dental", "name": "Harbor Dental"},
+]
+DATA = [
+    *ORGS,
+    patient("c1", "Rivera", "Ana", "1985-04-12", "female", "1000000001", org="org-lakeside-family"),
+    patient("c2", "Okafor", "Ben", "1960-01-30", "male", org="org-harbor-dental"),
+    patient("c4", "Okafor", "Ben", "1960-01-30", "male", org="org-lakeside-family"),
+    patient("c3", "Okafor", "Ben", "1971-07-04", "male", org="org-lakeside-family"),  # decoy
+    patient("c5", "Okafor", "Benjamin", "1960-01-30", "male", "1000000099", org="org-harbor-dental"),
+    lab("x1", "c2", "2024-01-20T10:00:00+01:00", accession="shared-1"),
+    lab("x2", "c3", "2024-01-21T10:00:00Z"),
+]
+
+
+def genesis_demographics(dod: str, family: str, given: str, birth: dt.date | None, gender: str | None) -> Demographics:
+    return Demographics(RecordSource.GENESIS, "g-" + dod, dod, HumanName((given,), family), birth, gender)
+
+
+async def test_links_by_dod_id_and_by_match(http: aiohttp.ClientSession) -> None:
+    async with running(DATA, match_enabled=True, writable=False) as server:
+        source = CommunitySource(config_for(server), http, Recorder())
+        ben = genesis_demographics("1000000002", "Okafor", "Ben", dt.date(1960, 1, 30), "male")
+        keys = [PatientKey("1000000001"), PatientKey("1000000002", ben)]
+        ana, ben_link = await source.link(keys)
+        assert [(r.patient_id, r.match_confidence, r.organization) for r in ana.refs] == [
+            ("c1", None, "Lakeside Family Medicine")]  # fmt: skip
+        linked = {r.patient_id: r for r in ben_link.refs}
+        assert set(linked) == {"c2", "c4"}  # both practices; never the decoy with another birth date
+        assert all(r.match_confidence is not None and r.match_confidence >= 0.8 for r in linked.values())
+        assert linked["c2"].organization == "Harbor Dental"
+
+
+async def test_no_demographics_or_no_gender_means_no_match(http: aiohttp.ClientSession) -> None:
+    async with running(DATA, match_enabled=True, writable=False) as server:
+        source = CommunitySource(config_for(server), http, Recorder())
+        genderless = genesis_demographics("1000000003", "Okafor", "Ben", dt.date(1960, 1, 30), None)
+        links = await source.link([PatientKey("1000000002"), PatientKey("1000000003", genderless)])
+        assert not any(lnk.linked for lnk in links)
+        assert (await stats(http, server))["requests"] == 1  # the identifier search only
+
+
+async def test_a_high_threshold_links_nothing_uncertain(http: aiohttp.ClientSession) -> None:
+    async with running(DATA, match_enabled=True, writable=False) as server:
+        near = genesis_demographics("1000000004", "Okafor", "Benn", dt.date(1960, 1, 30), "male")
+        lenient = CommunitySource(config_for(server), http, Recorder(), match_threshold=0.5)
+        (loose,) = await lenient.link([PatientKey("1000000004", near)])
+        assert loose.linked and all(r.match_confidence < 1.0 for r in loose.refs)
+        strict = CommunitySource(config_for(server), http, Recorder(), match_threshold=1.0)
+        (link,) = await strict.link([PatientKey("1000000004", near)])
+        assert not link.linked
+
+
+async def test_matched_records_carry_confidence_and_practice(http: aiohttp.ClientSession) -> None:
+    async with running(DATA, match_enabled=True, writable=False) as server:
+        source = CommunitySource(config_for(server), http, Recorder())
+        ben = genesis_demographics("1000000002", "Okafor", "Ben", dt.date(1960, 1, 30), "male")
+        (link,) = await source.link([PatientKey("1000000002", ben)])
+        (page,) = await source.fetch(RecordKind.LAB_RESULT, [Query(link, PageRequest(10))])
+        assert [r.provenance.source_id for r in page.items] == ["x1"]
+        record = page.items[0]
+        assert record.provenance.source is RecordSource.COMMUNITY
+        assert record.provenance.organization == "Harbor Dental"
+        owner = next(r for r in link.refs if r.patient_id == "c2")
+        assert record.provenance.match_confidence == owner.match_confidence is not None
+        assert record.business_id == "shared-1"
+        assert record.effective_at.utcoffset() == dt.timedelta(hours=1)
