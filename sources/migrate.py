@@ -85,9 +85,7 @@ def _lock_key(schema_table: str) -> int:
     return int.from_bytes(digest[:8], "big", signed=True)
 
 
-async def apply_migrations(
-    conn: asyncpg.Connection[Any], package: str, *, schema_table: str
-) -> list[str]:
+async def apply_migrations(conn: asyncpg.Connection[Any], package: str, *, schema_table: str) -> list[str]:
     """Apply the package's pending migrations in order; return the labels applied now.
 
     Applied versions are recorded in `schema_table` ("schema.table"), created if missing.

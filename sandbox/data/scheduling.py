@@ -31,7 +31,7 @@ class SlotBook:
     def add_schedules(self, rng: random.Random, facility: Facility, today: dt.date) -> None:
         """A PRIMARY_CARE and a DENTAL schedule at `facility`, weekday slots, about 1 in 4 busy."""
         for service, staff in (("PRIMARY_CARE", facility.pcm), ("DENTAL", facility.dentist)):
-            schedule_id = f"sched-{facility.id.removeprefix('loc-')}-{service.lower()}"
+            schedule_id = f"sched-{facility.id.removeprefix('loc-')}-{service.lower().replace('_', '-')}"
             self._store.add(
                 {
                     "resourceType": "Schedule",

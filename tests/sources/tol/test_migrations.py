@@ -26,33 +26,20 @@ async def test_applies_twice_and_creates_the_archive(fresh_db: str) -> None:
     try:
         first = await apply_migrations(conn, TOL, schema_table="tol.schema_migrations")
         second = await apply_migrations(conn, TOL, schema_table="tol.schema_migrations")
-        tables = {
-            r["tablename"]
-            for r in await conn.fetch("SELECT tablename FROM pg_tables WHERE schemaname = 'tol'")
-        }
+        tables = {r["tablename"] for r in await conn.fetch("SELECT tablename FROM pg_tables WHERE schemaname = 'tol'")}
         indexes = {
             r["indexname"]: r["indexdef"]
-            for r in await conn.fetch(
-                "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'tol'"
-            )
+            for r in await conn.fetch("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'tol'")
         }
     finally:
         await conn.close()
     assert first and first[0] == "0001_archive"
     assert second == []
     assert tables >= TABLES | {"schema_migrations"}
-    assert (
-        "(account_id, collected_at DESC, result_id DESC)" in indexes["lab_results_account_recent"]
-    )
-    assert (
-        "(account_id, starts_at DESC, appointment_id DESC)"
-        in indexes["appointments_account_recent"]
-    )
+    assert "(account_id, collected_at DESC, result_id DESC)" in indexes["lab_results_account_recent"]
+    assert "(account_id, starts_at DESC, appointment_id DESC)" in indexes["appointments_account_recent"]
     assert "(account_id, written_on DESC, rx_id DESC)" in indexes["prescriptions_account_recent"]
-    assert (
-        "(account_id, last_message_at DESC, thread_id DESC)"
-        in indexes["message_threads_account_recent"]
-    )
+    assert "(account_id, last_message_at DESC, thread_id DESC)" in indexes["message_threads_account_recent"]
     assert "(thread_id, sent_at DESC, message_id DESC)" in indexes["messages_thread_recent"]
 
 
