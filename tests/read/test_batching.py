@@ -1,0 +1,48 @@
+"""All patients of one request cost one upstream round trip per source and kind."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aiohttp
+
+from tests.support.gql import gql
+
+
+async def _stats(session: aiohttp.ClientSession, admin: str) -> dict[str, Any]:
+    async with session.get(f"{admin}/stats") as resp:
+        body: dict[str, Any] = await resp.json()
+        return body
+
+
+async def _reset(session: aiohttp.ClientSession, admin: str) -> None:
+    async with session.post(f"{admin}/stats/reset") as resp:
+        assert resp.status < 300
+
+
+def _aliased(dod_ids: list[str]) -> str:
+    parts = [
+        f"p{i}: patient(dodId: \"{d}\") {{ labResults(first: 5) {{ edges {{ node {{ display }} }} }} "
+        f"appointments(first: 5) {{ edges {{ node {{ start }} }} }} }}"
+        for i, d in enumerate(dod_ids)
+    ]
+    return "{ " + " ".join(parts) + " }"
+
+
+async def test_ten_patients_cost_what_one_costs(demo_stack: Any) -> None:
+    info = demo_stack.info()
+    analyst = info["tokens"]["A1"]
+    dod_ids = ["1000000001", "1000000002", "1000000003", "1000000004"]
+    dod_ids += [str(2000000000 + i) for i in range(6)]
+    async with aiohttp.ClientSession() as session:
+        counts = []
+        for group in (dod_ids[:1], dod_ids):
+            for admin in info["admin"].values():
+                await _reset(session, admin)
+            status, body = await gql(demo_stack, _aliased(group), token=analyst)
+            assert status == 200 and "errors" not in body, body
+            assert len(body["data"]) == len(group)
+            counts.append({name: (await _stats(session, url))["requests"] for name, url in info["admin"].items()})
+    one, ten = counts
+    assert ten["genesis"] == one["genesis"], (one, ten)
+    assert ten["community"] <= one["community"] + len(dod_ids), (one, ten)  # $match is per unlinked patient
