@@ -14,7 +14,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import Route
 from strawberry import Schema
-from strawberry.extensions import DisableIntrospection
+from strawberry.extensions import DisableIntrospection, SchemaExtension
 
 from resolvers.services import Services
 from schema import build_schema
@@ -25,6 +25,7 @@ from .config import Config
 from .graphiql import STATIC_PREFIX, AssetRoute, render_page
 from .http import GraphQLEndpoint, HealthRoutes, RequestIdMiddleware
 from .http.phases import PreparedDocument
+from .limits import limit_extensions
 from .metrics import GatewayMetrics
 from .runtime import Probe, Runtime
 from .sources import SESSION_NAMES, Pool, build_services
@@ -41,12 +42,11 @@ ServicesFactory = Callable[
 
 def _gateway_schema(config: Config) -> Schema:
     """The schema, plus the gateway's own extensions (prepared documents, introspection off)."""
-    schema = build_schema()
-    extra: list[Any] = [PreparedDocument]
+    extensions: list[type[SchemaExtension]] = [PreparedDocument]
+    extensions.extend(limit_extensions(config.limits))
     if not config.introspection:
-        extra.append(DisableIntrospection)
-    schema.extensions = (*schema.extensions, *extra)
-    return schema
+        extensions.append(DisableIntrospection)
+    return build_schema(extensions=extensions)
 
 
 async def _open_pool(dsn: str, name: str) -> Pool:
@@ -147,7 +147,8 @@ def create_app(config: Config, *, services_factory: ServicesFactory | None = Non
             _log.info("gateway stopping")
 
     routes = [
-        Route("/graphql", endpoint.handle),  # any method: the endpoint answers 405 itself
+        # every method reaches the endpoint, which answers 405 in GraphQL shape itself
+        Route("/graphql", endpoint.handle, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
         Route("/healthz", health.healthz, methods=["GET"]),
         Route("/readyz", health.readyz, methods=["GET"]),
         Route("/metrics", health.metrics, methods=["GET"]),

@@ -10,7 +10,7 @@ import hashlib
 import importlib
 import logging
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 import asyncpg
@@ -26,7 +26,10 @@ __all__ = ["SESSION_NAMES", "build_services", "fhir_config"]
 
 _log = logging.getLogger("gateway.sources")
 SESSION_NAMES = ("genesis", "community")  # one aiohttp ClientSession per FHIR upstream
-Pool = asyncpg.Pool[asyncpg.Record]
+if TYPE_CHECKING:
+    Pool = asyncpg.Pool[asyncpg.Record]
+else:
+    Pool = asyncpg.Pool
 
 
 def _optional(module: str, name: str) -> Any | None:

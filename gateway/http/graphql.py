@@ -23,7 +23,7 @@ from sources.deadline import deadline_scope
 from .documents import DocumentCache, select_operation
 from .masking import format_errors
 from .params import read_params, too_large
-from .phases import DOCUMENT_KEY, OPERATION_KEY, PHASE_KEY, Phase
+from .phases import DOCUMENT_KEY, OPERATION_KEY, PHASE_KEY, VARIABLE_ERRORS_KEY, Phase
 from .problems import HttpProblem, error_body, problem_response
 
 __all__ = ["GraphQLEndpoint"]
@@ -152,8 +152,12 @@ class GraphQLEndpoint:
         phase = phase if isinstance(phase, Phase) else None
         body: dict[str, Any] = {}
         refused = phase in (Phase.VALIDATE, Phase.VARIABLES) and result.errors
-        if result.errors:
-            body["errors"] = format_errors(result.errors, phase)
+        errors = list(result.errors or ())
+        coercion = context.extras.get(VARIABLE_ERRORS_KEY)
+        if phase is Phase.VARIABLES and isinstance(coercion, list):
+            errors = coercion  # graphql-core's own messages, before any masking
+        if errors:
+            body["errors"] = format_errors(errors, phase)
         if not refused:
             body["data"] = result.data
         if result.extensions:

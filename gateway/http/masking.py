@@ -10,6 +10,7 @@ from typing import Any
 
 from graphql import GraphQLError
 
+from gateway.limits import is_limit_message
 from sources.errors import SourceError
 
 from .phases import Phase
@@ -34,6 +35,10 @@ def _format(error: GraphQLError, phase: Phase | None) -> dict[str, Any]:
     extensions: dict[str, Any] = dict(error.extensions or {})
     message = error.message
     original = error.original_error
+    if phase is Phase.VARIABLES:
+        extensions["code"] = "BAD_USER_INPUT"
+    elif phase is Phase.VALIDATE and is_limit_message(message):
+        extensions["code"] = "QUERY_TOO_COMPLEX"
     if "code" not in extensions:
         if phase in _PHASE_CODES:
             extensions["code"] = _PHASE_CODES[phase]

@@ -12,11 +12,19 @@ from strawberry.extensions import SchemaExtension
 
 from resolvers.context import RequestContext
 
-__all__ = ["DOCUMENT_KEY", "OPERATION_KEY", "PHASE_KEY", "Phase", "PreparedDocument"]
+__all__ = [
+    "DOCUMENT_KEY",
+    "OPERATION_KEY",
+    "PHASE_KEY",
+    "VARIABLE_ERRORS_KEY",
+    "Phase",
+    "PreparedDocument",
+]
 
 DOCUMENT_KEY = "gateway.document"
 OPERATION_KEY = "gateway.operation"
 PHASE_KEY = "gateway.phase"
+VARIABLE_ERRORS_KEY = "gateway.variable_errors"
 
 
 class Phase(StrEnum):
@@ -59,4 +67,5 @@ class PreparedDocument(SchemaExtension):
                 )
                 if isinstance(coerced, list):
                     request.extras[PHASE_KEY] = Phase.VARIABLES
+                    request.extras[VARIABLE_ERRORS_KEY] = coerced
         yield
