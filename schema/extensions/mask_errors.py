@@ -14,7 +14,7 @@ log = logging.getLogger("mhs.gateway.errors")
 
 
 def _expected(error: GraphQLError) -> bool:
-    if error.original_error is None:
+    if error.original_error is None or isinstance(error.original_error, GraphQLError):
         return True  # parse, validation and variable errors made by graphql-core itself
     extensions = getattr(error.original_error, "extensions", None)
     return isinstance(extensions, dict) and "code" in extensions
