@@ -188,7 +188,7 @@ def add_condition(
         {
             "resourceType": "Condition",
             "id": cid,
-            "identifier": [{"system": "urn:mhs:problem", "value": cid.upper()}],
+            "identifier": [{"system": "urn:mhs:problem", "value": f"{chart.business_prefix}-{cid.upper()}"}],
             "clinicalStatus": concept(coding(_CLINICAL, clinical_status)),
             "verificationStatus": concept(coding(_VERIFICATION, verification)),
             "category": [
@@ -238,7 +238,7 @@ def add_note(
         {
             "resourceType": "DocumentReference",
             "id": did,
-            "masterIdentifier": {"system": "urn:mhs:document", "value": did.upper()},
+            "masterIdentifier": {"system": "urn:mhs:document", "value": f"{chart.business_prefix}-{did.upper()}"},
             "status": status,
             "docStatus": "final",
             "type": concept(coding(LOINC, note_type.loinc, note_type.display)),
@@ -323,7 +323,7 @@ def add_appointment(
     appointment: Resource = {
         "resourceType": "Appointment",
         "id": aid,
-        "identifier": [{"system": "urn:mhs:appointment-number", "value": aid.upper()}],
+        "identifier": [{"system": "urn:mhs:appointment-number", "value": f"{chart.business_prefix}-{aid.upper()}"}],
         "status": status,
         "serviceCategory": service_category(service),
         "description": description,

@@ -59,7 +59,7 @@ class Chart:
     patient_display: str
     tz: ZoneInfo
     custodian: Resource  # reference to the Location or Organization that holds the records
-    accession_prefix: str
+    business_prefix: str  # makes accession numbers and business ids unique to this source
     care_team_id: str | None = None
 
     @property

@@ -44,7 +44,7 @@ def random_labs(rng: random.Random, chart: Chart, count: int, today: dt.date, ne
     for _ in range(count):
         test = rng.choice(LABS)
         when = past_moment(rng, today, chart.tz, newest, oldest)
-        accession = chart.store.new_id(chart.accession_prefix)
+        accession = chart.store.new_id(chart.business_prefix)
         add_lab(chart, test, when, lab_value(rng, test), accession)
 
 

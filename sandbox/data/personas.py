@@ -168,7 +168,7 @@ def _p1(w: World) -> Persona:
 
     # Labs: at least 5, one HIGH; one also held by the community practice; one entered in error.
     shared_when = w.days_ago(62, f, 8)
-    shared_accession = g.store.new_id(g.accession_prefix)
+    shared_accession = g.store.new_id(g.business_prefix)
     add_lab(g, lab("13457-7"), shared_when, 92.0, shared_accession, rid="obs-p1-ldl")
     for days, loinc, value in (
         (21, "4548-4", 7.4),
@@ -312,8 +312,8 @@ def _p1(w: World) -> Persona:
     c = w.community_chart(person, DOD_IDS["P1"], LAKESIDE)
     patel = LAKESIDE.clinician
     add_lab(c, lab("13457-7"), shared_when, 92.0, shared_accession, rid="cobs-p1-ldl")
-    add_lab(c, lab("2345-7"), w.days_ago(450, LAKESIDE, 9), 94.0, c.store.new_id(LAKESIDE.accession_prefix))
-    add_lab(c, lab("6690-2"), w.days_ago(450, LAKESIDE, 9), 7.1, c.store.new_id(LAKESIDE.accession_prefix))
+    add_lab(c, lab("2345-7"), w.days_ago(450, LAKESIDE, 9), 94.0, c.store.new_id(LAKESIDE.business_prefix))
+    add_lab(c, lab("6690-2"), w.days_ago(450, LAKESIDE, 9), 7.1, c.store.new_id(LAKESIDE.business_prefix))
     add_note(
         c,
         NOTE_TYPES[0],
@@ -399,7 +399,7 @@ def _p2(w: World) -> Persona:
         lab("2345-7"),
         w.days_ago(33, LAKESIDE, 8),
         188.0,
-        decoy.store.new_id(LAKESIDE.accession_prefix),
+        decoy.store.new_id(LAKESIDE.business_prefix),
         rid="cobs-decoy-glucose",
     )
     add_note(

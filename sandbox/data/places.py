@@ -64,7 +64,7 @@ class Organization:
     city: str
     state: str
     clinician: Staff
-    accession_prefix: str
+    business_prefix: str
 
 
 BRAGG = Facility(
@@ -115,7 +115,7 @@ LAKESIDE = Organization(
     city="Fayetteville",
     state="NC",
     clinician=Staff("prac-lk-patel", ("Priya",), "Patel", "MD", "Family physician"),
-    accession_prefix="LFM",
+    business_prefix="LFM",
 )
 HARBOR = Organization(
     id="org-harbor-dental",
@@ -124,7 +124,7 @@ HARBOR = Organization(
     city="Pensacola",
     state="FL",
     clinician=Staff("prac-hd-kim", ("Daniel",), "Kim", "DDS", "Dentist"),
-    accession_prefix="HDG",
+    business_prefix="HDG",
 )
 COMMUNITY_ORGS: tuple[Organization, ...] = (LAKESIDE, HARBOR)
 

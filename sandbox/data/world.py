@@ -50,4 +50,4 @@ class World:
         mrn = (f"urn:mhs:community:{org.id}:mrn", f"MRN{pid[-6:]}")
         self.community.add(patient_resource(pid, person, dod_id=dod_id, mrn=mrn, organization=org))
         custodian = ref("Organization", org.id, org.name)
-        return Chart(self.community, pid, person.display, org.tz, custodian, org.accession_prefix)
+        return Chart(self.community, pid, person.display, org.tz, custodian, org.business_prefix)

@@ -156,3 +156,22 @@ def test_negative_extra_count_is_refused() -> None:
         assert "extra_patients" in str(exc)
     else:
         raise AssertionError("expected ValueError")
+
+
+def business_ids(resources: list[dict[str, Any]]) -> set[str]:
+    """The values adapters merge duplicates on: accessions, masterIdentifiers, identifiers."""
+    out = set()
+    for r in resources:
+        if r["resourceType"] == "DocumentReference":
+            out.add(r["masterIdentifier"]["value"])
+        elif r["resourceType"] in ("Observation", "MedicationRequest", "Condition", "Appointment"):
+            out.update(i["value"] for i in r.get("identifier", []))
+    return out
+
+
+def test_only_one_record_is_held_by_both_sandboxes() -> None:
+    data = generate(extra_patients=200, today=TODAY)
+    shared = business_ids(data.genesis) & business_ids(data.community)
+    assert len(shared) == 1  # P1's lab, on purpose
+    tol_accessions = {r.accession_number for r in data.tol.lab_results}
+    assert not tol_accessions & (business_ids(data.genesis) | business_ids(data.community))
