@@ -86,6 +86,7 @@ class Config:
     tol_dsn: str | None = field(default=None, repr=False)
     match_threshold: float = 0.8
     request_timeout: float = 5.0
+    source_timeout: float = 3.0
     pseudonym_key: bytes = field(default=_DEMO_PSEUDONYM_KEY, repr=False)
     introspection: bool = True
     cors_origins: tuple[str, ...] = ()
@@ -122,6 +123,7 @@ class Config:
         database_url = env.dsn("DATABASE_URL", "DATABASE_URL")
         if database_url is None and production:
             raise ConfigError("DATABASE_URL", "is required in production mode")
+        request_timeout = env.number("REQUEST_TIMEOUT", 5.0)
         return cls(
             mode=mode,
             auth=auth,
@@ -133,7 +135,8 @@ class Config:
             community=_upstream(env, "COMMUNITY"),
             tol_dsn=env.dsn("TOL_DSN"),
             match_threshold=env.number("MATCH_THRESHOLD", 0.8, low=0.0, high=1.0),
-            request_timeout=env.number("REQUEST_TIMEOUT", 5.0),
+            request_timeout=request_timeout,
+            source_timeout=env.number("SOURCE_TIMEOUT", round(0.6 * request_timeout, 3)),
             pseudonym_key=pseudonym.encode() if pseudonym else _DEMO_PSEUDONYM_KEY,
             introspection=env.flag("INTROSPECTION", not production),
             cors_origins=env.items("CORS_ORIGINS"),

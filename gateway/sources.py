@@ -93,6 +93,7 @@ def build_services(
         sources=sources,
         settings=ResolverSettings(
             request_timeout=config.request_timeout,
+            source_timeout=min(config.source_timeout, config.request_timeout),
             pseudonym_key=config.pseudonym_key,
             cursor_key=hashlib.sha256(b"mhs-cursor-key:" + config.pseudonym_key).digest(),
             require_strong_auth_for_clinicians=bool(config.auth.clinician_amr),

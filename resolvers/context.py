@@ -36,4 +36,4 @@ class RequestContext:
         if not self.deadline:
             loop = asyncio.get_running_loop()
             self.deadline = loop.time() + self.services.settings.request_timeout
-        self.loaders = Loaders(self.services.sources, self.deadline)
+        self.loaders = Loaders(self.services.sources, self.deadline, self.services.settings.source_timeout)

@@ -25,16 +25,11 @@ def _sign(key: bytes, payload: bytes) -> str:
     return hmac.new(key, payload, hashlib.sha256).hexdigest()[:32]
 
 
-def encode_cursor(
-    key: bytes, list_name: str, positions: Mapping[RecordSource, Position | None]
-) -> str:
+def encode_cursor(key: bytes, list_name: str, positions: Mapping[RecordSource, Position | None]) -> str:
     """Encode per-source positions (None: that source is exhausted) for one list."""
     body = {
         "l": list_name,
-        "p": {
-            src.value: (None if pos is None else [pos.time.isoformat(), pos.id])
-            for src, pos in positions.items()
-        },
+        "p": {src.value: (None if pos is None else [pos.time.isoformat(), pos.id]) for src, pos in positions.items()},
     }
     payload = json.dumps(body, separators=(",", ":"), sort_keys=True).encode()
     token = {"b": body, "s": _sign(key, payload)}
@@ -51,9 +46,7 @@ def decode_cursor(key: bytes, list_name: str, value: str) -> Cursor:
             raise ValueError("signature")
         out: Cursor = {}
         for src, pos in dict(body["p"]).items():
-            out[RecordSource(src)] = (
-                None if pos is None else Position(dt.datetime.fromisoformat(pos[0]), str(pos[1]))
-            )
+            out[RecordSource(src)] = None if pos is None else Position(dt.datetime.fromisoformat(pos[0]), str(pos[1]))
     except (ValueError, KeyError, TypeError, binascii.Error, json.JSONDecodeError) as exc:
         raise BadUserInput("The `after` cursor is not valid.", argument="after") from exc
     return out

@@ -54,7 +54,8 @@ def merge_pages(
 ) -> Merged:
     """Take the newest `first` records across `pages`; duplicates by business id come back once.
 
-    `start` holds every source's position before this page (None: exhausted). The result's
+    `start` holds each source's position before this page (None: exhausted; absent: not read
+    yet). The result's
     positions say where each source stands after the page, so the next page asks each source
     only for what follows.
     """
@@ -85,13 +86,9 @@ def merge_pages(
         )
         for member in members:
             consumed.add(id(member))
-            positions[member.provenance.source] = Position(
-                _time(member), member.provenance.source_id
-            )
+            positions[member.provenance.source] = Position(_time(member), member.provenance.source_id)
         if also:
-            primary = dataclasses.replace(
-                primary, provenance=dataclasses.replace(primary.provenance, also_in=also)
-            )
+            primary = dataclasses.replace(primary, provenance=dataclasses.replace(primary.provenance, also_in=also))
         taken.append(MergedItem(primary, dict(positions)))
 
     has_next = False

@@ -70,9 +70,7 @@ async def record_list(
     _check_first(ctx, first)
     key = ctx.services.settings.cursor_key
     list_name = f"{kind.value}:{filters.thread_id or ''}"
-    start: dict[RecordSource, Position | None] = (
-        dict(decode_cursor(key, list_name, after)) if after else {}
-    )
+    start: dict[RecordSource, Position | None] = dict(decode_cursor(key, list_name, after)) if after else {}
     queries: dict[RecordSource, Query] = {}
     totals_only: dict[RecordSource, Query] = {}
     for source in _providers(ctx, kind):
@@ -94,9 +92,8 @@ async def record_list(
     total: int | None = None
     if want_total:
         total = sum((p.total or 0) for p in results if p is not None)
-    begin = {s: start.get(s) for s in queries}
-    begin.update({s: pos for s, pos in start.items() if s not in begin})
-    merged = merge_pages(pages, first, begin)
+    # A source absent from the cursor has not been read yet; None means it has nothing left.
+    merged = merge_pages(pages, first, start)
     edges = [(encode_cursor(key, list_name, item.positions), item.record) for item in merged.items]
     end_cursor = edges[-1][0] if edges else after
     return RecordList(edges, merged.has_next, end_cursor, total)
@@ -120,9 +117,7 @@ async def all_records(
         if link is None or source not in ctx.services.sources:
             continue
         names.append(source)
-        calls.append(
-            _fetch(ctx, handle, source, kind, Query(link, PageRequest(limit, None, filters)), path)
-        )
+        calls.append(_fetch(ctx, handle, source, kind, Query(link, PageRequest(limit, None, filters)), path))
     results = await asyncio.gather(*calls)
     pages = {s: p for s, p in zip(names, results, strict=True) if p is not None}
     merged = merge_pages(pages, 10 * limit, {})

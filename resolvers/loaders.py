@@ -21,9 +21,10 @@ PatientLinks = dict[RecordSource, Link | SourceError]
 class Loaders:
     """Batches every call of one request into one upstream round trip per source and kind."""
 
-    def __init__(self, sources: Mapping[RecordSource, Source], deadline: float) -> None:
+    def __init__(self, sources: Mapping[RecordSource, Source], deadline: float, call_budget: float = 3.0) -> None:
         self._sources = sources
         self._deadline = deadline
+        self._call_budget = call_budget  # one slow source may not eat the whole request deadline
         self._links: DataLoader[str, PatientLinks] = DataLoader(self._load_links)
         self._fetch: dict[tuple[RecordSource, RecordKind], DataLoader[Query, Page]] = {}
         self._get: dict[tuple[RecordSource, RecordKind], DataLoader[str, Record | None]] = {}
@@ -82,9 +83,10 @@ class Loaders:
         loop = asyncio.get_running_loop()
         if loop.time() >= self._deadline:
             raise SourceTimeout(source)
-        with deadline_at(self._deadline):
+        deadline = min(self._deadline, loop.time() + self._call_budget)
+        with deadline_at(deadline):
             try:
-                async with asyncio.timeout_at(self._deadline + 0.25):
+                async with asyncio.timeout_at(deadline + 0.25):
                     return await call()
             except TimeoutError as exc:
                 raise SourceTimeout(source) from exc
@@ -102,9 +104,7 @@ class Loaders:
 
         return load
 
-    def _getter(
-        self, source: RecordSource, kind: RecordKind
-    ) -> Callable[[list[str]], Coroutine[Any, Any, list[Any]]]:
+    def _getter(self, source: RecordSource, kind: RecordKind) -> Callable[[list[str]], Coroutine[Any, Any, list[Any]]]:
         async def load(ids: list[str]) -> list[Any]:
             adapter = self._sources[source]
             try:
@@ -126,9 +126,7 @@ class Loaders:
                 out[i][RecordSource.GENESIS] = res
                 if isinstance(res, Link) and res.demographics is not None:
                     keys[i] = PatientKey(dod_ids[i], res.demographics)
-        others = [
-            (name, src) for name, src in self._sources.items() if name != RecordSource.GENESIS
-        ]
+        others = [(name, src) for name, src in self._sources.items() if name != RecordSource.GENESIS]
         answers = await asyncio.gather(*(self._link_all(n, s, keys) for n, s in others))
         for (name, _), results in zip(others, answers, strict=True):
             for i, res in enumerate(results):

@@ -50,18 +50,14 @@ async def fetch_node(
     try:
         record = await ctx.loaders.get(source, kind, gid.source_id)
     except SourceError as exc:
-        raise NodeSourceError(
-            "The record's source could not be reached.", source=source.value
-        ) from exc
+        raise NodeSourceError("The record's source could not be reached.", source=source.value) from exc
     if record is None:
         raise Forbidden()
     owner = await _owner(ctx, source, record, path)
     return gid.type_name, record, owner
 
 
-async def _owner(
-    ctx: RequestContext, source: RecordSource, record: Any, path: tuple[str | int, ...]
-) -> PatientHandle:
+async def _owner(ctx: RequestContext, source: RecordSource, record: Any, path: tuple[str | int, ...]) -> PatientHandle:
     """The patient who owns `record`, if the caller may read them (patients: only themself)."""
     patient_id = getattr(record, "patient_id", None)
     if ctx.principal.role is Role.PATIENT and patient_id is not None:

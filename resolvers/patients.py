@@ -52,16 +52,12 @@ async def care_team(ctx: RequestContext, handle: PatientHandle) -> CareTeamRecor
     link = handle.link(RecordSource.GENESIS)
     if link is None or RecordSource.GENESIS not in ctx.services.sources:
         return None
-    page = await ctx.loaders.fetch(
-        RecordSource.GENESIS, RecordKind.CARE_TEAM, Query(link, PageRequest(first=1))
-    )
+    page = await ctx.loaders.fetch(RecordSource.GENESIS, RecordKind.CARE_TEAM, Query(link, PageRequest(first=1)))
     team = page.items[0] if page.items else None
     return team if isinstance(team, CareTeamRecord) else None
 
 
-async def open_patient(
-    ctx: RequestContext, dod_id: str, path: tuple[str | int, ...]
-) -> PatientHandle:
+async def open_patient(ctx: RequestContext, dod_id: str, path: tuple[str | int, ...]) -> PatientHandle:
     """Return the patient if the caller may read them; otherwise the same FORBIDDEN for all."""
     if not DOD_ID.match(dod_id):
         raise BadUserInput("A DoD ID is 10 digits.", argument="dodId")
@@ -113,9 +109,7 @@ def _deny(ctx: RequestContext, dod_id: str) -> None:
     raise Forbidden()
 
 
-def coverage(
-    ctx: RequestContext, handle: PatientHandle
-) -> list[tuple[RecordSource, str, str | None]]:
+def coverage(ctx: RequestContext, handle: PatientHandle) -> list[tuple[RecordSource, str, str | None]]:
     """Each registered source's state for this patient in this response."""
     out: list[tuple[RecordSource, str, str | None]] = []
     for source in sorted(ctx.services.sources, key=source_rank):

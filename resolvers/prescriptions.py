@@ -18,15 +18,11 @@ async def _renewals(ctx: RequestContext, dod_id: str) -> list[RenewalRequestReco
     handle = opened(ctx, dod_id)
     if RecordSource.GENESIS not in ctx.services.sources:
         return []
-    found = await all_records(
-        ctx, handle, RecordKind.RENEWAL_REQUEST, ("renewals",), sources=(RecordSource.GENESIS,)
-    )
+    found = await all_records(ctx, handle, RecordKind.RENEWAL_REQUEST, ("renewals",), sources=(RecordSource.GENESIS,))
     return [x for x in found if isinstance(x, RenewalRequestRecord)]
 
 
-async def pending_renewal(
-    ctx: RequestContext, dod_id: str, rx: PrescriptionRecord
-) -> RenewalRequestRecord | None:
+async def pending_renewal(ctx: RequestContext, dod_id: str, rx: PrescriptionRecord) -> RenewalRequestRecord | None:
     """The newest open renewal request for a GENESIS prescription."""
     if rx.provenance.source is not RecordSource.GENESIS:
         return None

@@ -51,24 +51,18 @@ async def assignment_for(
     return None
 
 
-async def questionnaire_of(
-    ctx: RequestContext, a: QuestionnaireAssignmentRecord
-) -> QuestionnaireRecord:
+async def questionnaire_of(ctx: RequestContext, a: QuestionnaireAssignmentRecord) -> QuestionnaireRecord:
     """The form behind an assignment."""
     try:
         q = await ctx.loaders.get(a.provenance.source, RecordKind.QUESTIONNAIRE, a.questionnaire_id)
     except SourceError as exc:
-        raise RecordUnavailable(
-            "The questionnaire could not be loaded.", source=exc.source.value
-        ) from exc
+        raise RecordUnavailable("The questionnaire could not be loaded.", source=exc.source.value) from exc
     if not isinstance(q, QuestionnaireRecord):
         raise RecordUnavailable("The questionnaire could not be loaded.")
     return q
 
 
-async def appointment_of(
-    ctx: RequestContext, a: QuestionnaireAssignmentRecord
-) -> AppointmentRecord | None:
+async def appointment_of(ctx: RequestContext, a: QuestionnaireAssignmentRecord) -> AppointmentRecord | None:
     """The appointment an assignment prepares, if any."""
     if a.appointment_id is None:
         return None

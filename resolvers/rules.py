@@ -25,9 +25,7 @@ class Eligibility:
     reason: str
 
 
-def renewal_eligibility(
-    rx: PrescriptionRecord, pending: RenewalRequestRecord | None, today: dt.date
-) -> Eligibility:
+def renewal_eligibility(rx: PrescriptionRecord, pending: RenewalRequestRecord | None, today: dt.date) -> Eligibility:
     """Renewals: GENESIS only, active or completed, no refills left or expired, none pending."""
     if rx.provenance.source is not RecordSource.GENESIS:
         return Eligibility(False, "NOT_GENESIS")
@@ -45,7 +43,5 @@ def renewal_eligibility(
 def can_change_appointment(appt: AppointmentRecord, now: dt.datetime) -> bool:
     """Only future, booked GENESIS appointments may be cancelled or rescheduled."""
     return (
-        appt.provenance.source is RecordSource.GENESIS
-        and appt.status is AppointmentStatus.BOOKED
-        and appt.start > now
+        appt.provenance.source is RecordSource.GENESIS and appt.status is AppointmentStatus.BOOKED and appt.start > now
     )

@@ -17,6 +17,7 @@ class ResolverSettings:
     """The part of the gateway's config the resolvers need."""
 
     request_timeout: float = 5.0
+    source_timeout: float = 3.0  # one upstream call's share of the request deadline
     max_page_size: int = 100
     pseudonym_key: bytes = b"demo-only-pseudonym-key"
     cursor_key: bytes = b"demo-only-cursor-key"

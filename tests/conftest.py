@@ -49,6 +49,7 @@ async def demo_stack(pg_admin_dsn: str) -> AsyncIterator[DemoStack]:
         port=0,
         database_url=pg_admin_dsn,
         fresh_databases=True,
+        extra_patients=12,  # patients 2000000000+ for the batching tests
         today=dt.date.today(),
     )
     async with stack:

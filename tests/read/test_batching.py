@@ -22,7 +22,7 @@ async def _reset(session: aiohttp.ClientSession, admin: str) -> None:
 
 def _aliased(dod_ids: list[str]) -> str:
     parts = [
-        f"p{i}: patient(dodId: \"{d}\") {{ labResults(first: 5) {{ edges {{ node {{ display }} }} }} "
+        f'p{i}: patient(dodId: "{d}") {{ labResults(first: 5) {{ edges {{ node {{ display }} }} }} '
         f"appointments(first: 5) {{ edges {{ node {{ start }} }} }} }}"
         for i, d in enumerate(dod_ids)
     ]

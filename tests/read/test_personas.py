@@ -103,8 +103,12 @@ async def test_p1_upcoming_visits_and_dental_questionnaire(ask: Ask) -> None:
 
 
 async def test_p2_community_found_by_match_and_no_tol(ask: Ask) -> None:
-    query = """{ me { """ + COVERAGE + """ labResults(first: 100) { edges { node {
+    query = (
+        """{ me { """
+        + COVERAGE
+        + """ labResults(first: 100) { edges { node {
         provenance { source matchConfidence } } } } } }"""
+    )
     status, body = await ask("P2", query)
     assert status == 200 and "errors" not in body, body
     me = body["data"]["me"]

@@ -1,0 +1,47 @@
+"""Merging pages across sources: order, duplicates, and where each source stands afterwards."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from resolvers.federation import merge_pages
+from sources.base import Page
+from sources.records import Coding, LabResultRecord, Provenance, RecordSource
+
+T0 = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+
+def _lab(source: RecordSource, sid: str, hours: int, accession: str | None = None) -> LabResultRecord:
+    return LabResultRecord(
+        provenance=Provenance(source, sid, T0),
+        patient_id="p",
+        code=Coding("http://loinc.org", "1"),
+        display="x",
+        effective_at=T0 + dt.timedelta(hours=hours),
+        status="final",
+        business_id=accession,
+    )
+
+
+def test_a_source_not_yet_read_is_not_marked_exhausted() -> None:
+    genesis = Page(tuple(_lab(RecordSource.GENESIS, f"g{i}", 100 - i) for i in range(3)), has_more=True)
+    community = Page((_lab(RecordSource.COMMUNITY, "c1", 1),), has_more=False)
+    merged = merge_pages({RecordSource.GENESIS: genesis, RecordSource.COMMUNITY: community}, 2, {})
+    assert [m.record.provenance.source_id for m in merged.items] == ["g0", "g1"]
+    assert merged.has_next
+    assert RecordSource.COMMUNITY not in merged.positions  # still to be read from the start
+    assert merged.positions[RecordSource.GENESIS] is not None
+
+
+def test_duplicates_come_back_once_from_the_most_authoritative_source() -> None:
+    genesis = Page((_lab(RecordSource.GENESIS, "g1", 5, "ACC-1"),), has_more=False)
+    community = Page((_lab(RecordSource.COMMUNITY, "c1", 5, "ACC-1"), _lab(RecordSource.COMMUNITY, "c2", 4)), False)
+    tol = Page((_lab(RecordSource.TOL_ARCHIVE, "t1", 5, "ACC-1"),), has_more=False)
+    merged = merge_pages(
+        {RecordSource.TOL_ARCHIVE: tol, RecordSource.COMMUNITY: community, RecordSource.GENESIS: genesis}, 10, {}
+    )
+    ids = [m.record.provenance.source_id for m in merged.items]
+    assert ids == ["g1", "c2"]
+    assert merged.items[0].record.provenance.also_in == (RecordSource.COMMUNITY, RecordSource.TOL_ARCHIVE)
+    assert not merged.has_next
+    assert all(merged.positions[s] is None for s in (RecordSource.GENESIS, RecordSource.COMMUNITY))
