@@ -7,9 +7,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from sandbox.data import DEFAULT_SEED
+
 __all__ = ["DEFAULT_SEED", "SANDBOXES", "StackOptions"]
 
-DEFAULT_SEED = 20261127
 SANDBOXES = ("genesis", "community")
 
 

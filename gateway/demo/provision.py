@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import asyncpg
 
-from sandbox.data import load_tol
+from sandbox.data import TOL_MIGRATIONS, TOL_SCHEMA_TABLE, TolData, load_tol
 from sources.migrate import apply_migrations
 from sources.store import migrate_store
 
 from .databases import create_database, drop_database, unique_database_name
 from .servers import PostgresServer
 
-__all__ = ["TOL_MIGRATIONS", "TOL_SCHEMA_TABLE", "DemoDatabases", "provision", "release"]
+__all__ = ["DemoDatabases", "provision", "release"]
 
-TOL_MIGRATIONS = "sources.tol.migrations"
-TOL_SCHEMA_TABLE = "tol.schema_migrations"
 TOL_DATABASE = "tol_archive"
 GATEWAY_DATABASE = "mhs_gateway"
 
@@ -34,7 +31,7 @@ class DemoDatabases:
     drop_on_exit: bool
 
 
-async def provision(server: PostgresServer, tol_data: Any, *, fresh: bool) -> DemoDatabases:
+async def provision(server: PostgresServer, tol_data: TolData, *, fresh: bool) -> DemoDatabases:
     """Create both databases (replacing earlier demo ones), migrate them, load the archive."""
     if fresh:
         tol_name = unique_database_name("demo_tol")
