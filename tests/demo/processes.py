@@ -32,6 +32,6 @@ def postgres_serving(dsn: str) -> PostgresProcess | None:
 def gone(pid: int) -> bool:
     """True if no live process has `pid` (a zombie awaiting its reaper counts as gone)."""
     try:
-        return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+        return bool(psutil.Process(pid).status() == psutil.STATUS_ZOMBIE)
     except psutil.NoSuchProcess:
         return True

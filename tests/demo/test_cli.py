@@ -90,7 +90,7 @@ def _port_is_free(port: int) -> bool:
 
 
 async def _assert_answers(info: dict[str, Any]) -> None:
-    status, body = await gql(info["graphql_url"], "{ __typename }", token=info["tokens"]["A1"])
+    status, body = await gql(info["graphql_url"], "{ __typename }", token=info["tokens"]["P1"])
     assert status == 200, body
     assert body["data"] == {"__typename": "Query"}
 

@@ -53,7 +53,7 @@ async def test_persona_tokens_verify_against_the_issuer_and_say_who_is_who(
 
 
 async def test_the_gateway_answers_graphql(demo_stack: DemoStack) -> None:
-    status, body = await gql(demo_stack, "{ __typename }", token=demo_stack.info()["tokens"]["A1"])
+    status, body = await gql(demo_stack, "{ __typename }", token=demo_stack.info()["tokens"]["P1"])
     assert status == 200
     assert body["data"] == {"__typename": "Query"}
 
