@@ -8,7 +8,7 @@ from typing import Any
 import strawberry
 from strawberry.extensions import SchemaExtension
 
-from .extensions import MaskUnexpectedErrors, ReportSourceFailures
+from .extensions import DeIdentify, MaskUnexpectedErrors, ReportSourceFailures
 from .mutation import Mutation
 from .query import Query
 from .types import care, clinical, medications, messages, patient, topics, visits
@@ -43,5 +43,5 @@ def build_schema(
         query=Query,
         mutation=Mutation,
         types=_TYPES,
-        extensions=[*extensions, ReportSourceFailures, MaskUnexpectedErrors],
+        extensions=[*extensions, DeIdentify, ReportSourceFailures, MaskUnexpectedErrors],
     )

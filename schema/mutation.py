@@ -119,15 +119,11 @@ def _refused(info: Info) -> list[UserError]:
 @strawberry.type
 class Mutation:
     @strawberry.mutation(description="Book a free GENESIS slot.")
-    async def book_appointment(
-        self, info: Info, input: BookAppointmentInput
-    ) -> BookAppointmentPayload:
+    async def book_appointment(self, info: Info, input: BookAppointmentInput) -> BookAppointmentPayload:
         return BookAppointmentPayload(appointment=None, user_errors=_refused(info))
 
     @strawberry.mutation(description="Cancel a future booked GENESIS appointment.")
-    async def cancel_appointment(
-        self, info: Info, input: CancelAppointmentInput
-    ) -> CancelAppointmentPayload:
+    async def cancel_appointment(self, info: Info, input: CancelAppointmentInput) -> CancelAppointmentPayload:
         return CancelAppointmentPayload(appointment=None, user_errors=_refused(info))
 
     @strawberry.mutation(description="Move a future booked GENESIS appointment to another slot.")
@@ -142,12 +138,8 @@ class Mutation:
     ) -> RequestPrescriptionRenewalPayload:
         return RequestPrescriptionRenewalPayload(renewal_request=None, user_errors=_refused(info))
 
-    @strawberry.mutation(
-        description="Reply in a GENESIS thread or start a new one with the care team."
-    )
-    async def send_secure_message(
-        self, info: Info, input: SendSecureMessageInput
-    ) -> SendSecureMessagePayload:
+    @strawberry.mutation(description="Reply in a GENESIS thread or start a new one with the care team.")
+    async def send_secure_message(self, info: Info, input: SendSecureMessageInput) -> SendSecureMessagePayload:
         return SendSecureMessagePayload(thread=None, message=None, user_errors=_refused(info))
 
     @strawberry.mutation(description="Submit answers to an assigned questionnaire.")

@@ -100,9 +100,7 @@ class Query:
         )
         return [Slot.of(s) for s in found]
 
-    @strawberry.field(
-        description="Provider-approved health information, by free text or by a coded concept."
-    )
+    @strawberry.field(description="Provider-approved health information, by free text or by a coded concept.")
     async def health_topics(
         self,
         info: Info,
@@ -115,7 +113,4 @@ class Query:
     @strawberry.field(description="Reachability of each upstream source, for status pages.")
     async def sources(self, info: Info) -> list[SourceHealth]:
         found = await source_health(info.context)
-        return [
-            SourceHealth(source=s, state=getattr(SourceState, state), latency_ms=ms)
-            for s, state, ms in found
-        ]
+        return [SourceHealth(source=s, state=getattr(SourceState, state), latency_ms=ms) for s, state, ms in found]

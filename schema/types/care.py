@@ -36,9 +36,7 @@ class Practitioner(Node):
     def of(cls, p: r.PractitionerRecord | None, source: r.RecordSource) -> Practitioner | None:
         if p is None:
             return None
-        return cls(
-            id=global_id("Practitioner", source, p.id), name=HumanName.of(p.name), role=p.role
-        )
+        return cls(id=global_id("Practitioner", source, p.id), name=HumanName.of(p.name), role=p.role)
 
 
 @strawberry.type(description="A patient's primary care team.")

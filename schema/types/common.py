@@ -34,9 +34,7 @@ RecordSource = strawberry.enum(r.RecordSource, description="Where a record came 
 CareService = strawberry.enum(r.CareService, description="The kind of care an appointment is for.")
 AppointmentStatus = strawberry.enum(r.AppointmentStatus, description="An appointment's state.")
 MessageFolder = strawberry.enum(r.MessageFolder, description="Where a message thread is filed.")
-Interpretation = strawberry.enum(
-    r.Interpretation, description="How a result compares with its range."
-)
+Interpretation = strawberry.enum(r.Interpretation, description="How a result compares with its range.")
 RenewalStatus = strawberry.enum(r.RenewalStatus, description="Where a renewal request stands.")
 QuestionnaireItemType = strawberry.enum(
     r.QuestionnaireItemType, description="The kind of answer a questionnaire item takes."
@@ -58,9 +56,7 @@ def global_id(type_name: str, source: r.RecordSource | str, source_id: str) -> s
 
 @strawberry.interface(description="An object that node(id:) can fetch again.")
 class Node:
-    id: strawberry.ID = strawberry.field(
-        description="Opaque, globally unique; node(id:) fetches the object again."
-    )
+    id: strawberry.ID = strawberry.field(description="Opaque, globally unique; node(id:) fetches the object again.")
 
 
 @strawberry.type(description="Where a record came from.")
@@ -141,9 +137,7 @@ class PageInfo:
     end_cursor: str | None
 
 
-@strawberry.type(
-    description="A business-rule refusal: the request was understood and refused; nothing was written."
-)
+@strawberry.type(description="A business-rule refusal: the request was understood and refused; nothing was written.")
 class UserError:
     field: list[str] | None
     code: str

@@ -64,9 +64,7 @@ class MessageThread(Node):
     _dod_id: strawberry.Private[str]
 
     @strawberry.field(description="The thread's messages, newest first.")
-    async def messages(
-        self, info: Info, first: int | None = 50, after: str | None = None
-    ) -> SecureMessageConnection:
+    async def messages(self, info: Info, first: int | None = 50, after: str | None = None) -> SecureMessageConnection:
         page = await thread_messages(
             info.context,
             self._dod_id,

@@ -96,9 +96,7 @@ class Patient(Node):
         demo = self._demo()
         return demo.email if demo else None
 
-    @strawberry.field(
-        description="Which sources contributed, and which could not be reached, for this response."
-    )
+    @strawberry.field(description="Which sources contributed, and which could not be reached, for this response.")
     async def source_coverage(self, info: Info) -> list[SourceCoverage]:
         # Let sibling fields start and finish their upstream calls first, so coverage is complete.
         ctx = info.context
@@ -143,12 +141,8 @@ class Patient(Node):
         status: list[AppointmentStatus] | None = None,  # type: ignore[valid-type]
         service: CareService | None = None,  # type: ignore[valid-type]
     ) -> AppointmentConnection:
-        filters = Filters(
-            date_from=from_, date_to=to, statuses=tuple(status or ()), service=service
-        )
-        edges, page_info, total = await self._list(
-            info, r.RecordKind.APPOINTMENT, first, after, filters
-        )
+        filters = Filters(date_from=from_, date_to=to, statuses=tuple(status or ()), service=service)
+        edges, page_info, total = await self._list(info, r.RecordKind.APPOINTMENT, first, after, filters)
         dod = self._handle.dod_id
         return AppointmentConnection(
             edges=[AppointmentEdge(cursor=c, node=Appointment.of(x, dod)) for c, x in edges],  # type: ignore[arg-type]
@@ -166,9 +160,7 @@ class Patient(Node):
         to: dt.datetime | None = None,
     ) -> ClinicalNoteConnection:
         filters = Filters(date_from=from_, date_to=to)
-        edges, page_info, total = await self._list(
-            info, r.RecordKind.CLINICAL_NOTE, first, after, filters
-        )
+        edges, page_info, total = await self._list(info, r.RecordKind.CLINICAL_NOTE, first, after, filters)
         return ClinicalNoteConnection(
             edges=[ClinicalNoteEdge(cursor=c, node=ClinicalNote.of(x)) for c, x in edges],  # type: ignore[arg-type]
             page_info=page_info,
@@ -186,9 +178,7 @@ class Patient(Node):
         code: str | None = None,
     ) -> LabResultConnection:
         filters = Filters(date_from=from_, date_to=to, code=code)
-        edges, page_info, total = await self._list(
-            info, r.RecordKind.LAB_RESULT, first, after, filters
-        )
+        edges, page_info, total = await self._list(info, r.RecordKind.LAB_RESULT, first, after, filters)
         return LabResultConnection(
             edges=[LabResultEdge(cursor=c, node=LabResult.of(x)) for c, x in edges],  # type: ignore[arg-type]
             page_info=page_info,
@@ -204,9 +194,7 @@ class Patient(Node):
         active_only: bool | None = False,
     ) -> PrescriptionConnection:
         filters = Filters(active_only=bool(active_only))
-        edges, page_info, total = await self._list(
-            info, r.RecordKind.PRESCRIPTION, first, after, filters
-        )
+        edges, page_info, total = await self._list(info, r.RecordKind.PRESCRIPTION, first, after, filters)
         dod = self._handle.dod_id
         return PrescriptionConnection(
             edges=[PrescriptionEdge(cursor=c, node=Prescription.of(x, dod)) for c, x in edges],  # type: ignore[arg-type]
@@ -223,9 +211,7 @@ class Patient(Node):
         folder: MessageFolder | None = None,  # type: ignore[valid-type]
     ) -> MessageThreadConnection:
         filters = Filters(folder=folder)
-        edges, page_info, total = await self._list(
-            info, r.RecordKind.MESSAGE_THREAD, first, after, filters
-        )
+        edges, page_info, total = await self._list(info, r.RecordKind.MESSAGE_THREAD, first, after, filters)
         dod = self._handle.dod_id
         return MessageThreadConnection(
             edges=[MessageThreadEdge(cursor=c, node=MessageThread.of(x, dod)) for c, x in edges],  # type: ignore[arg-type]
@@ -238,12 +224,8 @@ class Patient(Node):
         found = await all_records(info.context, self._handle, r.RecordKind.CONDITION, path_of(info))
         return [Condition.of(c) for c in found if isinstance(c, r.ConditionRecord)]
 
-    @strawberry.field(
-        description="Questionnaires assigned to the patient (pending ones by default)."
-    )
-    async def questionnaires(
-        self, info: Info, pending_only: bool | None = True
-    ) -> list[QuestionnaireAssignment]:
+    @strawberry.field(description="Questionnaires assigned to the patient (pending ones by default).")
+    async def questionnaires(self, info: Info, pending_only: bool | None = True) -> list[QuestionnaireAssignment]:
         found = await assignments(
             info.context,
             self._handle.dod_id,

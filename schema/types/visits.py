@@ -67,9 +67,7 @@ class Questionnaire(Node):
         )
 
 
-@strawberry.type(
-    description="A questionnaire a patient is asked to complete, often before a visit."
-)
+@strawberry.type(description="A questionnaire a patient is asked to complete, often before a visit.")
 class QuestionnaireAssignment(Node):
     due_by: dt.datetime | None
     completed_at: dt.datetime | None
@@ -109,15 +107,11 @@ class Appointment(Node):
     _record: strawberry.Private[r.AppointmentRecord]
     _dod_id: strawberry.Private[str]
 
-    @strawberry.field(
-        description="True only for future GENESIS appointments that are still booked."
-    )
+    @strawberry.field(description="True only for future GENESIS appointments that are still booked.")
     def can_cancel(self) -> bool:
         return can_change_appointment(self._record, dt.datetime.now(dt.UTC))
 
-    @strawberry.field(
-        description="True only for future GENESIS appointments that are still booked."
-    )
+    @strawberry.field(description="True only for future GENESIS appointments that are still booked.")
     def can_reschedule(self) -> bool:
         return can_change_appointment(self._record, dt.datetime.now(dt.UTC))
 

@@ -1,0 +1,82 @@
+"""De-identify every answer to an analyst in one place: a field not marked safe is redacted."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from graphql import GraphQLList, GraphQLNonNull, GraphQLResolveInfo, get_named_type, is_leaf_type
+from strawberry.extensions import SchemaExtension
+
+from resolvers.context import RequestContext
+from resolvers.principal import Role
+
+from ..deid_policy import PSEUDONYMIZED, SAFE_FOR_ANALYSTS, YEAR_ONLY
+
+__all__ = ["REDACTED", "DeIdentify", "pseudonym"]
+
+REDACTED = "[redacted]"
+
+
+def pseudonym(key: bytes, value: str) -> str:
+    """A stable, keyed, irreversible stand-in for an identifier."""
+    return "anon-" + hmac.new(key, value.encode(), hashlib.sha256).hexdigest()[:20]
+
+
+class DeIdentify(SchemaExtension):
+    """For analysts: leaf fields outside the safe list come back redacted, ids pseudonymized."""
+
+    def resolve(
+        self,
+        _next: Callable[..., Any],
+        root: Any,
+        info: GraphQLResolveInfo[Any],
+        *args: Any,
+        **kwargs: Any,
+    ) -> Any:
+        context = info.context
+        if not isinstance(context, RequestContext) or context.principal.role is not Role.ANALYST:
+            return _next(root, info, *args, **kwargs)
+        name = f"{info.parent_type.name}.{info.field_name}"
+        if name in SAFE_FOR_ANALYSTS or info.parent_type.name.startswith("__"):
+            return _next(root, info, *args, **kwargs)
+        if not is_leaf_type(get_named_type(info.return_type)):
+            return _next(root, info, *args, **kwargs)  # objects: their own leaves are checked
+        key = context.services.settings.pseudonym_key
+        if name in PSEUDONYMIZED:
+            return _after(_next(root, info, *args, **kwargs), lambda v: None if v is None else pseudonym(key, str(v)))
+        if name in YEAR_ONLY:
+            return _after(_next(root, info, *args, **kwargs), _year_only)
+        return _redacted(info)
+
+
+def _redacted(info: GraphQLResolveInfo[Any]) -> Any:
+    if not isinstance(info.return_type, GraphQLNonNull):
+        return None
+    if isinstance(info.return_type.of_type, GraphQLList):
+        return []
+    named = get_named_type(info.return_type).name
+    if named in ("String", "ID"):
+        return REDACTED
+    if named == "Float":
+        return 0.0
+    if named == "Boolean":
+        return False
+    return None  # a non-null leaf of another kind: surfaces as an error rather than leak
+
+
+def _year_only(value: Any) -> Any:
+    return dt.date(value.year, 1, 1) if isinstance(value, dt.date) else None
+
+
+def _after(value: Any, change: Callable[[Any], Any]) -> Any:
+    if isinstance(value, Awaitable):
+
+        async def waited() -> Any:
+            return change(await value)
+
+        return waited()
+    return change(value)
