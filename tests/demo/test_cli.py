@@ -60,9 +60,13 @@ class DemoProcess:
         return self.process.wait(STOP_WITHIN)
 
     def close(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
+        if self.process.poll() is None:  # a failed test: still stop cleanly, kill only if stuck
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(STOP_WITHIN)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
         self.out.close()
 
 
