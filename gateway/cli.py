@@ -46,7 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--port", type=int, default=8000)
     demo.add_argument("--info-file", type=Path)
     demo.add_argument("--patients", type=int, default=0)
-    demo.add_argument("--seed", type=int, default=0)
+    demo.add_argument("--seed", type=int, default=None, help="synthetic data seed (default: the personas' seed)")
     demo.set_defaults(handler=_demo)
     return parser
 

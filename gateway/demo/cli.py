@@ -30,7 +30,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run the demo until a stop signal; 0 on a clean stop, 1 if it could not start."""
     try:
-        options = StackOptions(host=args.host, port=args.port, seed=args.seed, extra_patients=args.patients)
+        seed = DEFAULT_SEED if args.seed is None else args.seed
+        options = StackOptions(host=args.host, port=args.port, seed=seed, extra_patients=args.patients)
     except ValueError as exc:
         print(f"mhs-gateway demo: {exc}", file=sys.stderr)
         return 2

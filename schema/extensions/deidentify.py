@@ -41,7 +41,7 @@ class DeIdentify(SchemaExtension):
         if not isinstance(context, RequestContext) or context.principal.role is not Role.ANALYST:
             return _next(root, info, *args, **kwargs)
         name = f"{info.parent_type.name}.{info.field_name}"
-        if name in SAFE_FOR_ANALYSTS or info.parent_type.name.startswith("__"):
+        if name in SAFE_FOR_ANALYSTS or info.parent_type.name.startswith("__") or info.field_name.startswith("__"):
             return _next(root, info, *args, **kwargs)
         if not is_leaf_type(get_named_type(info.return_type)):
             return _next(root, info, *args, **kwargs)  # objects: their own leaves are checked
