@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
-from typing import Any
 
 import aiohttp
 import asyncpg
@@ -19,7 +18,9 @@ from strawberry.extensions import DisableIntrospection, SchemaExtension
 from resolvers.services import Services
 from schema import build_schema
 from sources.observe import UpstreamObserver
+from sources.store import AuditEvent, insert_audit_events
 
+from .audit import AuditSink
 from .auth import Authenticator, JwksCache, TokenVerifier
 from .config import Config
 from .graphiql import STATIC_PREFIX, AssetRoute, render_page
@@ -71,13 +72,14 @@ async def _migrate_gateway_store(dsn: str) -> None:
     await migrate_store(dsn)
 
 
-def _audit_writer(pool: Pool) -> Any:
-    from sources.store import insert_audit_events
+def _audit_sink(pool: Pool, config: Config) -> AuditSink:
+    """Audit events batched into `audit.events` by a background task (started by the caller)."""
 
-    async def write(events: Sequence[Any]) -> None:
+    async def write(events: Sequence[AuditEvent]) -> None:
         await insert_audit_events(pool, events)
 
-    return write
+    return AuditSink(write, max_pending=config.audit_queue_size,
+                     write_timeout=config.request_timeout)
 
 
 def create_app(config: Config, *, services_factory: ServicesFactory | None = None) -> Starlette:
@@ -115,7 +117,9 @@ def create_app(config: Config, *, services_factory: ServicesFactory | None = Non
                 pools["gateway"] = await _open_pool(config.database_url, "gateway")
                 stack.push_async_callback(pools["gateway"].close)
                 probes["gateway"] = _pool_probe(pools["gateway"])
-                audit = _audit_writer(pools["gateway"])
+                audit = _audit_sink(pools["gateway"], config)
+                audit.start()
+                stack.push_async_callback(audit.close)  # closed before the pool: drains first
             upstream = {k: v for k, v in sessions.items() if k in SESSION_NAMES}
             services = factory(config, upstream, pools, metrics)
             jwks = JwksCache(

@@ -95,6 +95,7 @@ class Config:
     graphiql_assets: Path = field(default_factory=default_graphiql_assets)
     log_level: str = "INFO"
     readiness_timeout: float = 2.0
+    audit_queue_size: int = 10_000  # audit events waiting to be written before PHI is refused
 
     @property
     def production(self) -> bool:
@@ -154,6 +155,7 @@ class Config:
                 "LOG_LEVEL", ("debug", "info", "warning", "error", "critical"), "info"
             ).upper(),
             readiness_timeout=env.number("READINESS_TIMEOUT", 2.0),
+            audit_queue_size=env.integer("AUDIT_QUEUE_SIZE", 10_000, minimum=1),
         )
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from resolvers.services import Services
 
-from .audit import AuditWriter
+from .audit import AuditSink
 from .auth import Authenticator
 
 __all__ = ["Probe", "Runtime"]
@@ -22,4 +22,4 @@ class Runtime:
     services: Services
     authenticator: Authenticator
     database_probes: Mapping[str, Probe] = field(default_factory=dict)
-    audit: AuditWriter | None = None  # None: no gateway database (requests touching PHI fail)
+    audit: AuditSink | None = None  # None: no gateway database (requests touching PHI fail)

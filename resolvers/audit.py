@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["AuditTrail", "PatientAccess"]
+from .errors import GatewayError
+
+__all__ = ["AuditClosed", "AuditTrail", "PatientAccess"]
+
+
+class AuditClosed(GatewayError):
+    """The audit log cannot record this access now, so the record is not opened (HTTP 503)."""
+
+    code = "AUDIT_UNAVAILABLE"
+
+    def __init__(self) -> None:
+        super().__init__("The audit log is unavailable; no records were served.")
 
 
 @dataclass
@@ -21,9 +32,18 @@ class PatientAccess:
 
 @dataclass
 class AuditTrail:
-    """Collected during execution; the gateway writes one event per patient after it."""
+    """Collected during execution; the gateway writes one event per patient after it.
+
+    `closed` is set by the gateway when the audit log cannot take events: then no patient is
+    opened at all (`check_open` raises AuditClosed) rather than read and refused afterwards.
+    """
 
     accesses: dict[tuple[str, str], PatientAccess] = field(default_factory=dict)
+    closed: bool = False
+
+    def check_open(self) -> None:
+        if self.closed:
+            raise AuditClosed()
 
     def touch(
         self,

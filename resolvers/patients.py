@@ -61,6 +61,7 @@ async def open_patient(ctx: RequestContext, dod_id: str, path: tuple[str | int, 
     """Return the patient if the caller may read them; otherwise the same FORBIDDEN for all."""
     if not DOD_ID.match(dod_id):
         raise BadUserInput("A DoD ID is 10 digits.", argument="dodId")
+    ctx.audit.check_open()  # no audit, no health data: refuse before any source is asked
     principal = ctx.principal
     if principal.role is Role.PATIENT and principal.subject != dod_id:
         _deny(ctx, dod_id)

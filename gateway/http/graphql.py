@@ -5,18 +5,21 @@ from __future__ import annotations
 import logging
 import re
 import time
+from collections.abc import Sequence
 from typing import Any
 
+from graphql import GraphQLError, OperationType
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from strawberry import Schema
 from strawberry.types.graphql import OperationType as StrawberryOperation
 
-from gateway.audit import events_for
+from gateway.audit import AuditSink, AuditUnavailable, events_for
 from gateway.auth import AuthError
 from gateway.config import Config
 from gateway.metrics import GatewayMetrics
 from gateway.runtime import Runtime
+from resolvers.audit import AuditClosed
 from resolvers.context import RequestContext
 from sources.deadline import deadline_scope
 
@@ -123,7 +126,10 @@ class GraphQLEndpoint:
         operation = select_operation(parsed.document, params.operation_name, request.method)
         if operation.name is not None and params.operation_name is None:
             operation_label = _operation_label(operation.name.value)
-        purpose = request.headers.get("x-break-glass-reason", "").strip()[:_MAX_PURPOSE] or None
+        purpose = _break_glass_reason(request)
+        sink = runtime.audit
+        if operation.operation is OperationType.MUTATION:
+            _require_audit(sink)  # a write must never happen unrecorded
         context = RequestContext(
             services=runtime.services,
             principal=principal,
@@ -134,6 +140,7 @@ class GraphQLEndpoint:
             document_hash=parsed.hash,
             extras={DOCUMENT_KEY: parsed.document, OPERATION_KEY: operation},
         )
+        context.audit.closed = sink is None or not sink.accepting
         allowed = (
             {StrawberryOperation.QUERY, StrawberryOperation.MUTATION}
             if request.method == "POST"
@@ -147,7 +154,7 @@ class GraphQLEndpoint:
                 operation_name=params.operation_name,
                 allowed_operation_types=allowed,
             )
-        await _write_audit(runtime, context)
+        _record_audit(sink, context, result.errors or ())
         phase = context.extras.get(PHASE_KEY)
         phase = phase if isinstance(phase, Phase) else None
         body: dict[str, Any] = {}
@@ -180,20 +187,46 @@ _PAGE_HEADERS = {
 }
 
 
-async def _write_audit(runtime: Runtime, context: RequestContext) -> None:
-    """Record who touched which patient; if that fails, nothing is served (fail closed)."""
-    events = events_for(context)
-    if not events:
-        return
+def _audit_problem(error: AuditUnavailable) -> HttpProblem:
+    return HttpProblem(503, error.code, error.message, headers={"Retry-After": "5"})
+
+
+def _require_audit(sink: AuditSink | None) -> None:
+    """Refuse (503) unless the audit log can take events now."""
     try:
-        if runtime.audit is None:
-            raise RuntimeError("no audit store configured")
-        await runtime.audit(events)
-    except Exception as error:
-        _log.error("audit write failed", extra={"exception_type": type(error).__name__})
+        if sink is None:
+            raise AuditUnavailable("NOT_CONFIGURED", 0)
+        sink.check()
+    except AuditUnavailable as error:
+        raise _audit_problem(error) from None
+
+
+def _record_audit(sink: AuditSink | None, context: RequestContext, errors: Sequence[GraphQLError]) -> None:
+    """Queue who touched which patient; serve nothing if that cannot be recorded (fail closed)."""
+    events = events_for(context)
+    if events:
+        try:
+            if sink is None:
+                raise AuditUnavailable("NOT_CONFIGURED", 0)
+            sink.submit(events)
+        except AuditUnavailable as error:
+            _log.error("audit events refused", extra={"state": error.state, "events": len(events)})
+            raise _audit_problem(error) from None
+        _require_audit(sink)  # it began failing while this request ran: do not serve its data
+    if any((e.extensions or {}).get("code") == AuditClosed.code for e in errors):
+        raise _audit_problem(AuditUnavailable("FAILING", sink.pending if sink else 0))
+
+
+def _break_glass_reason(request: Request) -> str | None:
+    """The `X-Break-Glass-Reason` header, stripped; blank is none, too long is refused (400)."""
+    reason = request.headers.get("x-break-glass-reason", "").strip()
+    if len(reason) > _MAX_PURPOSE:
         raise HttpProblem(
-            503, "AUDIT_UNAVAILABLE", "The audit log is unavailable; no records were served."
-        ) from None
+            400, "BAD_USER_INPUT",
+            f"X-Break-Glass-Reason is limited to {_MAX_PURPOSE} characters.",
+            extensions={"header": "X-Break-Glass-Reason"},
+        )
+    return reason or None
 
 
 def _challenge(error: AuthError) -> str:

@@ -58,12 +58,17 @@ class HealthRoutes:
         for source, _ in runtime.services.sources.items():
             self._metrics.set_source_up(source, by_name[source.value][0] == "OK")
         ready = bool(databases) and all(state == "OK" for state in databases.values())
+        audit: dict[str, object] = {"state": "NOT_CONFIGURED", "pending": 0}
         if runtime.audit is None:
             ready = False
             databases.setdefault("gateway", "NOT_CONFIGURED")
+        else:
+            audit = {"state": runtime.audit.state.value, "pending": runtime.audit.pending}
+            ready = ready and runtime.audit.accepting  # no audit, no health data
         body = {
             "status": "ready" if ready else "not_ready",
             "databases": databases,
+            "audit": audit,
             "sources": source_states,
         }
         return JSONResponse(

@@ -1,4 +1,4 @@
-"""Turning a request's audit trail into audit events and writing them (fail closed)."""
+"""A request's audit trail → one audit event per patient and action it touched."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from sources.store import AuditEvent
 
 __all__ = ["AuditWriter", "events_for"]
 
-AuditWriter = Callable[[Sequence[AuditEvent]], Awaitable[None]]  # raises when not written
+AuditWriter = Callable[[Sequence[AuditEvent]], Awaitable[None]]  # raises unless all were written
 
 
 def events_for(context: RequestContext) -> list[AuditEvent]:
