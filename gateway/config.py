@@ -69,6 +69,7 @@ class LimitsConfig:
     max_root_fields: int = 10
     max_tokens: int = 5_000
     max_cost: int = 10_000
+    list_weight: int = 10  # how many items the cost estimate assumes for a list without `first`
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +90,7 @@ class Config:
     source_timeout: float = 3.0
     pseudonym_key: bytes = field(default=_DEMO_PSEUDONYM_KEY, repr=False)
     introspection: bool = True
+    field_suggestions: bool = True  # "Did you mean ...?" in validation errors (demo only by default)
     cors_origins: tuple[str, ...] = ()
     limits: LimitsConfig = field(default_factory=LimitsConfig)
     graphiql: bool = True
@@ -140,6 +142,7 @@ class Config:
             source_timeout=env.number("SOURCE_TIMEOUT", round(0.6 * request_timeout, 3)),
             pseudonym_key=pseudonym.encode() if pseudonym else _DEMO_PSEUDONYM_KEY,
             introspection=env.flag("INTROSPECTION", not production),
+            field_suggestions=env.flag("FIELD_SUGGESTIONS", not production),
             cors_origins=env.items("CORS_ORIGINS"),
             limits=LimitsConfig(
                 max_body_bytes=env.integer("MAX_BODY_BYTES", 1_000_000, minimum=1),
@@ -148,6 +151,7 @@ class Config:
                 max_root_fields=env.integer("MAX_ROOT_FIELDS", 10, minimum=1),
                 max_tokens=env.integer("MAX_TOKENS", 5_000, minimum=1),
                 max_cost=env.integer("MAX_COST", 10_000, minimum=1),
+                list_weight=env.integer("LIST_WEIGHT", 10, minimum=1),
             ),
             graphiql=env.flag("GRAPHIQL", not production),
             graphiql_assets=Path(env.text("GRAPHIQL_ASSETS") or default_graphiql_assets()),

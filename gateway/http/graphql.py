@@ -164,7 +164,7 @@ class GraphQLEndpoint:
         if phase is Phase.VARIABLES and isinstance(coercion, list):
             errors = coercion  # graphql-core's own messages, before any masking
         if errors:
-            body["errors"] = format_errors(errors, phase)
+            body["errors"] = format_errors(errors, phase, suggestions=self._config.field_suggestions)
         if not refused:
             body["data"] = result.data
         if result.extensions:

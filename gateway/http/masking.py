@@ -4,6 +4,7 @@ are masked and logged by type and request id only (never their message, which ma
 from __future__ import annotations
 
 import logging
+import re
 import traceback
 from collections.abc import Sequence
 from typing import Any
@@ -23,6 +24,7 @@ _PHASE_CODES = {
     Phase.VARIABLES: "BAD_USER_INPUT",
 }
 INTERNAL = "INTERNAL_SERVER_ERROR"
+_SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?\s*$")
 
 
 def _frames(error: BaseException) -> list[str]:
@@ -31,9 +33,11 @@ def _frames(error: BaseException) -> list[str]:
     return [f"{frame.filename.rsplit('/', 2)[-1]}:{frame.lineno} {frame.name}" for frame in summary]
 
 
-def _format(error: GraphQLError, phase: Phase | None) -> dict[str, Any]:
+def _format(error: GraphQLError, phase: Phase | None, suggestions: bool) -> dict[str, Any]:
     extensions: dict[str, Any] = dict(error.extensions or {})
     message = error.message
+    if not suggestions and phase is Phase.VALIDATE:
+        message = _SUGGESTION.sub("", message)  # names of fields the caller did not ask for
     original = error.original_error
     if phase is Phase.VARIABLES:
         extensions["code"] = "BAD_USER_INPUT"
@@ -69,5 +73,9 @@ def _format(error: GraphQLError, phase: Phase | None) -> dict[str, Any]:
     return formatted
 
 
-def format_errors(errors: Sequence[GraphQLError], phase: Phase | None) -> list[dict[str, Any]]:
-    return [_format(error, phase) for error in errors]
+def format_errors(
+    errors: Sequence[GraphQLError], phase: Phase | None, *, suggestions: bool = False
+) -> list[dict[str, Any]]:
+    """Client-safe errors; "Did you mean" hints are dropped from validation errors unless
+    `suggestions`."""
+    return [_format(error, phase, suggestions) for error in errors]
