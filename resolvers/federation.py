@@ -39,12 +39,11 @@ def _time(record: Any) -> dt.datetime:
     return value
 
 
-def _key(record: Any) -> tuple[float, int, str]:
-    return (
-        -_time(record).timestamp(),
-        source_rank(record.provenance.source),
-        record.provenance.source_id,
-    )
+def _order(records: list[Any]) -> list[Any]:
+    """Newest first; at one instant, by source rank, then by source id descending: the order
+    each source pages in (`(time, id) < position`), so a cursor never skips or repeats a tie."""
+    by_id = sorted(records, key=lambda r: r.provenance.source_id, reverse=True)
+    return sorted(by_id, key=lambda r: (-_time(r).timestamp(), source_rank(r.provenance.source)))
 
 
 def merge_pages(
@@ -59,7 +58,7 @@ def merge_pages(
     positions say where each source stands after the page, so the next page asks each source
     only for what follows.
     """
-    candidates = sorted((r for page in pages.values() for r in page.items), key=_key)
+    candidates = _order([r for page in pages.values() for r in page.items])
     groups: dict[str, list[Any]] = {}
     for record in candidates:
         business_id = getattr(record, "business_id", None)

@@ -15,6 +15,7 @@ from .cursors import decode_cursor, encode_cursor
 from .errors import BadUserInput
 from .federation import merge_pages
 from .patients import PatientHandle
+from .totals import exact_total, needs_business_ids
 
 __all__ = ["RecordList", "all_records", "record_list"]
 
@@ -73,25 +74,24 @@ async def record_list(
     start: dict[RecordSource, Position | None] = dict(decode_cursor(key, list_name, after)) if after else {}
     queries: dict[RecordSource, Query] = {}
     totals_only: dict[RecordSource, Query] = {}
-    for source in _providers(ctx, kind):
-        if only is not None and source is not only:
-            continue
-        link = handle.link(source)
-        if link is None:
-            continue
+    linked = [
+        (source, link)
+        for source in _providers(ctx, kind)
+        if (only is None or source is only) and (link := handle.link(source)) is not None
+    ]
+    ids = want_total and needs_business_ids(kind, len(linked))
+    for source, link in linked:
         if source in start and start[source] is None:
             if want_total:
-                totals_only[source] = Query(link, PageRequest(1, None, filters, True))
+                totals_only[source] = Query(link, PageRequest(1, None, filters, True, ids))
             continue
-        queries[source] = Query(link, PageRequest(first, start.get(source), filters, want_total))
+        queries[source] = Query(link, PageRequest(first, start.get(source), filters, want_total, ids))
     names = list(queries) + list(totals_only)
     calls = [_fetch(ctx, handle, s, kind, q, path) for s, q in queries.items()]
     calls += [_fetch(ctx, handle, s, kind, q, path) for s, q in totals_only.items()]
     results = await asyncio.gather(*calls)
     pages = {s: p for s, p in zip(names[: len(queries)], results[: len(queries)], strict=True) if p}
-    total: int | None = None
-    if want_total:
-        total = sum((p.total or 0) for p in results if p is not None)
+    total = exact_total(p for p in results if p is not None) if want_total else None
     # A source absent from the cursor has not been read yet; None means it has nothing left.
     merged = merge_pages(pages, first, start)
     edges = [(encode_cursor(key, list_name, item.positions), item.record) for item in merged.items]

@@ -8,10 +8,10 @@ from typing import Any
 
 from aiodataloader import DataLoader
 
-from sources.base import Page, Query, Source
+from sources.base import DirectoryEntry, Page, Query, Source
 from sources.deadline import deadline_at
 from sources.errors import SourceError, SourceTimeout
-from sources.records import Link, PatientKey, Record, RecordKind, RecordSource
+from sources.records import Demographics, Link, PatientKey, Record, RecordKind, RecordSource
 
 __all__ = ["Loaders", "PatientLinks"]
 
@@ -28,6 +28,8 @@ class Loaders:
         self._links: DataLoader[str, PatientLinks] = DataLoader(self._load_links)
         self._fetch: dict[tuple[RecordSource, RecordKind], DataLoader[Query, Page]] = {}
         self._get: dict[tuple[RecordSource, RecordKind], DataLoader[str, Record | None]] = {}
+        self._patients: dict[RecordSource, DataLoader[str, Demographics | None]] = {}
+        self._directory: dict[tuple[RecordSource, RecordKind], DataLoader[str, DirectoryEntry | None]] = {}
         self.in_flight = 0  # loads started and not yet answered in this request
 
     async def settled(self, rounds: int = 3) -> None:
@@ -78,6 +80,49 @@ class Loaders:
         finally:
             self.in_flight -= 1
         return record
+
+    async def patient(self, source: RecordSource, patient_id: str) -> Demographics | None:
+        """A source's patient by its own id (batched per source): who owns a record."""
+        loader = self._patients.get(source)
+        if loader is None:
+            loader = DataLoader(self._batch(source, lambda ids: self._sources[source].patients(ids)))
+            self._patients[source] = loader
+        found: Demographics | None = await self._counted(loader.load(patient_id))
+        return found
+
+    async def entry(self, source: RecordSource, kind: RecordKind, entry_id: str) -> DirectoryEntry | None:
+        """A practitioner or facility by id (batched per source and kind)."""
+        loader = self._directory.get((source, kind))
+        if loader is None:
+            loader = DataLoader(self._batch(source, lambda ids: self._sources[source].directory(kind, ids)))
+            self._directory[(source, kind)] = loader
+        found: DirectoryEntry | None = await self._counted(loader.load(entry_id))
+        return found
+
+    async def find_patients(self, source: RecordSource, who: Demographics) -> Sequence[Demographics]:
+        """Patients of `source` with `who`'s family name, birth date and gender."""
+        adapter = self._sources[source]
+        found: Sequence[Demographics] = await self._counted(self._guarded(source, lambda: adapter.find_patients(who)))
+        return found
+
+    async def _counted(self, pending: Awaitable[Any]) -> Any:
+        self.in_flight += 1
+        try:
+            return await pending
+        finally:
+            self.in_flight -= 1
+
+    def _batch(
+        self, source: RecordSource, call: Callable[[list[str]], Awaitable[Sequence[Any]]]
+    ) -> Callable[[list[str]], Coroutine[Any, Any, list[Any]]]:
+        async def load(ids: list[str]) -> list[Any]:
+            try:
+                found = await self._guarded(source, lambda: call(ids))
+            except SourceError as exc:
+                return [exc for _ in ids]
+            return list(found)
+
+        return load
 
     async def _guarded(self, source: RecordSource, call: Callable[[], Awaitable[Any]]) -> Any:
         loop = asyncio.get_running_loop()

@@ -1,21 +1,32 @@
-"""node(id:): refetch any record from its source, with the owner's access rule applied."""
+"""node(id:): refetch any object from its source, with the owner's access rule applied.
+
+Records owned by a patient (appointments, labs, messages, ...) are served only after the owner
+is found (from the record's source patient id: its DoD ID, or for community patients linked by
+`$match`, the GENESIS patient whose link holds them) and `open_patient` allowed the caller in.
+Directory objects (practitioners, facilities, slots, questionnaires, health topics) belong to no
+patient and any signed-in caller may read them.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import re
+from dataclasses import dataclass
 from typing import Any
 
 from sources.errors import SourceError
-from sources.records import RecordKind, RecordSource
+from sources.records import Link, MessageRecord, RecordKind, RecordSource, RenewalRequestRecord
 
 from .context import RequestContext
-from .errors import Forbidden, GatewayError
-from .ids import LIBRARY, decode_id
+from .errors import BadUserInput, Forbidden, GatewayError
+from .ids import LIBRARY, GlobalId, decode_id
+from .loaders import PatientLinks
 from .patients import PatientHandle, open_patient
 from .principal import Role
 
-__all__ = ["KIND_OF_TYPE", "fetch_node"]
+__all__ = ["NodeResult", "fetch_node"]
 
-KIND_OF_TYPE: dict[str, RecordKind] = {
+OWNED: dict[str, RecordKind] = {
     "Appointment": RecordKind.APPOINTMENT,
     "ClinicalNote": RecordKind.CLINICAL_NOTE,
     "LabResult": RecordKind.LAB_RESULT,
@@ -27,42 +38,128 @@ KIND_OF_TYPE: dict[str, RecordKind] = {
     "RenewalRequest": RecordKind.RENEWAL_REQUEST,
     "CareTeam": RecordKind.CARE_TEAM,
 }
+SHARED_RECORDS: dict[str, RecordKind] = {"Slot": RecordKind.SLOT, "Questionnaire": RecordKind.QUESTIONNAIRE}
+DIRECTORY: dict[str, RecordKind] = {"Practitioner": RecordKind.PRACTITIONER, "Facility": RecordKind.FACILITY}
+_DOD_ID = re.compile(r"^\d{10}$")
 
 
 class NodeSourceError(GatewayError):
     code = "SOURCE_UNAVAILABLE"
 
 
-async def fetch_node(
-    ctx: RequestContext, raw_id: str, path: tuple[str | int, ...]
-) -> tuple[str, Any, PatientHandle | None]:
-    """(type name, record, owner) for an id the caller may see; FORBIDDEN otherwise."""
+@dataclass(frozen=True)
+class NodeResult:
+    """What `node(id:)` found: the type, the record, its owner (if a patient owns it), its source."""
+
+    type_name: str
+    record: Any
+    owner: PatientHandle | None = None
+    source: RecordSource | None = None
+    related: Any = None  # a renewal request's prescription
+
+
+async def fetch_node(ctx: RequestContext, raw_id: str, path: tuple[str | int, ...]) -> NodeResult | None:
+    """The object behind an opaque id if the caller may see it: FORBIDDEN for another patient's
+    record (or one that does not exist), BAD_USER_INPUT for an id that is not one of ours, and
+    None for a directory object that is gone."""
     gid = decode_id(raw_id)
     if gid.type_name == "Patient":
-        handle = await open_patient(ctx, gid.source_id, path)
-        return "Patient", None, handle
-    if gid.source == LIBRARY:
-        return gid.type_name, gid.source_id, None
-    kind = KIND_OF_TYPE.get(gid.type_name)
+        return NodeResult("Patient", None, await open_patient(ctx, gid.source_id, path))
+    if gid.type_name == "HealthTopic":
+        return await _topic(ctx, gid)
+    if gid.source == LIBRARY or gid.type_name not in OWNED | SHARED_RECORDS | DIRECTORY:
+        raise BadUserInput("That id is not a known id.", argument="id")
     source = gid.record_source
-    if kind is None or source not in ctx.services.sources:
+    if source not in ctx.services.sources:
+        return None
+    if gid.type_name in DIRECTORY:
+        entry = await _guard(source, ctx.loaders.entry(source, DIRECTORY[gid.type_name], gid.source_id))
+        return None if entry is None else NodeResult(gid.type_name, entry, None, source)
+    if gid.type_name in SHARED_RECORDS:
+        shared = await _guard(source, ctx.loaders.get(source, SHARED_RECORDS[gid.type_name], gid.source_id))
+        return None if shared is None else NodeResult(gid.type_name, shared, None, source)
+    return await _owned(ctx, gid, source, path)
+
+
+async def _owned(ctx: RequestContext, gid: GlobalId, source: RecordSource, path: tuple[str | int, ...]) -> NodeResult:
+    record = await _guard(source, ctx.loaders.get(source, OWNED[gid.type_name], gid.source_id))
+    if record is None:
+        raise Forbidden()  # the same answer as for another patient's record
+    patient_id = getattr(record, "patient_id", None)
+    if isinstance(record, MessageRecord):
+        thread = await _guard(source, ctx.loaders.get(source, RecordKind.MESSAGE_THREAD, record.thread_id))
+        patient_id = getattr(thread, "patient_id", None)
+    if not patient_id:
         raise Forbidden()
+    owner = await _owner(ctx, source, patient_id, path)
+    record = _as_listed(record, owner, source, patient_id)
+    related = None
+    if isinstance(record, RenewalRequestRecord):
+        rx = await _guard(source, ctx.loaders.get(source, RecordKind.PRESCRIPTION, record.prescription_id))
+        related = None if rx is None else _as_listed(rx, owner, source, patient_id)
+    return NodeResult(gid.type_name, record, owner, source, related)
+
+
+async def _owner(
+    ctx: RequestContext, source: RecordSource, patient_id: str, path: tuple[str | int, ...]
+) -> PatientHandle:
+    """The patient whose `source` record `patient_id` is, opened under the caller's rules."""
+    principal = ctx.principal
+    if principal.role is Role.PATIENT and _DOD_ID.match(principal.subject):
+        if _holds(await ctx.loaders.links(principal.subject), source, patient_id):
+            return await open_patient(ctx, principal.subject, path)
+    for dod_id in await _candidates(ctx, source, patient_id):
+        if _holds(await ctx.loaders.links(dod_id), source, patient_id):
+            return await open_patient(ctx, dod_id, path)  # FORBIDDEN (and audited) if not allowed
+    raise Forbidden()
+
+
+async def _candidates(ctx: RequestContext, source: RecordSource, patient_id: str) -> list[str]:
+    """DoD IDs that may own `patient_id`: its own identifier, else GENESIS patients like it."""
+    who = await _guard(source, ctx.loaders.patient(source, patient_id))
+    if who is None:
+        return []
+    if who.dod_id:
+        return [who.dod_id] if _DOD_ID.match(who.dod_id) else []
+    genesis = RecordSource.GENESIS
+    if source is genesis or genesis not in ctx.services.sources:
+        return []
+    # Linked by `$match` on GENESIS demographics: the owner is among GENESIS patients like it.
+    found = await _guard(genesis, ctx.loaders.find_patients(genesis, who))
+    return sorted({d.dod_id for d in found if d.dod_id and _DOD_ID.match(d.dod_id)})
+
+
+def _holds(links: PatientLinks, source: RecordSource, patient_id: str) -> bool:
+    link = links.get(source)
+    return isinstance(link, Link) and any(ref.patient_id == patient_id for ref in link.refs)
+
+
+def _as_listed(record: Any, owner: PatientHandle, source: RecordSource, patient_id: str) -> Any:
+    """The record with the provenance the owner's lists give it (practice, match score)."""
+    link = owner.link(source)
+    ref = next((r for r in link.refs if r.patient_id == patient_id), None) if link else None
+    provenance = getattr(record, "provenance", None)
+    if ref is None or provenance is None:
+        return record
+    changed = dataclasses.replace(
+        provenance,
+        organization=ref.organization or provenance.organization,
+        match_confidence=ref.match_confidence,
+    )
+    return dataclasses.replace(record, provenance=changed)
+
+
+async def _topic(ctx: RequestContext, gid: GlobalId) -> NodeResult | None:
+    if gid.source != LIBRARY:
+        raise BadUserInput("That id is not a known id.", argument="id")
+    if ctx.services.topics is None:
+        return None
+    found = await ctx.services.topics.get([gid.source_id])
+    return NodeResult("HealthTopic", found[0]) if found and found[0] is not None else None
+
+
+async def _guard(source: RecordSource, pending: Any) -> Any:
     try:
-        record = await ctx.loaders.get(source, kind, gid.source_id)
+        return await pending
     except SourceError as exc:
         raise NodeSourceError("The record's source could not be reached.", source=source.value) from exc
-    if record is None:
-        raise Forbidden()
-    owner = await _owner(ctx, source, record, path)
-    return gid.type_name, record, owner
-
-
-async def _owner(ctx: RequestContext, source: RecordSource, record: Any, path: tuple[str | int, ...]) -> PatientHandle:
-    """The patient who owns `record`, if the caller may read them (patients: only themself)."""
-    patient_id = getattr(record, "patient_id", None)
-    if ctx.principal.role is Role.PATIENT and patient_id is not None:
-        handle = await open_patient(ctx, ctx.principal.subject, path)
-        link = handle.link(source)
-        if link is not None and any(ref.patient_id == patient_id for ref in link.refs):
-            return handle
-    raise Forbidden()

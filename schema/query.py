@@ -7,7 +7,7 @@ from typing import Annotated
 
 import strawberry
 
-from resolvers.nodes import fetch_node
+from resolvers.nodes import NodeResult, fetch_node
 from resolvers.patients import open_patient
 from resolvers.principal import Role
 from resolvers.slots import open_slots
@@ -16,14 +16,14 @@ from resolvers.topics import search_topics
 from sources import records as r
 
 from .context import Info, path_of
-from .types.care import Slot
+from .types.care import CareTeam, Facility, Practitioner, Slot
 from .types.clinical import ClinicalNote, Condition, LabResult
 from .types.common import CareService, Node, RecordSource, SourceState
 from .types.medications import Prescription, RenewalRequest
 from .types.messages import MessageThread, SecureMessage
 from .types.patient import Patient
 from .types.topics import HealthTopic
-from .types.visits import Appointment, QuestionnaireAssignment
+from .types.visits import Appointment, Questionnaire, QuestionnaireAssignment
 
 __all__ = ["Query", "SourceHealth"]
 
@@ -35,7 +35,23 @@ class SourceHealth:
     latency_ms: float | None
 
 
-def _wrap_node(type_name: str, record: object, dod_id: str) -> Node | None:
+def _wrap_node(found: NodeResult) -> Node | None:
+    record, source = found.record, found.source
+    dod_id = found.owner.dod_id if found.owner is not None else ""
+    if found.type_name == "Patient" and found.owner is not None:
+        return Patient.of(found.owner)
+    if isinstance(record, r.HealthTopicRecord):
+        return HealthTopic.of(record)
+    if isinstance(record, r.PractitionerRecord) and source is not None:
+        return Practitioner.of(record, source)
+    if isinstance(record, r.FacilityRecord) and source is not None:
+        return Facility.of(record, source)
+    if isinstance(record, r.SlotRecord):
+        return Slot.of(record)
+    if isinstance(record, r.QuestionnaireRecord):
+        return Questionnaire.of(record)
+    if isinstance(record, r.CareTeamRecord):
+        return CareTeam.of(record)
     if isinstance(record, r.AppointmentRecord):
         return Appointment.of(record, dod_id)
     if isinstance(record, r.NoteRecord):
@@ -53,7 +69,8 @@ def _wrap_node(type_name: str, record: object, dod_id: str) -> Node | None:
     if isinstance(record, r.QuestionnaireAssignmentRecord):
         return QuestionnaireAssignment.of(record, dod_id)
     if isinstance(record, r.RenewalRequestRecord):
-        return RenewalRequest.of(record, None)
+        rx = found.related
+        return RenewalRequest.of(record, Prescription.of(rx, dod_id) if isinstance(rx, r.PrescriptionRecord) else None)
     return None
 
 
@@ -74,12 +91,8 @@ class Query:
 
     @strawberry.field(description="Fetch any object again by its opaque id.")
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
-        type_name, record, owner = await fetch_node(info.context, str(id), path_of(info))
-        if type_name == "Patient" and owner is not None:
-            return Patient.of(owner)
-        if owner is None:
-            return None
-        return _wrap_node(type_name, record, owner.dod_id)
+        found = await fetch_node(info.context, str(id), path_of(info))
+        return None if found is None else _wrap_node(found)
 
     @strawberry.field(description="Open appointment slots that the signed-in patient may book.")
     async def available_slots(

@@ -11,15 +11,20 @@ from .errors import SourceError
 from .records import (
     AppointmentStatus,
     CareService,
+    Demographics,
+    FacilityRecord,
     Link,
     MessageFolder,
     PatientKey,
+    PractitionerRecord,
     Record,
     RecordKind,
     RecordSource,
 )
 
-__all__ = ["Filters", "Page", "PageRequest", "Position", "Query", "Source"]
+__all__ = ["DirectoryEntry", "Filters", "Page", "PageRequest", "Position", "Query", "Source"]
+
+DirectoryEntry = PractitionerRecord | FacilityRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +58,9 @@ class PageRequest:
     after: Position | None = None
     filters: Filters = field(default_factory=Filters)
     want_total: bool = False
+    # With the total: the business ids (accession numbers, ...) of every matching record, so
+    # that the caller can count duplicates across sources. Sent in the same round trip.
+    want_business_ids: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +78,7 @@ class Page:
     items: tuple[Record, ...]
     has_more: bool
     total: int | None = None
+    business_ids: tuple[str, ...] | None = None  # when asked: one per matching record that has one
 
 
 class Source(Protocol):
@@ -89,3 +98,12 @@ class Source(Protocol):
 
     async def get(self, kind: RecordKind, ids: Sequence[str]) -> Sequence[Record | SourceError | None]:
         """Fetch records by their source ids (for `node(id:)`), aligned with `ids`."""
+
+    async def patients(self, ids: Sequence[str]) -> Sequence[Demographics | SourceError | None]:
+        """This source's patients by their ids (whose record is this?), aligned with `ids`."""
+
+    async def find_patients(self, who: Demographics) -> Sequence[Demographics]:
+        """Patients with `who`'s family name, birth date and gender; raises SourceError."""
+
+    async def directory(self, kind: RecordKind, ids: Sequence[str]) -> Sequence[DirectoryEntry | SourceError | None]:
+        """Practitioners (`kind` PRACTITIONER) or facilities (FACILITY) by id, aligned with `ids`."""

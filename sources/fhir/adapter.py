@@ -10,11 +10,11 @@ from typing import ClassVar
 
 import aiohttp
 
-from ..base import Page, PageRequest, Query
+from ..base import DirectoryEntry, Page, PageRequest, Query
 from ..errors import SourceError, SourceUnavailable
 from ..observe import UpstreamObserver
-from ..records import LinkedRef, NoteRecord, Record, RecordKind, RecordSource
-from . import mapping
+from ..records import Demographics, LinkedRef, NoteRecord, Record, RecordKind, RecordSource
+from . import business, mapping, people
 from .bundle import Bundle
 from .client import FhirClient, Params, search_url
 from .config import FhirSourceConfig
@@ -26,6 +26,7 @@ from .values import fhir_instant
 __all__ = ["FhirRecordSource"]
 
 _MAX_PAGES = 20
+_IDS_PAGE = 1000  # business ids are small: ask for many per page (servers cap it)
 
 
 class FhirRecordSource:
@@ -55,36 +56,49 @@ class FhirRecordSource:
         """Records by source id (`_id=a,b,c`, one search), aligned with `ids`; None if absent."""
         return await _get(self, kind, ids)
 
+    async def patients(self, ids: Sequence[str]) -> Sequence[Demographics | SourceError | None]:
+        """Patients by id (`Patient?_id=a,b`, one search), aligned with `ids`."""
+        return await people.patients(self, ids)
+
+    async def find_patients(self, who: Demographics) -> Sequence[Demographics]:
+        """Active patients with `who`'s family name, birth date and gender (one search)."""
+        return await people.find_patients(self, who)
+
+    async def directory(self, kind: RecordKind, ids: Sequence[str]) -> Sequence[DirectoryEntry | SourceError | None]:
+        """Practitioners or Locations by id (one search), aligned with `ids`."""
+        return await people.directory(self, kind, ids)
+
     # ---- fetch ---------------------------------------------------------------------------------
 
     async def fetch(self, kind: RecordKind, queries: Sequence[Query]) -> Sequence[Page | SourceError]:
-        """One page per query; all queries go upstream together (one search, or one batch)."""
+        """One page per query; all queries go upstream together (one search, or one batch).
+
+        A query that wants a total past the first page adds a `_summary=count` search, and one
+        that wants business ids adds an `_elements` search; both ride in the same batch.
+        """
         spec = self._spec(kind)
         results: list[Page | SourceError] = [Page((), False)] * len(queries)
         live = [i for i, q in enumerate(queries) if q.link.refs or spec.patient_param is None]
-        urls: list[str] = []
+        plans = {i: self._urls(spec, queries[i]) for i in live}
+        answers = iter(await self.searches(kind, [u for i in live for u in plans[i].values()]))
+        pending: list[tuple[int, Bundle, int | None, Bundle | None]] = []
         for i in live:
-            urls.append(search_url(spec.resource_type, self._page_params(spec, queries[i])))
-            if self._separate_count(spec, queries[i]):
-                urls.append(search_url(spec.resource_type, self._count_params(spec, queries[i])))
-        answers = iter(await self.searches(kind, urls))
-        pending: list[tuple[int, Bundle, int | None]] = []
-        for i in live:
-            answer = next(answers)
-            count = next(answers) if self._separate_count(spec, queries[i]) else None
-            if isinstance(answer, SourceError):
-                results[i] = answer
-            elif isinstance(count, SourceError):
-                results[i] = count
-            else:
-                pending.append((i, answer, count.total if count is not None else None))
+            got = {role: next(answers) for role in plans[i]}
+            failed = next((a for a in got.values() if isinstance(a, SourceError)), None)
+            if failed is not None:
+                results[i] = failed
+                continue
+            page, count, ids = got["page"], got.get("count"), got.get("ids")
+            assert isinstance(page, Bundle) and not isinstance(count, SourceError)
+            assert not isinstance(ids, SourceError)
+            pending.append((i, page, count.total if count is not None else None, ids))
         retrieved = dt.datetime.now(dt.UTC)
         pages = await asyncio.gather(
-            *(self._page(kind, spec, queries[i], b, t, retrieved) for i, b, t in pending),
+            *(self._page(kind, spec, queries[i], b, t, retrieved, ids) for i, b, t, ids in pending),
             return_exceptions=True,
         )
         binaries: dict[str, str] = {}
-        for (i, _, _), outcome in zip(pending, pages, strict=True):
+        for (i, _, _, _), outcome in zip(pending, pages, strict=True):
             if isinstance(outcome, SourceError):
                 results[i] = outcome
             elif isinstance(outcome, BaseException):
@@ -95,6 +109,18 @@ class FhirRecordSource:
         if binaries:
             await self._fill_binaries(kind, results, binaries)
         return results
+
+    def _urls(self, spec: KindSpec, query: Query) -> dict[str, str]:
+        """The searches one query needs, by role: `page`, and `count` / `ids` when asked."""
+        urls = {"page": search_url(spec.resource_type, self._page_params(spec, query))}
+        if self._separate_count(spec, query):
+            urls["count"] = search_url(spec.resource_type, self._count_params(spec, query))
+        element = business.element_of(spec.resource_type)
+        if spec.keyset and query.page.want_business_ids and element is not None:
+            params = [p for p in self._base_params(spec, query) if p[0] not in ("_include", "_revinclude")]
+            params += [("_elements", element), ("_count", str(_IDS_PAGE))]
+            urls["ids"] = search_url(spec.resource_type, params)
+        return urls
 
     def _spec(self, kind: RecordKind) -> KindSpec:
         spec = self.kinds.get(kind)
@@ -172,6 +198,7 @@ class FhirRecordSource:
         bundle: Bundle,
         total: int | None,
         retrieved: dt.datetime,
+        ids: Bundle | None = None,
     ) -> tuple[Page, dict[str, str]]:
         """The page for one query, and the Binary ids of DocumentReferences it met."""
         if not spec.keyset:
@@ -179,7 +206,15 @@ class FhirRecordSource:
             ctx = self.context(bundle, retrieved, query.link.refs)
             records = spec.records(bundle, ctx, query.page)
             found = len(records) if query.page.want_total else None
-            return cut(records, query.page, found, ascending=spec.ascending), _binary_ids(bundle)
+            page = cut(records, query.page, found, ascending=spec.ascending)
+            if query.page.want_business_ids:
+                held = tuple(b for r in records if (b := getattr(r, "business_id", None)))
+                page = dataclasses.replace(page, business_ids=held)
+            return page, _binary_ids(bundle)
+        held_ids: tuple[str, ...] | None = None
+        if ids is not None:
+            ids = await self.client.rest_of(kind.value, ids, _MAX_PAGES)
+            held_ids = business.business_ids(spec.resource_type, [ids])
         for _ in range(_MAX_PAGES):
             ctx = self.context(bundle, retrieved, query.link.refs)
             records = spec.records(bundle, ctx, query.page)
@@ -189,6 +224,8 @@ class FhirRecordSource:
             # Hits were dropped (ties already seen, entered-in-error): read on, rarely needed.
             bundle = bundle.merged(await self.client.follow(kind.value, bundle.next_url))
         page = cut(records, query.page, total if total is not None else bundle.total)
+        if held_ids is not None:
+            page = dataclasses.replace(page, business_ids=held_ids)
         return page, _binary_ids(bundle)
 
     async def _fill_binaries(

@@ -34,11 +34,14 @@ __all__ = [
     "APPOINTMENT_STATUS",
     "ENTERED_IN_ERROR",
     "MapContext",
+    "accession",
     "appointment",
     "binary_id",
     "binary_text",
     "condition",
+    "first_identifier",
     "lab_result",
+    "master_identifier",
     "note",
     "practitioner",
     "prescription",
@@ -128,6 +131,22 @@ def _preferred(concept: Any, system: str) -> Coding | None:
     return next((c for c in found if c.system == system), found[0] if found else None)
 
 
+def first_identifier(resource: Mapping[str, Any]) -> str | None:
+    """The first identifier's value: the business id of appointments, prescriptions, conditions."""
+    return _identifier(resource)
+
+
+def master_identifier(resource: Mapping[str, Any]) -> str | None:
+    """A DocumentReference's masterIdentifier value: a note's business id."""
+    master = resource.get("masterIdentifier")
+    return str(master["value"]) if isinstance(master, Mapping) and master.get("value") else None
+
+
+def accession(resource: Mapping[str, Any]) -> str | None:
+    """An Observation's accession number: a lab result's business id."""
+    return _accession(resource)
+
+
 def _identifier(resource: Mapping[str, Any]) -> str | None:
     for ident in resource.get("identifier") or ():
         if isinstance(ident, Mapping) and ident.get("value"):
@@ -213,7 +232,6 @@ def note(r: Resource, ctx: MapContext) -> NoteRecord | None:
     text = ctx.binaries.get(bid, "") if bid else _decode(attachment.get("data")) or ""
     type_codings = codings(r.get("type"))
     authors = r.get("author") or [None]
-    master = r.get("masterIdentifier")
     return NoteRecord(
         provenance=ctx.provenance(r, patient_id),
         patient_id=patient_id,
@@ -222,9 +240,8 @@ def note(r: Resource, ctx: MapContext) -> NoteRecord | None:
         text=text,
         type=type_codings[0] if type_codings else None,
         author=ctx.practitioner(authors[0]),
-        business_id=str(master["value"]) if isinstance(master, Mapping) and master.get("value")
-        else None,
-    )  # fmt: skip
+        business_id=master_identifier(r),
+    )
 
 
 def _accession(r: Mapping[str, Any]) -> str | None:

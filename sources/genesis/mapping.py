@@ -36,6 +36,7 @@ __all__ = [
     "TASK_CODE_SYSTEM",
     "assignment",
     "care_team",
+    "message",
     "messages",
     "questionnaire",
     "renewal",
@@ -129,6 +130,22 @@ def _body(c: Mapping[str, Any]) -> str:
     return ""
 
 
+def message(c: Resource, ctx: MapContext, patient_id: str | None = None) -> MessageRecord | None:
+    """One Communication as a message of the thread its root (`partOf`, or itself) starts."""
+    sent = instant(c.get("sent"))
+    if sent is None or c.get("status") == ENTERED_IN_ERROR:
+        return None
+    sender = c.get("sender") or {}
+    return MessageRecord(
+        provenance=ctx.provenance(c, patient_id),
+        thread_id=_root_of(c),
+        sent_at=sent,
+        sender=str(sender.get("display") or ref_type(sender) or ""),
+        from_patient=ref_type(sender) == "Patient",
+        body=_body(c),
+    )
+
+
 def messages(bundle: Bundle, ctx: MapContext, page: PageRequest) -> Sequence[Record]:
     """The messages of the thread `page.filters.thread_id`: its root and every reply."""
     root_id = page.filters.thread_id
@@ -137,22 +154,7 @@ def messages(bundle: Bundle, ctx: MapContext, page: PageRequest) -> Sequence[Rec
     if root is None:
         return []
     patient_id = ref_id(root.get("subject"), "Patient")
-    out: list[Record] = []
-    for c in members:
-        sender = c.get("sender") or {}
-        sent = instant(c.get("sent"))
-        assert sent is not None
-        out.append(
-            MessageRecord(
-                provenance=ctx.provenance(c, patient_id),
-                thread_id=str(root_id),
-                sent_at=sent,
-                sender=str(sender.get("display") or ref_type(sender) or ""),
-                from_patient=ref_type(sender) == "Patient",
-                body=_body(c),
-            )
-        )
-    return out
+    return [m for c in members if (m := message(c, ctx, patient_id)) is not None]
 
 
 # ---- questionnaires -----------------------------------------------------------------------------

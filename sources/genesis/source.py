@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Sequence
 from typing import ClassVar
 
@@ -10,7 +11,8 @@ from ..base import Page, Query
 from ..errors import SourceError
 from ..fhir.adapter import FhirRecordSource
 from ..fhir.patients import demographics, dod_id_of, identifier_search
-from ..records import CareTeamRecord, Link, LinkedRef, PatientKey, RecordKind, RecordSource
+from ..records import CareTeamRecord, Link, LinkedRef, PatientKey, Record, RecordKind, RecordSource
+from . import mapping
 from .kinds import GENESIS_KINDS
 
 __all__ = ["GenesisSource"]
@@ -54,6 +56,22 @@ class GenesisSource(FhirRecordSource):
                 )
             )
         return links
+
+    async def get(self, kind: RecordKind, ids: Sequence[str]) -> Sequence[Record | SourceError | None]:
+        """Records by id; a message is one Communication (its thread is its `partOf` root)."""
+        if kind is not RecordKind.MESSAGE:
+            return await super().get(kind, ids)
+        wanted = sorted(set(ids))
+        if not wanted:
+            return []
+        params = [("_id", ",".join(wanted)), ("_count", str(len(wanted)))]
+        try:
+            bundle = await self.client.search(kind.value, "Communication", params)
+        except SourceError as exc:
+            return [exc] * len(ids)
+        ctx = self.context(bundle, dt.datetime.now(dt.UTC))
+        found = {str(c.get("id")): mapping.message(c, ctx) for c in bundle.matches("Communication")}
+        return [found.get(i) for i in ids]
 
     async def fetch(self, kind: RecordKind, queries: Sequence[Query]) -> Sequence[Page | SourceError]:
         pages = await super().fetch(kind, queries)

@@ -58,9 +58,11 @@ class Batch:
         """One Page per query, aligned with the queries, from the statement's rows."""
         items: dict[int, list[Record]] = {}
         totals: dict[int, int] = {}
+        held: dict[int, tuple[str, ...]] = {}
         for row in rows:
             position = row["ord"]
             totals[position] = row["total"]
+            held[position] = tuple(row["business_ids"] or ())
             bucket = items.setdefault(position, [])
             if row["row_id"] is not None:
                 bucket.append(mapper(row, retrieved_at))
@@ -69,5 +71,6 @@ class Batch:
             first = max(0, query.page.first)
             found = items.get(position, [])
             total = totals.get(position, 0) if query.page.want_total else None
-            pages.append(Page(items=tuple(found[:first]), has_more=len(found) > first, total=total))
+            ids = held.get(position, ()) if query.page.want_business_ids else None
+            pages.append(Page(tuple(found[:first]), len(found) > first, total, ids))
         return pages

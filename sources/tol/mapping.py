@@ -48,17 +48,21 @@ __all__ = [
     "DRUG_NAME_SYSTEM",
     "LAB_NAME_SYSTEM",
     "LOINC",
+    "PROVIDER_PREFIX",
     "RXNORM",
     "Row",
     "appointment",
     "clinics_for",
+    "facility",
     "lab_result",
     "legacy_statuses_for",
     "link",
     "message",
     "message_thread",
+    "person",
     "prescription",
     "prescription_status",
+    "provider_name",
 ]
 
 
@@ -142,17 +146,27 @@ def _provenance(row: Row, source_id: str, retrieved_at: dt.datetime) -> Provenan
     )
 
 
-def _person(name: str | None) -> PractitionerRecord | None:
+PROVIDER_PREFIX = "tol-name:"
+
+
+def provider_name(practitioner_id: str) -> str | None:
+    """The name a TOL practitioner id stands for (the archive keeps names, not ids)."""
+    return practitioner_id.removeprefix(PROVIDER_PREFIX) if practitioner_id.startswith(PROVIDER_PREFIX) else None
+
+
+def person(name: str | None) -> PractitionerRecord | None:
+    """A provider's name as a practitioner record."""
     if not name or not name.strip():
         return None
     parts = name.split()
     return PractitionerRecord(
-        id=f"tol-name:{' '.join(parts)}",
+        id=PROVIDER_PREFIX + " ".join(parts),
         name=HumanName(given=tuple(parts[:-1]), family=parts[-1]),
     )
 
 
-def _facility(row: Row, today: dt.date) -> FacilityRecord | None:
+def facility(row: Row, today: dt.date) -> FacilityRecord | None:
+    """A row with facility_id, facility_name and genesis_go_live as a facility."""
     if row["facility_id"] is None:
         return None
     go_live: dt.date | None = row["genesis_go_live"]
@@ -194,8 +208,8 @@ def appointment(row: Row, retrieved_at: dt.datetime) -> AppointmentRecord:
         status=APPOINTMENT_STATUS[row["status"]],
         service=CLINIC_SERVICE.get(row["clinic"], CareService.OTHER),
         description=row["reason"],
-        facility=_facility(row, today),
-        practitioner=_person(row["provider_name"]),
+        facility=facility(row, today),
+        practitioner=person(row["provider_name"]),
     )
 
 
@@ -245,7 +259,7 @@ def prescription(row: Row, retrieved_at: dt.datetime) -> PrescriptionRecord:
         status=prescription_status(row["status"], row["expires_on"], retrieved_at.date()),
         authored_on=row["written_on"],
         dosage_instructions=row["sig"],
-        prescriber=_person(row["prescriber_name"]),
+        prescriber=person(row["prescriber_name"]),
         refills_allowed=authorized,
         refills_remaining=max(0, authorized - row["refills_used"]),
         expires_on=row["expires_on"],

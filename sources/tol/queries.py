@@ -13,7 +13,7 @@ from typing import Final
 
 from sources.records import RecordKind
 
-__all__ = ["GET", "LINK", "PAGE", "PAGE_PARAMS", "Shape"]
+__all__ = ["ACCOUNTS", "FACILITIES", "FIND_ACCOUNTS", "GET", "LINK", "PAGE", "PAGE_PARAMS", "PROVIDERS", "Shape"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +30,7 @@ class Shape:
     date_to: str  # q.date_to converted likewise
     filters: str = "true"  # the kind's filters, over x and q
     live: str = "true"  # rows that may be shown (not entered in error)
+    business: str | None = None  # the column holding the business id the gateway merges on
 
 
 _HOME = """
@@ -71,6 +72,7 @@ SHAPES: Final[dict[RecordKind, Shape]] = {
         date_to="q.date_to",
         filters="(q.code IS NULL OR x.loinc_code = q.code)",
         live="NOT x.entered_in_error",
+        business="x.accession_number",
     ),
     RecordKind.PRESCRIPTION: Shape(
         columns="""x.rx_id, x.account_id, x.rx_number, x.drug_name, x.rxnorm_code, x.sig,
@@ -87,6 +89,7 @@ SHAPES: Final[dict[RecordKind, Shape]] = {
         filters="""(NOT q.active_only OR (x.status = 'ACTIVE'
             AND (x.expires_on IS NULL OR x.expires_on >= $15::date)))""",
         live="NOT x.entered_in_error",
+        business="x.rx_number",
     ),
     RecordKind.MESSAGE_THREAD: Shape(
         columns="""x.thread_id, x.account_id, x.subject, x.last_message_at,
@@ -141,15 +144,21 @@ def _page(shape: Shape) -> str:
     names = ", ".join(spec.split()[0] for spec in PAGE_PARAMS)
     # No position: start above every row ('infinity'), so that the comparison stays an index
     # condition and page 10 costs what page 1 costs.
+    # With the total, the business ids of every match: the gateway counts cross-source duplicates.
+    business = (
+        f"array_agg({shape.business}) FILTER (WHERE {shape.business} IS NOT NULL)"
+        if shape.business
+        else "NULL::text[]"
+    )
     after = shape.position.replace("q.after_t", "coalesce(q.after_t, 'infinity'::timestamptz)")
     matches = f"""{shape.owner} AND {shape.live} AND {shape.filters}
             AND (q.date_from IS NULL OR {shape.time} >= {shape.date_from})
             AND (q.date_to IS NULL OR {shape.time} <= {shape.date_to})"""
     return f"""
-SELECT q.ord, tot.total, $15::date AS today, r.*
+SELECT q.ord, tot.total, tot.business_ids, $15::date AS today, r.*
 FROM unnest({arrays}) AS q({names})
 LEFT JOIN LATERAL (
-    SELECT count(*) AS total FROM {shape.tables}
+    SELECT count(*) AS total, {business} AS business_ids FROM {shape.tables}
     WHERE q.want_total AND {matches}
 ) tot ON true
 LEFT JOIN LATERAL (
@@ -181,4 +190,22 @@ SELECT a.account_id, a.dod_id, a.given_name, a.family_name, a.birth_date, a.gend
 FROM tol.accounts a
 LEFT JOIN tol.facilities h ON h.facility_id = a.home_facility
 WHERE a.dod_id = ANY($1::bpchar[])
+"""
+
+# Accounts by id (whose record is this?) and by demographics (who is this community patient?).
+ACCOUNTS: Final = LINK.replace("WHERE a.dod_id = ANY($1::bpchar[])", "WHERE a.account_id = ANY($1::text[])")
+FIND_ACCOUNTS: Final = LINK.replace(
+    "WHERE a.dod_id = ANY($1::bpchar[])",
+    "WHERE lower(a.family_name) = lower($1::text) AND a.birth_date = $2::date",
+)
+FACILITIES: Final = """
+SELECT facility_id, name AS facility_name, genesis_go_live
+FROM tol.facilities
+WHERE facility_id = ANY($1::text[])
+"""
+# The archive names providers but keeps no table of them: a name is known if a record carries it.
+PROVIDERS: Final = """
+SELECT provider_name AS name FROM tol.appointments WHERE provider_name = ANY($1::text[])
+UNION
+SELECT prescriber_name FROM tol.prescriptions WHERE prescriber_name = ANY($1::text[])
 """

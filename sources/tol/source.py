@@ -8,15 +8,15 @@ from typing import ClassVar
 
 import asyncpg
 
-from sources.base import Page, Query
+from sources.base import DirectoryEntry, Page, Query
 from sources.errors import SourceError
 from sources.observe import UpstreamObserver
-from sources.records import Link, PatientKey, Record, RecordKind, RecordSource
+from sources.records import Demographics, Link, PatientKey, Record, RecordKind, RecordSource
 
 from . import mapping
 from .batch import Batch, Mapper
 from .client import TolClient
-from .queries import GET, LINK, PAGE
+from .queries import ACCOUNTS, FACILITIES, FIND_ACCOUNTS, GET, LINK, PAGE, PROVIDERS
 
 __all__ = ["TolSource"]
 
@@ -94,3 +94,42 @@ class TolSource:
         column = _ID_COLUMN[kind]
         found = {row[column]: mapper(row, retrieved_at) for row in rows}
         return [found.get(record_id) for record_id in ids]
+
+    async def patients(self, ids: Sequence[str]) -> Sequence[Demographics | SourceError | None]:
+        """Accounts by account id (one query), as Demographics aligned with `ids`."""
+        if not ids:
+            return []
+        try:
+            rows = await self._client.fetch(RecordKind.PATIENT.value, ACCOUNTS, list(dict.fromkeys(ids)))
+        except SourceError as exc:
+            return [exc] * len(ids)
+        found = {row["account_id"]: mapping.link(row["dod_id"].strip(), row).demographics for row in rows}
+        return [found.get(i) for i in ids]
+
+    async def find_patients(self, who: Demographics) -> Sequence[Demographics]:
+        """Accounts with `who`'s family name and birth date (one query)."""
+        if who.birth_date is None or not who.name.family:
+            return []
+        rows = await self._client.fetch(RecordKind.PATIENT.value, FIND_ACCOUNTS, who.name.family, who.birth_date)
+        found = [mapping.link(row["dod_id"].strip(), row).demographics for row in rows]
+        return [d for d in found if d is not None and (who.gender is None or d.gender in (None, who.gender))]
+
+    async def directory(self, kind: RecordKind, ids: Sequence[str]) -> Sequence[DirectoryEntry | SourceError | None]:
+        """Facilities from `tol.facilities`; practitioners by the provider names records carry."""
+        if not ids:
+            return []
+        found: dict[str, DirectoryEntry | None] = {}
+        try:
+            if kind is RecordKind.FACILITY:
+                rows = await self._client.fetch(kind.value, FACILITIES, list(dict.fromkeys(ids)))
+                today = _now().date()
+                found = {row["facility_id"]: mapping.facility(row, today) for row in rows}
+            elif kind is RecordKind.PRACTITIONER:
+                names = {i: n for i in ids if (n := mapping.provider_name(i))}
+                if names:
+                    rows = await self._client.fetch(kind.value, PROVIDERS, sorted(set(names.values())))
+                    known = {row["name"] for row in rows}
+                    found = {i: mapping.person(n) for i, n in names.items() if n in known}
+        except SourceError as exc:
+            return [exc] * len(ids)
+        return [found.get(i) for i in ids]

@@ -45,3 +45,13 @@ def test_duplicates_come_back_once_from_the_most_authoritative_source() -> None:
     assert merged.items[0].record.provenance.also_in == (RecordSource.COMMUNITY, RecordSource.TOL_ARCHIVE)
     assert not merged.has_next
     assert all(merged.positions[s] is None for s in (RecordSource.GENESIS, RecordSource.COMMUNITY))
+
+
+def test_records_at_one_instant_page_in_the_order_their_source_pages() -> None:
+    # Sources page newest first with ties by id descending; the merge must agree, or the next
+    # page (asked from the last position) would repeat one record and skip another.
+    genesis = Page((_lab(RecordSource.GENESIS, "g2", 5), _lab(RecordSource.GENESIS, "g1", 5)), has_more=True)
+    merged = merge_pages({RecordSource.GENESIS: genesis}, 1, {})
+    assert [m.record.provenance.source_id for m in merged.items] == ["g2"]
+    position = merged.positions[RecordSource.GENESIS]
+    assert position is not None and position.id == "g2"

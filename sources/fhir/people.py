@@ -1,0 +1,80 @@
+"""Who is who at a FHIR source: patients by id or by demographics, practitioners, locations."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from ..base import DirectoryEntry
+from ..errors import SourceError
+from ..records import Demographics, FacilityRecord, RecordKind, RecordSource
+from . import mapping
+from .patients import demographics
+from .values import fhir_date
+
+if TYPE_CHECKING:
+    from .adapter import FhirRecordSource
+
+__all__ = ["directory", "find_patients", "patients"]
+
+_TYPES = {RecordKind.PRACTITIONER: "Practitioner", RecordKind.FACILITY: "Location"}
+
+
+async def patients(source: FhirRecordSource, ids: Sequence[str]) -> list[Demographics | SourceError | None]:
+    """`Patient?_id=a,b` (one search): each patient's Demographics, aligned with `ids`."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return []
+    params = [("_id", ",".join(wanted)), ("_count", str(len(wanted)))]
+    kind = RecordKind.PATIENT.value
+    try:
+        bundle = await source.client.search(kind, "Patient", params)
+    except SourceError as exc:
+        return [exc] * len(ids)
+    found = {str(p.get("id")): demographics(source.name, p) for p in bundle.matches("Patient")}
+    return [found.get(i) for i in ids]
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+async def find_patients(source: FhirRecordSource, who: Demographics) -> list[Demographics]:
+    """Active patients with `who`'s family name, birth date and gender (one search)."""
+    if who.birth_date is None or not who.name.family:
+        return []
+    params = [("family", who.name.family), ("birthdate", fhir_date(who.birth_date)), ("_count", "50")]
+    if who.gender:
+        params.append(("gender", who.gender))
+    bundle = await source.client.search(RecordKind.PATIENT.value, "Patient", params)
+    out = []
+    for patient in bundle.matches("Patient"):
+        found = demographics(source.name, patient)
+        same = _fold(found.name.family) == _fold(who.name.family) and found.birth_date == who.birth_date
+        if same and patient.get("active") is not False:
+            out.append(found)
+    return out
+
+
+async def directory(
+    source: FhirRecordSource, kind: RecordKind, ids: Sequence[str]
+) -> list[DirectoryEntry | SourceError | None]:
+    """Practitioners or Locations by id (one search), aligned with `ids`; None if absent."""
+    resource_type = _TYPES.get(kind)
+    wanted = sorted(set(ids))
+    if resource_type is None or not wanted:
+        return [None] * len(ids)
+    params = [("_id", ",".join(wanted)), ("_count", str(len(wanted)))]
+    try:
+        bundle = await source.client.search(kind.value, resource_type, params)
+    except SourceError as exc:
+        return [exc] * len(ids)
+    found: dict[str, DirectoryEntry] = {}
+    for resource in bundle.matches(resource_type):
+        rid = str(resource.get("id"))
+        if kind is RecordKind.PRACTITIONER:
+            found[rid] = mapping.practitioner(resource)
+        else:
+            name = str(resource.get("name") or rid)
+            found[rid] = FacilityRecord(rid, name, source.name is RecordSource.GENESIS)
+    return [found.get(i) for i in ids]
