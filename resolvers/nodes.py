@@ -105,9 +105,9 @@ async def _owner(
 ) -> PatientHandle:
     """The patient whose `source` record `patient_id` is, opened under the caller's rules."""
     principal = ctx.principal
-    if principal.role is Role.PATIENT and _DOD_ID.match(principal.subject):
-        if _holds(await ctx.loaders.links(principal.subject), source, patient_id):
-            return await open_patient(ctx, principal.subject, path)
+    own = principal.role is Role.PATIENT and _DOD_ID.match(principal.subject)
+    if own and _holds(await ctx.loaders.links(principal.subject), source, patient_id):
+        return await open_patient(ctx, principal.subject, path)
     for dod_id in await _candidates(ctx, source, patient_id):
         if _holds(await ctx.loaders.links(dod_id), source, patient_id):
             return await open_patient(ctx, dod_id, path)  # FORBIDDEN (and audited) if not allowed

@@ -146,9 +146,7 @@ def _page(shape: Shape) -> str:
     # condition and page 10 costs what page 1 costs.
     # With the total, the business ids of every match: the gateway counts cross-source duplicates.
     business = (
-        f"array_agg({shape.business}) FILTER (WHERE {shape.business} IS NOT NULL)"
-        if shape.business
-        else "NULL::text[]"
+        f"array_agg({shape.business}) FILTER (WHERE {shape.business} IS NOT NULL)" if shape.business else "NULL::text[]"
     )
     after = shape.position.replace("q.after_t", "coalesce(q.after_t, 'infinity'::timestamptz)")
     matches = f"""{shape.owner} AND {shape.live} AND {shape.filters}
