@@ -6,6 +6,7 @@ while an adapter package is missing; a configured source that cannot be built is
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import importlib
 import logging
@@ -100,4 +101,33 @@ def build_services(
         ),
         topics=topics,
         store=store,
+        writer=genesis_writer(config, sessions, observer),
     )
+
+
+# ---- GENESIS writes (patient actions) ---------------------------------------------------------
+
+WRITE_SCOPE = "system/*.write"
+
+
+def write_scope(scope: str) -> str:
+    """The configured scope, plus `system/*.write` unless it already grants writes."""
+    granted = scope.split()
+    if any(s.endswith((".write", ".*", ".cu", ".cud", ".cruds")) for s in granted):
+        return scope
+    return " ".join([*granted, WRITE_SCOPE])
+
+
+def genesis_writer(
+    config: Config, sessions: Mapping[str, aiohttp.ClientSession], observer: UpstreamObserver
+) -> Any | None:
+    """The GENESIS write handle: its own FhirClient (write scopes, breaker), the shared session."""
+    if config.genesis is None or "genesis" not in sessions:
+        return None
+    writer = _optional("sources.genesis.writes", "GenesisWriter")
+    client = _optional("sources.fhir.client", "FhirClient")
+    if writer is None or client is None:
+        return None
+    settings = fhir_config(config.genesis, config.request_timeout)
+    settings = dataclasses.replace(settings, scope=write_scope(settings.scope))
+    return writer(client(RecordSource.GENESIS, settings, sessions["genesis"], observer))

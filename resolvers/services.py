@@ -32,3 +32,4 @@ class Services:
     settings: ResolverSettings = field(default_factory=ResolverSettings)
     topics: Any = None  # sources.store.HealthTopicStore once the store lands
     store: Any = None  # sources.store.Store (audit, idempotency) once it lands
+    writer: Any = None  # sources.genesis.writes.GenesisWriter: GENESIS writes (patient actions)

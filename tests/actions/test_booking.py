@@ -1,0 +1,43 @@
+"""Booking: a listed slot becomes the patient's appointment at once, and is offered no more."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.actions.conftest import Actions, source_id
+
+
+async def test_book_a_listed_slot(actions: Actions, claim: Any) -> None:
+    primary = await actions.slots("P4", "PRIMARY_CARE")
+    dental = await actions.slots("P4", "DENTAL")
+    assert primary and dental
+    assert {s["service"] for s in primary} == {"PRIMARY_CARE"} and {s["service"] for s in dental} == {"DENTAL"}
+    (slot,) = claim(dental)
+    raw = actions.slot(source_id(slot["id"]))
+
+    payload = await actions.book("P4", slot["id"], reason="Tooth ache")
+
+    assert payload["userErrors"] == []
+    booked = payload["appointment"]
+    assert booked["status"] == "BOOKED" and booked["service"] == "DENTAL" and booked["canCancel"] is True
+    assert (booked["start"], booked["end"]) == (slot["start"], slot["end"])
+    listed = {a["id"]: a for a in await actions.appointments("P4")}
+    assert booked["id"] in listed
+    mine = listed[booked["id"]]
+    # the slot's own instants, offset and all, as GENESIS holds them
+    assert (mine["start"], mine["end"]) == (raw["start"], raw["end"])
+    assert mine["description"] == "Tooth ache"
+    assert slot["id"] not in {s["id"] for s in await actions.slots("P4", "DENTAL")}
+
+
+async def test_a_taken_slot_is_refused(actions: Actions, claim: Any) -> None:
+    (slot,) = claim(await actions.slots("P4"))
+    first = await actions.book("P4", slot["id"])
+    assert first["userErrors"] == []
+    before = len(actions.resources("Appointment"))
+
+    again = await actions.book("P4", slot["id"])
+
+    assert again["appointment"] is None
+    assert [(e["code"], e["field"]) for e in again["userErrors"]] == [("SLOT_UNAVAILABLE", ["input", "slotId"])]
+    assert len(actions.resources("Appointment")) == before
