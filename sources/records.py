@@ -328,6 +328,10 @@ class RenewalRequestRecord:
     requested_at: dt.datetime
     note: str | None = None
 
+    @property
+    def sort_time(self) -> dt.datetime:
+        return self.requested_at
+
 
 @dataclass(frozen=True, slots=True)
 class ConditionRecord:

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import strawberry
 
-from resolvers.actions import not_available
+from resolvers.actions.renewals import request_prescription_renewal
+from resolvers.actions.results import UserErrorRecord
 
-from ..context import Info
+from ..context import Info, path_of
 from ..types.common import UserError
-from ..types.medications import RenewalRequest
+from ..types.medications import Prescription, RenewalRequest
 
 
-def _refused(info: Info) -> list[UserError]:
-    code, message = not_available(info.context)
-    return [UserError(field=None, code=code, message=message)]
+def _errors(found: tuple[UserErrorRecord, ...]) -> list[UserError]:
+    return [UserError(field=list(e.field) if e.field else None, code=e.code, message=e.message) for e in found]
 
 
 @strawberry.input
@@ -35,4 +35,14 @@ class RenewalMutations:
     async def request_prescription_renewal(
         self, info: Info, input: RequestPrescriptionRenewalInput
     ) -> RequestPrescriptionRenewalPayload:
-        return RequestPrescriptionRenewalPayload(renewal_request=None, user_errors=_refused(info))
+        answer = await request_prescription_renewal(
+            info.context,
+            prescription_id=str(input.prescription_id),
+            note=input.note,
+            key=input.idempotency_key,
+            path=path_of(info),
+        )
+        renewal = None
+        if answer.renewal is not None and answer.prescription is not None:
+            renewal = RenewalRequest.of(answer.renewal, Prescription.of(answer.prescription, answer.dod_id))
+        return RequestPrescriptionRenewalPayload(renewal_request=renewal, user_errors=_errors(answer.user_errors))

@@ -1,0 +1,63 @@
+"""Renewal requests written to GENESIS: a conditional-create `Task` per the conventions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from ...errors import SourceUnavailable
+from ...fhir.values import fhir_instant
+from ...records import RecordKind, RecordSource, RenewalRequestRecord
+from .. import mapping
+from .base import REQUEST_SYSTEM, GenesisWriter, map_context
+
+__all__ = ["RenewalTask", "renewal_task", "request_renewal"]
+
+_KIND = RecordKind.RENEWAL_REQUEST.value
+
+
+@dataclass(frozen=True, slots=True)
+class RenewalTask:
+    """What the patient asks for: `request_key` makes a retried write find the first one."""
+
+    request_key: str
+    patient_id: str  # the GENESIS Patient id
+    prescription_id: str  # the MedicationRequest id
+    prescriber_id: str | None
+    note: str | None
+    authored_at: dt.datetime
+
+
+def renewal_task(task: RenewalTask) -> dict[str, Any]:
+    """The Task resource of a renewal request (docs/fhir-conventions.md, Prescriptions)."""
+    patient = {"reference": f"Patient/{task.patient_id}"}
+    resource: dict[str, Any] = {
+        "resourceType": "Task",
+        "identifier": [{"system": REQUEST_SYSTEM, "value": task.request_key}],
+        "status": "requested",
+        "intent": "order",
+        "code": {"coding": [{"system": mapping.TASK_CODE_SYSTEM, "code": "renewal"}]},
+        "description": "Prescription renewal request",
+        "focus": {"reference": f"MedicationRequest/{task.prescription_id}"},
+        "for": patient,
+        "requester": patient,
+        "authoredOn": fhir_instant(task.authored_at),
+    }
+    if task.prescriber_id:
+        resource["owner"] = {"reference": f"Practitioner/{task.prescriber_id}"}
+    if task.note:
+        resource["note"] = [{"text": task.note}]
+    return resource
+
+
+async def request_renewal(writer: GenesisWriter, task: RenewalTask) -> RenewalRequestRecord:
+    """Create the Task unless one with this request key exists; the request as GENESIS holds it."""
+    search = [("identifier", f"{REQUEST_SYSTEM}|{task.request_key}")]
+    stored = await writer.client.create_conditional(_KIND, renewal_task(task), search)
+    if "status" not in stored:  # answered without a body: read what was stored
+        stored = await writer.client.read(_KIND, "Task", str(stored.get("id")))
+    record = mapping.renewal(stored, map_context(writer, stored))
+    if not isinstance(record, RenewalRequestRecord):
+        raise SourceUnavailable(RecordSource.GENESIS, "unreadable answer (renewal Task)")
+    return record
