@@ -59,6 +59,12 @@ class GenesisSource(FhirRecordSource):
 
     async def get(self, kind: RecordKind, ids: Sequence[str]) -> Sequence[Record | SourceError | None]:
         """Records by id; a message is one Communication (its thread is its `partOf` root)."""
+        if kind is RecordKind.CARE_TEAM:
+            found = await super().get(kind, ids)
+            teams = [t for t in found if isinstance(t, CareTeamRecord)]
+            named = await self._name_facilities([Page(tuple(teams), False)])
+            by_id = {t.provenance.source_id: t for p in named if isinstance(p, Page) for t in p.items}
+            return [by_id.get(t.provenance.source_id, t) if isinstance(t, CareTeamRecord) else t for t in found]
         if kind is not RecordKind.MESSAGE:
             return await super().get(kind, ids)
         wanted = sorted(set(ids))
@@ -70,8 +76,8 @@ class GenesisSource(FhirRecordSource):
         except SourceError as exc:
             return [exc] * len(ids)
         ctx = self.context(bundle, dt.datetime.now(dt.UTC))
-        found = {str(c.get("id")): mapping.message(c, ctx) for c in bundle.matches("Communication")}
-        return [found.get(i) for i in ids]
+        messages = {str(c.get("id")): mapping.message(c, ctx) for c in bundle.matches("Communication")}
+        return [messages.get(i) for i in ids]
 
     async def fetch(self, kind: RecordKind, queries: Sequence[Query]) -> Sequence[Page | SourceError]:
         pages = await super().fetch(kind, queries)
