@@ -27,7 +27,7 @@ def events_for(context: RequestContext) -> list[AuditEvent]:
             sources=tuple(sorted(access.sources)),
             operation_name=context.operation_name,
             document_hash=context.document_hash,
-            purpose=access.purpose or context.purpose,
+            purpose=access.purpose,  # set only where break-glass was used (or tried and denied)
             client_address=context.client_address,
             token_id=principal.token_id,
         )

@@ -1,0 +1,156 @@
+"""The audit trail: a row per request and patient for reads, denials, break-glass and writes."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import jwt
+
+from tests.access.conftest import AuditLog, code, new_request_id
+from tests.support.gql import gql
+
+P1, P2, P3, UNKNOWN = "1000000001", "1000000002", "1000000003", "1999999999"
+READ = ("query Read($d: String!) { patient(dodId: $d) { dodId name { text } phone "
+        "labResults(first: 2) { edges { node { id } } } } }")
+ROOT = Path(__file__).resolve().parents[2]
+
+
+async def _as(demo_stack: Any, persona: str, query: str = READ, variables: Any = None,
+              headers: dict[str, str] | None = None) -> tuple[str, int, Any]:
+    """Send as `persona` with a fresh request id; (request id, status, body)."""
+    request_id = new_request_id()
+    status, body = await gql(demo_stack, query, variables, token=demo_stack.info()["tokens"][persona],
+                             headers={"X-Request-Id": request_id, **(headers or {})})
+    return request_id, status, body
+
+
+async def test_a_read_is_one_row_with_who_what_and_how(demo_stack: Any, audit_log: AuditLog) -> None:
+    request_id, status, body = await _as(demo_stack, "P1", variables={"d": P1})
+    assert status == 200 and "errors" not in body
+    [row] = await audit_log.rows(request_id)
+    token = demo_stack.info()["tokens"]["P1"]
+    assert row["actor"] == P1 and row["role"] == "patient" and row["patient"] == P1
+    assert (row["action"], row["outcome"], row["purpose"]) == ("read", "allowed", None)
+    assert row["operation_name"] == "Read"
+    assert row["document_hash"] == hashlib.sha256(READ.encode()).hexdigest()
+    assert "lab_result" in row["record_kinds"] and "GENESIS" in row["sources"]
+    assert row["client_address"] == "127.0.0.1"
+    assert row["token_id"] == jwt.decode(token, options={"verify_signature": False})["jti"]
+    assert row["recorded_at"] is not None
+
+
+async def test_rows_hold_no_token_and_no_phi_beyond_the_dod_id(demo_stack: Any, audit_log: AuditLog) -> None:
+    request_id, _, body = await _as(demo_stack, "C1", variables={"d": P1})
+    patient = body["data"]["patient"]
+    [row] = await audit_log.rows(request_id)
+    text = repr(sorted(row.items()))
+    token = demo_stack.info()["tokens"]["C1"]
+    for piece in token.split("."):
+        assert piece not in text  # not the token, nor any of its parts
+    for phi in (patient["name"]["text"], *patient["name"]["text"].split(), patient["phone"]):
+        assert phi and phi not in text
+
+
+async def test_each_request_and_patient_is_one_row(demo_stack: Any, audit_log: AuditLog) -> None:
+    query = """query Two { a: patient(dodId: "1000000001") { dodId }
+        b: patient(dodId: "1000000002") { dodId } again: patient(dodId: "1000000001") { dodId } }"""
+    request_id, status, _ = await _as(demo_stack, "C1", query)
+    assert status == 200
+    rows = await audit_log.rows(request_id, expect=2)
+    assert sorted(row["patient"] for row in rows) == [P1, P2]
+
+
+async def test_denials_are_audited_even_for_nobody(demo_stack: Any, audit_log: AuditLog) -> None:
+    for persona, target in (("P2", P1), ("P1", UNKNOWN), ("C2", P1), ("A1", UNKNOWN)):
+        request_id, _, body = await _as(demo_stack, persona, variables={"d": target})
+        assert code(body) == "FORBIDDEN"
+        [row] = await audit_log.rows(request_id)
+        assert (row["patient"], row["outcome"], row["action"]) == (target, "denied", "read"), persona
+        assert row["record_kinds"] == [] and row["sources"] == []
+
+
+async def test_break_glass_is_audited_with_its_purpose(demo_stack: Any, audit_log: AuditLog) -> None:
+    reason = "ED visit, patient unconscious"
+    request_id, _, body = await _as(demo_stack, "C2", variables={"d": P1},
+                                    headers={"X-Break-Glass-Reason": f"  {reason} "})
+    assert body["data"]["patient"]["dodId"] == P1
+    [row] = await audit_log.rows(request_id)
+    c2 = demo_stack.personas["C2"]
+    assert (row["actor"], row["role"], row["patient"]) == (c2.subject, "clinician", P1)
+    assert (row["outcome"], row["purpose"]) == ("allowed", reason)
+    request_id, _, body = await _as(demo_stack, "C2", variables={"d": P3},
+                                    headers={"X-Break-Glass-Reason": "\t"})
+    assert code(body) == "FORBIDDEN"
+    [row] = await audit_log.rows(request_id)
+    assert (row["patient"], row["outcome"], row["purpose"]) == (P3, "denied", None)
+
+
+async def test_own_facility_reads_carry_no_purpose(demo_stack: Any, audit_log: AuditLog) -> None:
+    request_id, _, _ = await _as(demo_stack, "C1", variables={"d": P1},
+                                 headers={"X-Break-Glass-Reason": "not needed here"})
+    [row] = await audit_log.rows(request_id)
+    assert (row["outcome"], row["purpose"]) == ("allowed", None)
+
+
+async def test_analyst_reads_are_audited_under_the_real_dod_id(demo_stack: Any, audit_log: AuditLog) -> None:
+    request_id, _, body = await _as(demo_stack, "A1", variables={"d": P3})
+    assert body["data"]["patient"]["dodId"] != P3
+    [row] = await audit_log.rows(request_id)
+    assert (row["role"], row["patient"], row["outcome"]) == ("analyst", P3, "allowed")
+
+
+async def test_requests_that_touch_no_patient_leave_no_row(demo_stack: Any, audit_log: AuditLog) -> None:
+    request_id, status, _ = await _as(demo_stack, "P1", "{ healthTopics(search: \"blood\") { title } }")
+    assert status == 200
+    assert await audit_log.none_for(request_id, settle=lambda: _settle(demo_stack))
+
+
+async def _settle(demo_stack: Any) -> str:
+    request_id, _, _ = await _as(demo_stack, "P1", variables={"d": P1})
+    return request_id
+
+
+async def test_rows_cannot_be_changed_or_removed(demo_stack: Any, audit_log: AuditLog) -> None:
+    request_id, _, _ = await _as(demo_stack, "P1", variables={"d": P1})
+    [row] = await audit_log.rows(request_id)
+    conn = await asyncpg.connect(audit_log.dsn)  # the demo connects as the database owner
+    try:
+        for statement in ("UPDATE audit.events SET outcome = 'denied' WHERE id = $1",
+                          "DELETE FROM audit.events WHERE id = $1"):
+            try:
+                await conn.execute(statement, row["id"])
+            except asyncpg.InsufficientPrivilegeError as error:
+                assert "insert-only" in str(error)
+            else:
+                raise AssertionError(f"{statement} was allowed")
+        try:
+            await conn.execute("TRUNCATE audit.events")
+        except asyncpg.InsufficientPrivilegeError:
+            pass
+        else:
+            raise AssertionError("TRUNCATE was allowed")
+        assert dict(await conn.fetchrow("SELECT * FROM audit.events WHERE id = $1", row["id"])) == row
+        privileges = {
+            kind: await conn.fetchval("SELECT has_table_privilege('mhs_gateway_app', 'audit.events', $1)", kind)
+            for kind in ("INSERT", "SELECT", "UPDATE", "DELETE", "TRUNCATE")
+        }
+        assert privileges == {"INSERT": True, "SELECT": True, "UPDATE": False, "DELETE": False,
+                              "TRUNCATE": False}
+    finally:
+        await conn.close()
+
+
+def test_no_code_updates_or_deletes_audit_rows() -> None:
+    """Only the migration's trigger names UPDATE or DELETE next to audit.events, to refuse them."""
+    changing = re.compile(r"\b(UPDATE|DELETE\s+FROM|TRUNCATE)\s+(TABLE\s+)?(ONLY\s+)?\"?audit\"?\.", re.I)
+    found = [
+        str(path.relative_to(ROOT))
+        for package in ("gateway", "schema", "resolvers", "sources")
+        for path in (ROOT / package).rglob("*")
+        if path.suffix in (".py", ".sql") and changing.search(path.read_text())
+    ]
+    assert found == []

@@ -1,0 +1,89 @@
+"""No audit, no health data: a gateway whose audit table cannot be written serves none, then recovers."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from collections.abc import AsyncIterator
+from typing import Any
+
+import aiohttp
+import asyncpg
+import pytest_asyncio
+
+from gateway.app import create_app
+from tests.access.conftest import AuditLog, Upstreams, code, new_request_id
+from tests.gateway.serving import serve
+from tests.support.gql import gql
+
+ME = "query Me { me { dodId name { text } } }"
+BOOK = """mutation { bookAppointment(input: {slotId: "U2xvdDpHRU5FU0lTOng", idempotencyKey: "k-audit-1"}) {
+    userErrors { code } } }"""
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def own_gateway(demo_stack: Any, fresh_db: str) -> AsyncIterator[str]:
+    """A second gateway on the demo's sources and issuer, with its own (fresh) audit database."""
+    config = dataclasses.replace(demo_stack.config, database_url=fresh_db, port=0)
+    async with serve(create_app(config)) as url:
+        yield url
+
+
+async def _ask(demo_stack: Any, url: str, query: str = ME) -> tuple[str, int, Any]:
+    request_id = new_request_id()
+    status, body = await gql(f"{url}/graphql", query, token=demo_stack.info()["tokens"]["P1"],
+                             headers={"X-Request-Id": request_id})
+    return request_id, status, body
+
+
+async def _readiness(url: str, want: int) -> dict[str, Any]:
+    """Poll /readyz until it answers `want` (within 15 s); its last body."""
+    async with aiohttp.ClientSession() as http, asyncio.timeout(15):
+        while True:
+            async with http.get(f"{url}/readyz") as response:
+                body: dict[str, Any] = await response.json()
+                if response.status == want:
+                    return body
+            await asyncio.sleep(0.05)
+
+
+async def _sql(dsn: str, statement: str) -> None:
+    conn = await asyncpg.connect(dsn)
+    try:
+        await conn.execute(statement)
+    finally:
+        await conn.close()
+
+
+async def test_audit_store_down_means_no_health_data_until_it_is_back(
+    demo_stack: Any, own_gateway: str, fresh_db: str, upstreams: Upstreams
+) -> None:
+    log = AuditLog(fresh_db)
+    request_id, status, body = await _ask(demo_stack, own_gateway)
+    assert status == 200 and body["data"]["me"]["dodId"] == "1000000001"
+    assert len(await log.rows(request_id)) == 1
+    assert (await _readiness(own_gateway, 200))["audit"] == {"state": "OK", "pending": 0}
+
+    await _sql(fresh_db, "ALTER TABLE audit.events RENAME TO events_elsewhere")
+    # The write that fails may be this request's own (it was answered before its row was due).
+    before_detected, _, _ = await _ask(demo_stack, own_gateway)
+    ready = await _readiness(own_gateway, 503)
+    assert ready["status"] == "not_ready" and ready["audit"]["state"] == "FAILING"
+
+    await upstreams.reset()
+    _, status, body = await _ask(demo_stack, own_gateway)
+    assert status == 503
+    assert body == {"errors": [{"message": "The audit log is unavailable; no records were served.",
+                                "extensions": {"code": "AUDIT_UNAVAILABLE"}}]}
+    _, status, body = await _ask(demo_stack, own_gateway, BOOK)
+    assert status == 503 and code(body) == "AUDIT_UNAVAILABLE"  # writes are refused too
+    assert await upstreams.requests() == {"genesis": 0, "community": 0}  # refused before any source
+    _, status, body = await _ask(demo_stack, own_gateway, "{ __typename }")
+    assert (status, body) == (200, {"data": {"__typename": "Query"}})  # no health data: still served
+
+    await _sql(fresh_db, "ALTER TABLE audit.events_elsewhere RENAME TO events")
+    assert (await _readiness(own_gateway, 200))["audit"] == {"state": "OK", "pending": 0}
+    assert len(await log.rows(before_detected)) == 1  # held while the store was down, not dropped
+    request_id, status, body = await _ask(demo_stack, own_gateway)
+    assert status == 200 and body["data"]["me"]["dodId"] == "1000000001"
+    assert len(await log.rows(request_id)) == 1
