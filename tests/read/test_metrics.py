@@ -1,0 +1,61 @@
+"""Batching, counted by the gateway itself: 10 patients cost what 1 costs, per source and kind."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Any
+
+import aiohttp
+
+from tests.support.gql import gql
+
+LINE = re.compile(r'^gateway_upstream_requests_total\{source="([^"]+)",kind="([^"]+)",status="([^"]+)"\} (\S+)$')
+FIELDS = """labResults(first: 5) { totalCount edges { node { display } } }
+    appointments(first: 5) { edges { node { start } } }
+    clinicalNotes(first: 5) { edges { node { title } } }
+    prescriptions(first: 5) { edges { node { display } } }
+    conditions { display }
+    messageThreads(first: 5) { edges { node { subject } } }"""
+PATIENTS = ["1000000001", "1000000002", "1000000003", "1000000004"] + [str(2000000000 + i) for i in range(6)]
+
+
+async def _upstream_counts(demo_stack: Any) -> Counter[tuple[str, str]]:
+    """gateway_upstream_requests_total summed over status, by (source, kind)."""
+    url = str(demo_stack.info()["graphql_url"]).rsplit("/graphql", 1)[0] + "/metrics"
+    async with aiohttp.ClientSession() as session, session.get(url) as resp:
+        assert resp.status == 200
+        text = await resp.text()
+    counts: Counter[tuple[str, str]] = Counter()
+    for line in text.splitlines():
+        m = LINE.match(line)
+        if m and m.group(2) not in ("auth", "token", "check"):
+            counts[(m.group(1), m.group(2))] += int(float(m.group(4)))
+    return counts
+
+
+async def _cost(demo_stack: Any, dod_ids: list[str]) -> Counter[tuple[str, str]]:
+    query = "{ " + " ".join(f'p{i}: patient(dodId: "{d}") {{ {FIELDS} }}' for i, d in enumerate(dod_ids)) + " }"
+    before = await _upstream_counts(demo_stack)
+    status, body = await gql(demo_stack, query, token=demo_stack.info()["tokens"]["A1"])
+    assert status == 200 and "errors" not in body, body
+    after = await _upstream_counts(demo_stack)
+    return after - before
+
+
+async def test_per_kind_upstream_requests_do_not_grow_with_patients(demo_stack: Any) -> None:
+    one = await _cost(demo_stack, PATIENTS[:1])
+    ten = await _cost(demo_stack, PATIENTS)
+    kinds = {"lab_result", "appointment", "clinical_note", "prescription", "condition", "message_thread"}
+    assert {k for _, k in one} >= kinds
+    differ = {}
+    for key in set(one) | set(ten):
+        if key == ("COMMUNITY", "patient"):
+            continue  # linking: one identifier search, then one $match per patient it did not find
+        if key[1] == "clinical_note" and key[0] != "TOL_ARCHIVE" and ten[key] <= 2:
+            continue  # the search, plus one batch of Binary texts when a page holds such a note
+        if ten[key] != one[key]:
+            differ[key] = (one[key], ten[key])
+    assert not differ, (differ, one, ten)
+    assert one[("GENESIS", "patient")] == 1 and one[("TOL_ARCHIVE", "patient")] == 1
+    assert 1 <= ten[("COMMUNITY", "patient")] <= 1 + len(PATIENTS)
