@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from tests.read.conftest import Ask
@@ -146,7 +147,7 @@ async def test_p3_full_lab_history_pages_without_gap_or_repeat(ask: Ask) -> None
 
 
 async def test_p3_threads_and_appointments_volume(ask: Ask) -> None:
-    query = """{ me { messageThreads(first: 100) { totalCount edges { node { messages(first: 100) { totalCount } } } }
+    query = """{ me { messageThreads(first: 50) { totalCount edges { node { messages(first: 50) { totalCount } } } }
         appointments(first: 100) { totalCount } } }"""
     status, body = await ask("P3", query)
     assert status == 200 and "errors" not in body, body
@@ -162,3 +163,129 @@ async def test_page_size_and_cursor_are_checked(ask: Ask) -> None:
     status, body = await ask("P1", '{ me { labResults(first: 5, after: "bm90LWEtY3Vyc29y") { totalCount } } }')
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     assert status in (200, 400)
+
+
+def _ids(body: Any, key: str) -> set[str]:
+    return {e["node"]["provenance"]["sourceId"] for e in body[key]["edges"]}
+
+
+async def test_p2_decoy_is_never_linked(ask: Ask, demo_stack: Any) -> None:
+    decoy = {
+        p["id"]
+        for p in demo_stack.data.community
+        if p["resourceType"] == "Patient" and p.get("birthDate") == "1963-02-11"
+    }
+    assert decoy
+    decoy_records = {
+        r["id"]
+        for r in demo_stack.data.community
+        if r["resourceType"] in ("Observation", "DocumentReference")
+        and (r.get("subject") or {}).get("reference") in {f"Patient/{d}" for d in decoy}
+    }
+    assert decoy_records
+    query = """query($d: String!) { patient(dodId: $d) {
+        labResults(first: 100) { edges { node { provenance { source sourceId } } } }
+        clinicalNotes(first: 100) { edges { node { provenance { source sourceId } } } } } }"""
+    for persona in ("P2", "C1"):
+        status, body = await ask(persona, query, {"d": "1000000002"})
+        assert status == 200 and "errors" not in body, body
+        p = body["data"]["patient"]
+        seen = _ids(p, "labResults") | _ids(p, "clinicalNotes")
+        assert seen and not seen & decoy_records
+
+
+async def test_entered_in_error_records_never_come_back(ask: Ask, demo_stack: Any) -> None:
+    wrong = {r["id"] for r in demo_stack.data.genesis + demo_stack.data.community if _in_error(r)}
+    wrong |= {row.result_id for row in demo_stack.data.tol.lab_results if row.entered_in_error}
+    assert {"obs-p1-error", "doc-p1-error", "cond-p1-error"} <= wrong
+    query = """{ me { labResults(first: 100) { edges { node { provenance { sourceId } } } }
+        clinicalNotes(first: 100) { edges { node { provenance { sourceId } } } }
+        appointments(first: 100) { edges { node { provenance { sourceId } } } }
+        prescriptions(first: 100) { edges { node { provenance { sourceId } } } }
+        conditions { provenance { sourceId } } } }"""
+    for persona in ("P1", "P2", "P3", "P4"):
+        status, body = await ask(persona, query)
+        assert status == 200 and "errors" not in body, body
+        me = body["data"]["me"]
+        seen = set().union(*(_ids(me, k) for k in ("labResults", "clinicalNotes", "appointments", "prescriptions")))
+        seen |= {c["provenance"]["sourceId"] for c in me["conditions"]}
+        assert not seen & wrong, (persona, seen & wrong)
+
+
+def _in_error(resource: dict[str, Any]) -> bool:
+    if resource.get("status") == "entered-in-error":
+        return True
+    codes = [c.get("code") for c in (resource.get("verificationStatus") or {}).get("coding") or ()]
+    return "entered-in-error" in codes
+
+
+async def test_times_keep_the_offset_the_source_gave(ask: Ask, demo_stack: Any) -> None:
+    starts = {
+        r["id"]: r["start"] for r in demo_stack.data.genesis if r["resourceType"] == "Appointment" and r.get("start")
+    }
+    query = """{ me { appointments(first: 100) { edges { node { start provenance { source sourceId } } } } } }"""
+    status, body = await ask("P3", query)
+    assert status == 200 and "errors" not in body, body
+    genesis = [
+        e["node"] for e in body["data"]["me"]["appointments"]["edges"] if e["node"]["provenance"]["source"] == "GENESIS"
+    ]
+    assert genesis
+    for node in genesis:
+        given = dt.datetime.fromisoformat(starts[node["provenance"]["sourceId"]])
+        served = dt.datetime.fromisoformat(node["start"])
+        assert served == given and served.utcoffset() == given.utcoffset()
+    assert all(n["start"].endswith("+09:00") for n in genesis)  # Yokosuka
+
+
+async def _walk(ask: Ask, persona: str, field: str, first: int) -> tuple[list[str], set[int]]:
+    query = f"""query($after: String) {{ me {{ {field}(first: {first}, after: $after) {{ totalCount
+        pageInfo {{ hasNextPage endCursor }} edges {{ node {{ id }} }} }} }} }}"""
+    seen: list[str] = []
+    totals: set[int] = set()
+    after = None
+    for _ in range(60):
+        status, body = await ask(persona, query, {"after": after})
+        assert status == 200 and "errors" not in body, body
+        conn = body["data"]["me"][field]
+        totals.add(conn["totalCount"])
+        seen += [e["node"]["id"] for e in conn["edges"]]
+        if not conn["pageInfo"]["hasNextPage"]:
+            return seen, totals
+        after = conn["pageInfo"]["endCursor"]
+    raise AssertionError(f"{field} never ended")
+
+
+async def test_p3_threads_and_appointments_page_without_gap_or_repeat(ask: Ask) -> None:
+    for field, least in (("messageThreads", 12), ("appointments", 40)):
+        whole, _ = await _walk(ask, "P3", field, 100)
+        for first in (7, 5):
+            paged, totals = await _walk(ask, "P3", field, first)
+            assert paged == whole, field  # the same records, in the same order: no gap, no repeat
+            assert totals == {len(whole)}
+        assert len(whole) == len(set(whole)) >= least
+
+
+async def test_p3_messages_of_every_thread_page_without_gap_or_repeat(ask: Ask) -> None:
+    _, body = await ask("P3", "{ me { messageThreads(first: 50) { edges { node { id } } } } }")
+    threads = [e["node"]["id"] for e in body["data"]["me"]["messageThreads"]["edges"]]
+    assert len(threads) >= 12
+    query = """query($id: ID!, $after: String) { node(id: $id) { ... on MessageThread {
+        messages(first: 4, after: $after) { totalCount pageInfo { hasNextPage endCursor }
+        edges { node { id } } } } } }"""
+    count = 0
+    for thread in threads:
+        seen: list[str] = []
+        totals: set[int] = set()
+        after = None
+        for _ in range(40):
+            status, page = await ask("P3", query, {"id": thread, "after": after})
+            assert status == 200 and "errors" not in page, page
+            conn = page["data"]["node"]["messages"]
+            totals.add(conn["totalCount"])
+            seen += [e["node"]["id"] for e in conn["edges"]]
+            if not conn["pageInfo"]["hasNextPage"]:
+                break
+            after = conn["pageInfo"]["endCursor"]
+        assert len(seen) == len(set(seen)) and totals == {len(seen)}
+        count += len(seen)
+    assert count >= 60
