@@ -10,7 +10,7 @@ from typing import Any
 from ...base import Filters, PageRequest
 from ...errors import SourceUnavailable
 from ...fhir.bundle import Resource
-from ...fhir.values import fhir_instant, instant, ref_id, ref_type
+from ...fhir.values import instant, ref_id, ref_type
 from ...records import MessageRecord, MessageThreadRecord, RecordKind, RecordSource
 from .. import mapping
 from .base import REQUEST_SYSTEM, GenesisWriter, map_context
@@ -61,6 +61,11 @@ def _ref(resource_type: str, rid: str, display: str | None = None) -> dict[str, 
     return out
 
 
+def _sent_instant(value: dt.datetime) -> str:
+    """`sent` to the millisecond: messages a moment apart must still order newest first."""
+    return value.astimezone(dt.UTC).isoformat(timespec="milliseconds")
+
+
 def _communication(key: str, patient: Mapping[str, Any], body: str, sent_at: dt.datetime) -> dict[str, Any]:
     return {
         "resourceType": "Communication",
@@ -68,7 +73,7 @@ def _communication(key: str, patient: Mapping[str, Any], body: str, sent_at: dt.
         "status": "completed",
         "subject": dict(patient),
         "sender": dict(patient),
-        "sent": fhir_instant(sent_at),
+        "sent": _sent_instant(sent_at),
         "payload": [{"contentString": body}],
     }
 
