@@ -84,17 +84,19 @@ class Actions:
 
     async def book(self, who: str, slot_id: str, key: str | None = None, url: str | None = None,
                    reason: str | None = None) -> dict[str, Any]:
-        variables = {"input": {"slotId": slot_id, "idempotencyKey": key or new_key(), "reason": reason}}
+        key = key if key is not None else new_key()
+        variables = {"input": {"slotId": slot_id, "idempotencyKey": key, "reason": reason}}
         payload: dict[str, Any] = (await self.ask(who, BOOK, variables, url))["bookAppointment"]
         return payload
 
     async def cancel(self, who: str, appointment_id: str, key: str | None = None) -> dict[str, Any]:
-        variables = {"input": {"appointmentId": appointment_id, "idempotencyKey": key or new_key()}}
+        key = key if key is not None else new_key()
+        variables = {"input": {"appointmentId": appointment_id, "idempotencyKey": key}}
         payload: dict[str, Any] = (await self.ask(who, CANCEL, variables))["cancelAppointment"]
         return payload
 
     async def reschedule(self, who: str, appointment_id: str, slot_id: str, key: str | None = None) -> dict[str, Any]:
-        key = key or new_key()
+        key = key if key is not None else new_key()
         variables = {"input": {"appointmentId": appointment_id, "newSlotId": slot_id, "idempotencyKey": key}}
         payload: dict[str, Any] = (await self.ask(who, RESCHEDULE, variables))["rescheduleAppointment"]
         return payload

@@ -1,0 +1,176 @@
+"""Retries with the same idempotency key: replayed, never written twice, even around failures."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest_asyncio
+
+from gateway.app import create_app
+from gateway.demo.serve import InLoopServer
+from tests.actions.conftest import Actions, new_key, source_id
+from tests.actions.proxy import LosingProxy
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def losing_gateway(actions: Actions) -> AsyncIterator[tuple[str, LosingProxy]]:
+    """A second gateway worker (2 s deadline) that reaches GENESIS through a LosingProxy."""
+    config = actions.stack.config
+    assert config.genesis is not None
+    origin = config.genesis.base_url.removesuffix("/fhir")
+    proxy = LosingProxy(origin, stall_seconds=4.0)
+    await proxy.start()
+    genesis = dataclasses.replace(config.genesis, base_url=f"{proxy.url}/fhir")
+    server = InLoopServer(host="127.0.0.1", port=0)
+    try:
+        await server.start(
+            create_app(dataclasses.replace(config, genesis=genesis, request_timeout=2.0, source_timeout=2.0))
+        )
+        yield f"{server.url}/graphql", proxy
+    finally:
+        await server.stop()
+        await proxy.stop()
+
+
+def _on_slot(actions: Actions, slot: dict[str, Any]) -> list[dict[str, Any]]:
+    ref = {"reference": f"Slot/{source_id(slot['id'])}"}
+    return [a for a in actions.resources("Appointment") if ref in (a.get("slot") or [])]
+
+
+async def test_a_retry_replays_the_first_answer_and_writes_nothing(actions: Actions, claim: Any) -> None:
+    (slot,) = claim(await actions.slots("P4"))
+    key = new_key()
+    first = await actions.book("P4", slot["id"], key)
+    assert first["userErrors"] == []
+    stats = await actions.stats()
+    count = len(actions.resources("Appointment"))
+
+    again = await actions.book("P4", slot["id"], key)
+
+    assert again == first
+    assert len(actions.resources("Appointment")) == count
+    assert (await actions.stats())["requests"] == stats["requests"]  # GENESIS was not even asked
+
+
+async def test_a_refusal_is_replayed_too(actions: Actions, claim: Any) -> None:
+    (slot,) = claim(await actions.slots("P4"))
+    assert (await actions.book("P2", slot["id"]))["userErrors"] == []
+    key = new_key()
+    refused = await actions.book("P4", slot["id"], key)
+    assert [e["code"] for e in refused["userErrors"]] == ["SLOT_UNAVAILABLE"]
+
+    assert await actions.book("P4", slot["id"], key) == refused
+
+
+async def test_the_same_key_for_other_input_is_refused(actions: Actions, claim: Any) -> None:
+    first_slot, other_slot = claim(await actions.slots("P4"), 2)
+    key = new_key()
+    booked = await actions.book("P4", first_slot["id"], key)
+    assert booked["userErrors"] == []
+    count = len(actions.resources("Appointment"))
+
+    other_input = await actions.book("P4", other_slot["id"], key)
+    other_operation = await actions.cancel("P4", booked["appointment"]["id"], key)
+
+    for payload in (other_input, other_operation):
+        assert payload["appointment"] is None
+        assert [(e["code"], e["field"]) for e in payload["userErrors"]] == [
+            ("IDEMPOTENCY_KEY_REUSED", ["input", "idempotencyKey"])
+        ]
+    assert len(actions.resources("Appointment")) == count
+    assert actions.slot(source_id(other_slot["id"]))["status"] == "free"
+    assert {a["id"]: a for a in await actions.appointments("P4")}[booked["appointment"]["id"]]["status"] == "BOOKED"
+
+
+async def test_keys_must_be_present_and_short(actions: Actions, claim: Any) -> None:
+    (slot,) = claim(await actions.slots("P4"))
+    for key in ("", "   ", "k" * 201):
+        payload = await actions.book("P4", slot["id"], key)
+        assert [(e["code"], e["field"]) for e in payload["userErrors"]] == [
+            ("BAD_USER_INPUT", ["input", "idempotencyKey"])
+        ], key
+    assert actions.slot(source_id(slot["id"]))["status"] == "free"
+    assert (await actions.book("P4", slot["id"], "k" * 200))["userErrors"] == []
+
+
+async def test_a_retry_while_the_first_is_running_gets_the_same_booking(actions: Actions, claim: Any) -> None:
+    (slot,) = claim(await actions.slots("P4"))
+    key = new_key()
+    before = await actions.stats()
+    await actions.faults(latency_ms=600)  # the first attempt takes a few seconds
+
+    first, second = await asyncio.gather(actions.book("P4", slot["id"], key), actions.book("P4", slot["id"], key))
+
+    assert first["userErrors"] == [] and second == first
+    assert [a["id"] for a in _on_slot(actions, slot)] == [first["appointment"]["provenance"]["sourceId"]]
+    after = await actions.stats()
+    # one of the two ran the booking (one batch read at the base URL); the other only waited
+    assert after["by_path"]["/fhir"] - before["by_path"].get("/fhir", 0) == 1
+
+
+async def test_an_answer_lost_after_genesis_committed_is_reconciled_on_retry(
+    actions: Actions, claim: Any, losing_gateway: tuple[str, LosingProxy]
+) -> None:
+    url, proxy = losing_gateway
+    (slot,) = claim(await actions.slots("P4"))
+    key = new_key()
+    proxy.stall.add(("POST", "/fhir/Appointment"))  # GENESIS commits the create; its answer comes too late
+
+    lost = await actions.book("P4", slot["id"], key, url=url)
+
+    assert [e["code"] for e in lost["userErrors"]] == ["SOURCE_UNAVAILABLE"]
+    assert [(m, status) for m, _, status in proxy.committed] == [("POST", 201)]
+    assert len(_on_slot(actions, slot)) == 1  # it did happen
+    proxy.stall.clear()
+
+    retried = await actions.book("P4", slot["id"], key, url=url)
+
+    assert retried["userErrors"] == []
+    assert [a["id"] for a in _on_slot(actions, slot)] == [retried["appointment"]["provenance"]["sourceId"]]
+    assert await actions.book("P4", slot["id"], key, url=url) == retried
+    assert retried["appointment"]["id"] in {a["id"] for a in await actions.appointments("P4")}
+
+
+async def test_genesis_failing_mid_booking_gives_the_slot_back(actions: Actions, claim: Any) -> None:
+    warm_up, slot = claim(await actions.slots("P4"), 2)
+    assert (await actions.book("P4", warm_up["id"]))["userErrors"] == []
+    version = int(actions.slot(source_id(slot["id"]))["meta"]["versionId"])
+    key = new_key()
+    # Every 4th GENESIS request fails: patient lookup, read, slot PUT pass; the create fails.
+    await actions.faults(error_status=500, error_rate=0.25)
+
+    failed = await actions.book("P4", slot["id"], key)
+
+    await actions.clear_faults()
+    assert failed["appointment"] is None
+    assert [e["code"] for e in failed["userErrors"]] == ["SOURCE_UNAVAILABLE"]
+    after = actions.slot(source_id(slot["id"]))
+    assert after["status"] == "free" and int(after["meta"]["versionId"]) == version + 2  # taken, then given back
+    assert _on_slot(actions, slot) == []
+    assert slot["id"] in {s["id"] for s in await actions.slots("P4")}
+    retried = await actions.book("P4", slot["id"], key)  # the key was released: the retry books
+    assert retried["userErrors"] == [] and len(_on_slot(actions, slot)) == 1
+
+
+async def test_clinicians_and_analysts_cannot_book_or_change(actions: Actions, claim: Any) -> None:
+    (slot,) = claim(await actions.slots("P4"))
+    booked = await actions.book("P4", slot["id"])
+    (other,) = claim(await actions.slots("P4"))
+    stats = await actions.stats()
+
+    answers = [
+        await actions.book("C1", other["id"]),
+        await actions.book("A1", other["id"]),
+        await actions.cancel("C1", booked["appointment"]["id"]),
+        await actions.cancel("A1", booked["appointment"]["id"]),
+        await actions.reschedule("C2", booked["appointment"]["id"], other["id"]),
+    ]
+
+    for payload in answers:
+        assert payload["appointment"] is None
+        assert [e["code"] for e in payload["userErrors"]] == ["FORBIDDEN"]
+    assert (await actions.stats())["requests"] == stats["requests"]
+    assert actions.slot(source_id(other["id"]))["status"] == "free"
