@@ -1,0 +1,74 @@
+"""Talking to the running demo: GraphQL, the gateway's /metrics, the sandboxes' admin surface."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import Counter
+from collections.abc import Mapping
+from typing import Any
+
+import aiohttp
+
+__all__ = ["Demo"]
+
+_UPSTREAM = re.compile(r'^gateway_upstream_requests_total\{source="([^"]+)",kind="([^"]+)",status="[^"]+"\} (\S+)$')
+
+
+class Demo:
+    """A session against one running DemoStack (its `info()` dictionary)."""
+
+    def __init__(self, info: Mapping[str, Any], session: aiohttp.ClientSession) -> None:
+        self.info = info
+        self.session = session
+        self.metrics_url = str(info["graphql_url"]).rsplit("/graphql", 1)[0] + "/metrics"
+
+    async def query(self, persona: str, document: str, variables: Mapping[str, Any] | None = None) -> Any:
+        """Send one document as `persona`; raise if the answer carries errors."""
+        headers = {"Authorization": f"Bearer {self.info['tokens'][persona]}"}
+        payload = {"query": document, "variables": dict(variables or {})}
+        async with self.session.post(self.info["graphql_url"], json=payload, headers=headers) as resp:
+            body = await resp.json(content_type=None)
+        if resp.status != 200 or body.get("errors"):
+            raise RuntimeError(f"{persona}: HTTP {resp.status}: {body.get('errors')}")
+        return body["data"]
+
+    async def timed(self, persona: str, document: str, variables: Mapping[str, Any] | None = None) -> float:
+        """Milliseconds one request took, end to end."""
+        began = time.perf_counter()
+        await self.query(persona, document, variables)
+        return (time.perf_counter() - began) * 1000
+
+    async def upstream(self) -> Counter[tuple[str, str]]:
+        """gateway_upstream_requests_total by (source, kind), summed over status."""
+        async with self.session.get(self.metrics_url) as resp:
+            text = await resp.text()
+        counts: Counter[tuple[str, str]] = Counter()
+        for line in text.splitlines():
+            m = _UPSTREAM.match(line)
+            if m and m.group(2) not in ("auth", "check"):
+                counts[(m.group(1), m.group(2))] += int(float(m.group(3)))
+        return counts
+
+    async def sandbox_requests(self) -> dict[str, int]:
+        """FHIR requests each sandbox counted since its last reset."""
+        out = {}
+        for name, url in self.info["admin"].items():
+            async with self.session.get(f"{url}/stats") as resp:
+                out[name] = int((await resp.json())["requests"])
+        return out
+
+    async def reset_sandbox_stats(self) -> None:
+        for url in self.info["admin"].values():
+            async with self.session.post(f"{url}/stats/reset") as resp:
+                resp.raise_for_status()
+
+    async def latency(self, ms: int) -> None:
+        """Inject `ms` of latency into every FHIR request of both sandboxes (0 clears it)."""
+        for url in self.info["admin"].values():
+            if ms:
+                async with self.session.put(f"{url}/faults", json={"latency_ms": ms}) as resp:
+                    resp.raise_for_status()
+            else:
+                async with self.session.delete(f"{url}/faults") as resp:
+                    resp.raise_for_status()

@@ -1,0 +1,64 @@
+"""The measurements: round trips for 1 vs 10 patients, full-record latency, early vs late pages."""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from dataclasses import dataclass
+
+from .client import Demo
+from .queries import FULL_RECORD, LABS_PAGE, aliased
+
+__all__ = ["Latency", "full_record", "late_page", "round_trips"]
+
+PATIENTS = ["1000000001", "1000000002", "1000000003", "1000000004"] + [str(2000000000 + i) for i in range(6)]
+
+
+@dataclass(frozen=True)
+class Latency:
+    median_ms: float
+    p95_ms: float
+    runs: int
+
+    def __str__(self) -> str:
+        return f"median {self.median_ms} ms, p95 {self.p95_ms} ms ({self.runs} runs)"
+
+    @classmethod
+    def of(cls, samples: list[float]) -> Latency:
+        ordered = sorted(samples)
+        p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+        return cls(round(statistics.median(ordered), 1), round(p95, 1), len(ordered))
+
+
+async def round_trips(demo: Demo) -> dict[int, tuple[Counter[tuple[str, str]], dict[str, int]]]:
+    """For 1 and 10 patients in one request: the gateway's per (source, kind) counts and the
+    sandboxes' own request counts."""
+    out = {}
+    for group in (PATIENTS[:1], PATIENTS):
+        await demo.query("A1", aliased(group))  # warm: tokens, practice names
+        before = await demo.upstream()
+        await demo.reset_sandbox_stats()
+        await demo.query("A1", aliased(group))
+        out[len(group)] = ((await demo.upstream()) - before, await demo.sandbox_requests())
+    return out
+
+
+async def full_record(demo: Demo, latency_ms: int, runs: int) -> Latency:
+    """P1's full record, `runs` times, with `latency_ms` injected into every FHIR request."""
+    await demo.latency(latency_ms)
+    try:
+        await demo.query("P1", FULL_RECORD)  # warm
+        samples = [await demo.timed("P1", FULL_RECORD) for _ in range(runs)]
+    finally:
+        await demo.latency(0)
+    return Latency.of(samples)
+
+
+async def late_page(demo: Demo, page: int, runs: int) -> Latency:
+    """P3's labs, page `page` of 40: the cursor is fetched once, then that page is timed."""
+    after = None
+    for _ in range(page - 1):
+        data = await demo.query("P3", LABS_PAGE, {"after": after})
+        after = data["me"]["labResults"]["pageInfo"]["endCursor"]
+    samples = [await demo.timed("P3", LABS_PAGE, {"after": after}) for _ in range(runs)]
+    return Latency.of(samples)
