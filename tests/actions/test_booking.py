@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import asyncpg
+
 from tests.actions.conftest import Actions, source_id
 
 
@@ -41,3 +43,24 @@ async def test_a_taken_slot_is_refused(actions: Actions, claim: Any) -> None:
     assert again["appointment"] is None
     assert [(e["code"], e["field"]) for e in again["userErrors"]] == [("SLOT_UNAVAILABLE", ["input", "slotId"])]
     assert len(actions.resources("Appointment")) == before
+
+
+async def test_writes_are_audited(actions: Actions, claim: Any) -> None:
+    (slot,) = claim(await actions.slots("P4"))
+    booked = await actions.book("P4", slot["id"])
+    refused = await actions.book("P4", slot["id"])
+    cancelled = await actions.cancel("P4", booked["appointment"]["id"])
+    assert refused["userErrors"] and not cancelled["userErrors"]
+
+    conn = await asyncpg.connect(actions.stack.info()["gateway_dsn"])
+    try:
+        rows = await conn.fetch(
+            "SELECT action, outcome, record_kinds, sources, operation_name FROM audit.events"
+            " WHERE patient = $1 AND action <> 'read' ORDER BY id DESC LIMIT 3",
+            "1000000004",
+        )
+    finally:
+        await conn.close()
+    seen = [(r["operation_name"], r["action"], r["outcome"]) for r in reversed(rows)]
+    assert seen == [("Book", "create", "allowed"), ("Book", "create", "denied"), ("Cancel", "update", "allowed")]
+    assert all(list(r["record_kinds"]) == ["appointment"] and list(r["sources"]) == ["GENESIS"] for r in rows)

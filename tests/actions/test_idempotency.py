@@ -11,7 +11,7 @@ import pytest_asyncio
 
 from gateway.app import create_app
 from gateway.demo.serve import InLoopServer
-from tests.actions.conftest import Actions, new_key, source_id
+from tests.actions.conftest import CANCEL, RESCHEDULE, Actions, new_key, source_id
 from tests.actions.proxy import LosingProxy
 
 
@@ -21,7 +21,7 @@ async def losing_gateway(actions: Actions) -> AsyncIterator[tuple[str, LosingPro
     config = actions.stack.config
     assert config.genesis is not None
     origin = config.genesis.base_url.removesuffix("/fhir")
-    proxy = LosingProxy(origin, stall_seconds=4.0)
+    proxy = LosingProxy(origin, stall_seconds=2.5)
     await proxy.start()
     genesis = dataclasses.replace(config.genesis, base_url=f"{proxy.url}/fhir")
     server = InLoopServer(host="127.0.0.1", port=0)
@@ -132,6 +132,51 @@ async def test_an_answer_lost_after_genesis_committed_is_reconciled_on_retry(
     assert [a["id"] for a in _on_slot(actions, slot)] == [retried["appointment"]["provenance"]["sourceId"]]
     assert await actions.book("P4", slot["id"], key, url=url) == retried
     assert retried["appointment"]["id"] in {a["id"] for a in await actions.appointments("P4")}
+
+
+async def test_a_lost_cancel_answer_is_finished_on_retry(
+    actions: Actions, claim: Any, losing_gateway: tuple[str, LosingProxy]
+) -> None:
+    url, proxy = losing_gateway
+    (slot,) = claim(await actions.slots("P4"))
+    booked = (await actions.book("P4", slot["id"]))["appointment"]
+    key = new_key()
+    proxy.stall.add(("PUT", f"/fhir/Appointment/{booked['provenance']['sourceId']}"))
+
+    lost = await actions.ask("P4", CANCEL, {"input": {"appointmentId": booked["id"], "idempotencyKey": key}}, url)
+
+    assert [e["code"] for e in lost["cancelAppointment"]["userErrors"]] == ["SOURCE_UNAVAILABLE"]
+    assert actions.slot(source_id(slot["id"]))["status"] == "busy"  # cancelled, but the slot not yet freed
+    proxy.stall.clear()
+
+    retried = await actions.cancel("P4", booked["id"], key)
+
+    assert retried["userErrors"] == [] and retried["appointment"]["status"] == "CANCELLED"
+    assert slot["id"] in {s["id"] for s in await actions.slots("P4")}
+
+
+async def test_a_lost_reschedule_answer_is_finished_on_retry(
+    actions: Actions, claim: Any, losing_gateway: tuple[str, LosingProxy]
+) -> None:
+    url, proxy = losing_gateway
+    old, new = claim(await actions.slots("P4"), 2)
+    booked = (await actions.book("P4", old["id"]))["appointment"]
+    key = new_key()
+    proxy.stall.add(("PUT", f"/fhir/Appointment/{booked['provenance']['sourceId']}"))
+    variables = {"input": {"appointmentId": booked["id"], "newSlotId": new["id"], "idempotencyKey": key}}
+
+    lost = await actions.ask("P4", RESCHEDULE, variables, url)
+
+    assert [e["code"] for e in lost["rescheduleAppointment"]["userErrors"]] == ["SOURCE_UNAVAILABLE"]
+    assert actions.slot(source_id(old["id"]))["status"] == "busy"
+    proxy.stall.clear()
+
+    retried = await actions.reschedule("P4", booked["id"], new["id"], key)
+
+    assert retried["userErrors"] == []
+    assert (retried["appointment"]["start"], retried["appointment"]["end"]) == (new["start"], new["end"])
+    offered = {s["id"] for s in await actions.slots("P4")}
+    assert old["id"] in offered and new["id"] not in offered
 
 
 async def test_genesis_failing_mid_booking_gives_the_slot_back(actions: Actions, claim: Any) -> None:
