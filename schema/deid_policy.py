@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-__all__ = ["PSEUDONYMIZED", "SAFE_FOR_ANALYSTS", "YEAR_ONLY"]
+__all__ = ["PSEUDONYMIZED", "SAFE_FOR_ANALYSTS", "SEALED", "YEAR_ONLY"]
 
 # Leaf fields (scalars and enums) that identify no one. A new field is redacted for analysts
 # until it is added here on purpose.
 SAFE_FOR_ANALYSTS: frozenset[str] = frozenset(
     {
-        "Query.sources",
         "SourceHealth.source",
         "SourceHealth.state",
         "SourceHealth.latencyMs",
@@ -17,13 +16,6 @@ SAFE_FOR_ANALYSTS: frozenset[str] = frozenset(
         "SourceCoverage.message",
         "Patient.gender",
         "PageInfo.hasNextPage",
-        "PageInfo.endCursor",
-        "AppointmentEdge.cursor",
-        "ClinicalNoteEdge.cursor",
-        "LabResultEdge.cursor",
-        "PrescriptionEdge.cursor",
-        "MessageThreadEdge.cursor",
-        "SecureMessageEdge.cursor",
         "AppointmentConnection.totalCount",
         "ClinicalNoteConnection.totalCount",
         "LabResultConnection.totalCount",
@@ -105,3 +97,16 @@ PSEUDONYMIZED: frozenset[str] = frozenset({"Patient.dodId", "Patient.id"})
 
 # Dates that keep only their year (as 1 January of that year).
 YEAR_ONLY: frozenset[str] = frozenset({"Patient.birthDate"})
+
+# Cursors hold source record ids: analysts get them encrypted (and hand them back as `after`).
+SEALED: frozenset[str] = frozenset(
+    {
+        "PageInfo.endCursor",
+        "AppointmentEdge.cursor",
+        "ClinicalNoteEdge.cursor",
+        "LabResultEdge.cursor",
+        "PrescriptionEdge.cursor",
+        "MessageThreadEdge.cursor",
+        "SecureMessageEdge.cursor",
+    }
+)

@@ -14,7 +14,8 @@ from strawberry.extensions import SchemaExtension
 from resolvers.context import RequestContext
 from resolvers.principal import Role
 
-from ..deid_policy import PSEUDONYMIZED, SAFE_FOR_ANALYSTS, YEAR_ONLY
+from ..deid_policy import PSEUDONYMIZED, SAFE_FOR_ANALYSTS, SEALED, YEAR_ONLY
+from .sealed_cursors import seal_cursor, unseal_cursor
 
 __all__ = ["REDACTED", "DeIdentify", "pseudonym"]
 
@@ -41,11 +42,15 @@ class DeIdentify(SchemaExtension):
         if not isinstance(context, RequestContext) or context.principal.role is not Role.ANALYST:
             return _next(root, info, *args, **kwargs)
         name = f"{info.parent_type.name}.{info.field_name}"
+        key = context.services.settings.pseudonym_key
+        if isinstance(kwargs.get("after"), str):  # analysts page with the sealed cursors they got
+            kwargs = {**kwargs, "after": unseal_cursor(key, kwargs["after"])}
         if name in SAFE_FOR_ANALYSTS or info.parent_type.name.startswith("__") or info.field_name.startswith("__"):
             return _next(root, info, *args, **kwargs)
         if not is_leaf_type(get_named_type(info.return_type)):
             return _next(root, info, *args, **kwargs)  # objects: their own leaves are checked
-        key = context.services.settings.pseudonym_key
+        if name in SEALED:
+            return _after(_next(root, info, *args, **kwargs), lambda v: None if v is None else seal_cursor(key, str(v)))
         if name in PSEUDONYMIZED:
             return _after(_next(root, info, *args, **kwargs), lambda v: None if v is None else pseudonym(key, str(v)))
         if name in YEAR_ONLY:
