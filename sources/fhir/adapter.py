@@ -148,7 +148,10 @@ class FhirRecordSource:
         if not spec.keyset:
             return [*out, ("_count", str(self.config.page_size))]
         assert spec.date_param is not None
-        out += [("_sort", f"-{spec.date_param}"), ("_count", str(page.first + 1))]
+        # first + 1 tells whether more follow; past the first page `le` also returns the record
+        # at the position itself, so one more keeps a late page to one round trip, like page 1.
+        count = page.first + 1 + (1 if page.after is not None else 0)
+        out += [("_sort", f"-{spec.date_param}"), ("_count", str(count))]
         if page.after is not None:
             out.append((spec.date_param, "le" + fhir_instant(page.after.time)))
         elif page.want_total:
