@@ -152,7 +152,7 @@ async def _run(
     except SourceError as exc:
         _log.warning("action failed upstream; key released", extra={"operation": operation, "source": exc.source.value})
         await _abandon(store, who, key, operation)
-        return _unavailable("GENESIS could not complete the request; nothing was changed. Please retry.")
+        return _unavailable("GENESIS could not complete the request. Please retry with the same idempotency key.")
     except OutcomeUnknown:
         _log.warning("action outcome unknown; key kept pending", extra={"operation": operation})
         return _unavailable("GENESIS did not confirm the request; retry later with the same idempotency key.")
