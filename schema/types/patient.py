@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
 import strawberry
 
@@ -41,6 +42,8 @@ from .messages import MessageThread, MessageThreadConnection, MessageThreadEdge
 from .visits import Appointment, AppointmentConnection, AppointmentEdge, QuestionnaireAssignment
 
 __all__ = ["Patient", "SourceCoverage"]
+
+C = TypeVar("C")
 
 
 @strawberry.type(description="How one source contributed to a patient's record in this response.")
@@ -115,9 +118,16 @@ class Patient(Node):
             return None
         return None if team is None else CareTeam.of(team)
 
-    async def _list(
-        self, info: Info, kind: r.RecordKind, first: int | None, after: str | None, filters: Filters
-    ) -> tuple[list[tuple[str, object]], PageInfo, int | None]:
+    async def _connection(
+        self,
+        info: Info,
+        kind: r.RecordKind,
+        first: int | None,
+        after: str | None,
+        filters: Filters,
+        build: Callable[[list[tuple[str, Any]], PageInfo, int | None], C],
+    ) -> C:
+        """One page of `kind` across sources, shaped by `build(edges, page_info, total)`."""
         page = await record_list(
             info.context,
             self._handle,
@@ -128,7 +138,7 @@ class Patient(Node):
             want_total=wants(info, "totalCount"),
             path=path_of(info),
         )
-        return page.edges, _page_info(page.has_next, page.end_cursor), page.total
+        return build(page.edges, _page_info(page.has_next, page.end_cursor), page.total)
 
     @strawberry.field(description="Visits from every source, newest first.")
     async def appointments(
@@ -142,13 +152,13 @@ class Patient(Node):
         service: CareService | None = None,  # type: ignore[valid-type]
     ) -> AppointmentConnection:
         filters = Filters(date_from=from_, date_to=to, statuses=tuple(status or ()), service=service)
-        edges, page_info, total = await self._list(info, r.RecordKind.APPOINTMENT, first, after, filters)
         dod = self._handle.dod_id
-        return AppointmentConnection(
-            edges=[AppointmentEdge(cursor=c, node=Appointment.of(x, dod)) for c, x in edges],  # type: ignore[arg-type]
-            page_info=page_info,
-            total_count=total,
-        )
+
+        def build(edges: list[tuple[str, Any]], page_info: PageInfo, total: int | None) -> AppointmentConnection:
+            nodes = [AppointmentEdge(cursor=c, node=Appointment.of(x, dod)) for c, x in edges]
+            return AppointmentConnection(edges=nodes, page_info=page_info, total_count=total)
+
+        return await self._connection(info, r.RecordKind.APPOINTMENT, first, after, filters, build)
 
     @strawberry.field(description="Clinical notes from every source, newest first.")
     async def clinical_notes(
@@ -160,12 +170,12 @@ class Patient(Node):
         to: dt.datetime | None = None,
     ) -> ClinicalNoteConnection:
         filters = Filters(date_from=from_, date_to=to)
-        edges, page_info, total = await self._list(info, r.RecordKind.CLINICAL_NOTE, first, after, filters)
-        return ClinicalNoteConnection(
-            edges=[ClinicalNoteEdge(cursor=c, node=ClinicalNote.of(x)) for c, x in edges],  # type: ignore[arg-type]
-            page_info=page_info,
-            total_count=total,
-        )
+
+        def build(edges: list[tuple[str, Any]], page_info: PageInfo, total: int | None) -> ClinicalNoteConnection:
+            nodes = [ClinicalNoteEdge(cursor=c, node=ClinicalNote.of(x)) for c, x in edges]
+            return ClinicalNoteConnection(edges=nodes, page_info=page_info, total_count=total)
+
+        return await self._connection(info, r.RecordKind.CLINICAL_NOTE, first, after, filters, build)
 
     @strawberry.field(description="Lab and test results from every source, newest first.")
     async def lab_results(
@@ -178,12 +188,12 @@ class Patient(Node):
         code: str | None = None,
     ) -> LabResultConnection:
         filters = Filters(date_from=from_, date_to=to, code=code)
-        edges, page_info, total = await self._list(info, r.RecordKind.LAB_RESULT, first, after, filters)
-        return LabResultConnection(
-            edges=[LabResultEdge(cursor=c, node=LabResult.of(x)) for c, x in edges],  # type: ignore[arg-type]
-            page_info=page_info,
-            total_count=total,
-        )
+
+        def build(edges: list[tuple[str, Any]], page_info: PageInfo, total: int | None) -> LabResultConnection:
+            nodes = [LabResultEdge(cursor=c, node=LabResult.of(x)) for c, x in edges]
+            return LabResultConnection(edges=nodes, page_info=page_info, total_count=total)
+
+        return await self._connection(info, r.RecordKind.LAB_RESULT, first, after, filters, build)
 
     @strawberry.field(description="Prescriptions from every source, newest first.")
     async def prescriptions(
@@ -194,13 +204,13 @@ class Patient(Node):
         active_only: bool | None = False,
     ) -> PrescriptionConnection:
         filters = Filters(active_only=bool(active_only))
-        edges, page_info, total = await self._list(info, r.RecordKind.PRESCRIPTION, first, after, filters)
         dod = self._handle.dod_id
-        return PrescriptionConnection(
-            edges=[PrescriptionEdge(cursor=c, node=Prescription.of(x, dod)) for c, x in edges],  # type: ignore[arg-type]
-            page_info=page_info,
-            total_count=total,
-        )
+
+        def build(edges: list[tuple[str, Any]], page_info: PageInfo, total: int | None) -> PrescriptionConnection:
+            nodes = [PrescriptionEdge(cursor=c, node=Prescription.of(x, dod)) for c, x in edges]
+            return PrescriptionConnection(edges=nodes, page_info=page_info, total_count=total)
+
+        return await self._connection(info, r.RecordKind.PRESCRIPTION, first, after, filters, build)
 
     @strawberry.field(description="Secure message threads: GENESIS ones and archived TOL ones.")
     async def message_threads(
@@ -211,13 +221,13 @@ class Patient(Node):
         folder: MessageFolder | None = None,  # type: ignore[valid-type]
     ) -> MessageThreadConnection:
         filters = Filters(folder=folder)
-        edges, page_info, total = await self._list(info, r.RecordKind.MESSAGE_THREAD, first, after, filters)
         dod = self._handle.dod_id
-        return MessageThreadConnection(
-            edges=[MessageThreadEdge(cursor=c, node=MessageThread.of(x, dod)) for c, x in edges],  # type: ignore[arg-type]
-            page_info=page_info,
-            total_count=total,
-        )
+
+        def build(edges: list[tuple[str, Any]], page_info: PageInfo, total: int | None) -> MessageThreadConnection:
+            nodes = [MessageThreadEdge(cursor=c, node=MessageThread.of(x, dod)) for c, x in edges]
+            return MessageThreadConnection(edges=nodes, page_info=page_info, total_count=total)
+
+        return await self._connection(info, r.RecordKind.MESSAGE_THREAD, first, after, filters, build)
 
     @strawberry.field(description="Conditions from every source.")
     async def conditions(self, info: Info) -> list[Condition]:
