@@ -57,6 +57,7 @@ class UpstreamConfig:
     private_key_pem: str = field(repr=False)
     key_id: str
     scope: str = "system/*.read"
+    write_scope: str | None = None  # only GENESIS is ever written
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +135,7 @@ class Config:
             port=_port(env),
             database_url=database_url,
             redis_url=env.raw("REDIS_URL", "REDIS_URL"),
-            genesis=_upstream(env, "GENESIS"),
+            genesis=_upstream(env, "GENESIS", writable=True),
             community=_upstream(env, "COMMUNITY"),
             tol_dsn=env.dsn("TOL_DSN"),
             match_threshold=env.number("MATCH_THRESHOLD", 0.8, low=0.0, high=1.0),
@@ -170,7 +171,7 @@ def _port(env: Env) -> int:
     return port
 
 
-def _upstream(env: Env, name: str) -> UpstreamConfig | None:
+def _upstream(env: Env, name: str, *, writable: bool = False) -> UpstreamConfig | None:
     """`<NAME>_URL` and its SMART backend-services credentials; None when not configured."""
     base_url = env.url(f"{name}_URL")
     if base_url is None:
@@ -188,4 +189,5 @@ def _upstream(env: Env, name: str) -> UpstreamConfig | None:
         private_key_pem=key,
         key_id=env.required(f"{name}_KEY_ID", why),
         scope=env.text(f"{name}_SCOPE", "system/*.read") or "system/*.read",
+        write_scope=(env.text(f"{name}_WRITE_SCOPE", "system/*.write") or None) if writable else None,
     )

@@ -107,27 +107,18 @@ def build_services(
 
 # ---- GENESIS writes (patient actions) ---------------------------------------------------------
 
-WRITE_SCOPE = "system/*.write"
-
-
-def write_scope(scope: str) -> str:
-    """The configured scope, plus `system/*.write` unless it already grants writes."""
-    granted = scope.split()
-    if any(s.endswith((".write", ".*", ".cu", ".cud", ".cruds")) for s in granted):
-        return scope
-    return " ".join([*granted, WRITE_SCOPE])
-
 
 def genesis_writer(
     config: Config, sessions: Mapping[str, aiohttp.ClientSession], observer: UpstreamObserver
 ) -> Any | None:
     """The GENESIS write handle: its own FhirClient (write scopes, breaker), the shared session."""
-    if config.genesis is None or "genesis" not in sessions:
+    if config.genesis is None or not config.genesis.write_scope or "genesis" not in sessions:
         return None
     writer = _optional("sources.genesis.writes", "GenesisWriter")
     client = _optional("sources.fhir.client", "FhirClient")
     if writer is None or client is None:
         return None
     settings = fhir_config(config.genesis, config.request_timeout)
-    settings = dataclasses.replace(settings, scope=write_scope(settings.scope))
+    # Reads before writes (the slot, the appointment) need the read scope too.
+    settings = dataclasses.replace(settings, scope=f"{settings.scope} {config.genesis.write_scope}")
     return writer(client(RecordSource.GENESIS, settings, sessions["genesis"], observer))

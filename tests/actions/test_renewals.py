@@ -7,7 +7,7 @@ from typing import Any
 
 import aiohttp
 
-from gateway.sources import fhir_config, write_scope
+from gateway.sources import fhir_config
 from sources.fhir.client import FhirClient
 from sources.records import RecordSource
 from tests.actions.conftest import Actions, new_key, source_id
@@ -59,7 +59,7 @@ async def staff_sets_status(actions: Actions, task_id: str, status: str) -> None
     upstream = actions.stack.config.genesis
     assert upstream is not None
     settings = fhir_config(upstream, 5.0)
-    settings = dataclasses.replace(settings, scope=write_scope(settings.scope))
+    settings = dataclasses.replace(settings, scope=f"{settings.scope} {upstream.write_scope}")
     async with aiohttp.ClientSession() as session:
         client = FhirClient(RecordSource.GENESIS, settings, session, _Quiet())
         task = await client.read("test", "Task", task_id)
