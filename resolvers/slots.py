@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sources.base import Filters, PageRequest, Query
+from sources.base import Filters, PageRequest, Position, Query
 from sources.errors import SourceError
 from sources.records import CareService, Link, RecordKind, RecordSource, SlotRecord
 
@@ -15,6 +15,7 @@ from .ids import decode_id
 __all__ = ["open_slots"]
 
 MAX_WINDOW = dt.timedelta(days=92)
+MAX_PAGES = 10  # a facility filter reads at most this many pages of all facilities' slots
 
 
 class SlotsUnavailable(GatewayError):
@@ -37,19 +38,20 @@ async def open_slots(
     facility = decode_id(facility_id, expect="Facility").source_id if facility_id else None
     if RecordSource.GENESIS not in ctx.services.sources:
         return []
-    query = Query(
-        Link(RecordSource.GENESIS, ""),
-        PageRequest(
-            ctx.services.settings.max_page_size,
-            None,
-            Filters(date_from=start, date_to=end, service=service),
-        ),
-    )
-    try:
-        page = await ctx.loaders.fetch(RecordSource.GENESIS, RecordKind.SLOT, query)
-    except SourceError as exc:
-        raise SlotsUnavailable("GENESIS could not be reached.", source=exc.source.value) from exc
-    slots = [s for s in page.items if isinstance(s, SlotRecord)]
-    if facility:
-        slots = [s for s in slots if s.facility.id == facility]
-    return sorted(slots, key=lambda s: (s.start, s.provenance.source_id))
+    limit = ctx.services.settings.max_page_size
+    filters = Filters(date_from=start, date_to=end, service=service)
+    found: list[SlotRecord] = []
+    after: Position | None = None
+    # With a facility filter, read on (soonest first) until enough of that facility's slots are found.
+    for _ in range(MAX_PAGES if facility else 1):
+        query = Query(Link(RecordSource.GENESIS, ""), PageRequest(limit, after, filters))
+        try:
+            page = await ctx.loaders.fetch(RecordSource.GENESIS, RecordKind.SLOT, query)
+        except SourceError as exc:
+            raise SlotsUnavailable("GENESIS could not be reached.", source=exc.source.value) from exc
+        slots = [s for s in page.items if isinstance(s, SlotRecord)]
+        found += [s for s in slots if facility is None or s.facility.id == facility]
+        if len(found) >= limit or not page.has_more or not slots:
+            break
+        after = Position(slots[-1].start, slots[-1].provenance.source_id)
+    return sorted(found, key=lambda s: (s.start, s.provenance.source_id))[:limit]
