@@ -28,6 +28,7 @@ from .http import GraphQLEndpoint, HealthRoutes, RequestIdMiddleware
 from .http.phases import PreparedDocument
 from .limits import limit_extensions
 from .metrics import GatewayMetrics
+from .persisted import DocumentStore, MemoryDocumentStore, PersistedDocuments, RedisDocumentStore
 from .runtime import Probe, Runtime
 from .sources import SESSION_NAMES, Pool, build_services
 
@@ -80,6 +81,17 @@ def _audit_sink(pool: Pool, config: Config) -> AuditSink:
 
     return AuditSink(write, max_pending=config.audit_queue_size,
                      write_timeout=config.request_timeout)
+
+
+def _document_store(config: Config) -> DocumentStore:
+    """Redis when `REDIS_URL` is set (shared by every worker), else this process's memory."""
+    settings = config.persisted
+    if config.redis_url:
+        _log.info("persisted queries shared through Redis")
+        return RedisDocumentStore.from_url(
+            config.redis_url, ttl=settings.ttl, timeout=settings.redis_timeout
+        )
+    return MemoryDocumentStore(max_entries=settings.cache_entries)
 
 
 def create_app(config: Config, *, services_factory: ServicesFactory | None = None) -> Starlette:
@@ -135,9 +147,16 @@ def create_app(config: Config, *, services_factory: ServicesFactory | None = Non
                 algorithms=config.auth.allowed_algs,
                 leeway=config.auth.leeway,
             )
+            persisted = PersistedDocuments(
+                _document_store(config),
+                config.persisted.trusted_documents,
+                trusted_only=config.persisted.trusted_only,
+            )
+            stack.push_async_callback(persisted.close)
             app.state.runtime = Runtime(
                 services=services,
                 authenticator=Authenticator(verifier, clinician_amr=config.auth.clinician_amr),
+                persisted=persisted,
                 database_probes=probes,
                 audit=audit,
             )

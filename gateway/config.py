@@ -5,16 +5,27 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .env import Env
 from .errors import ConfigError
+from .persisted import TrustedDocuments
 
-__all__ = ["AuthConfig", "Config", "LimitsConfig", "UpstreamConfig", "default_graphiql_assets"]
+__all__ = [
+    "AuthConfig",
+    "Config",
+    "LimitsConfig",
+    "PersistedConfig",
+    "UpstreamConfig",
+    "default_graphiql_assets",
+]
 
 _REFUSED_ALGS = frozenset({"none", "HS256", "HS384", "HS512"})
 _KNOWN_ALGS = frozenset({"RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256", "PS384",
                          "PS512", "EdDSA"})
 _DEMO_PSEUDONYM_KEY = b"demo-only-pseudonym-key"
+_REDIS_SCHEMES = ("redis", "rediss", "unix")
+_THIRTY_DAYS = 30 * 24 * 3600
 
 
 def default_graphiql_assets() -> Path:
@@ -74,6 +85,26 @@ class LimitsConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class PersistedConfig:
+    """Persisted queries: the trusted-document manifest, and the APQ store's size and expiry."""
+
+    trusted_documents: TrustedDocuments = field(default_factory=TrustedDocuments)
+    trusted_only: bool = False  # only manifest documents run; APQ registration refused
+    ttl: int = _THIRTY_DAYS  # seconds a registered document lives in Redis after its last use
+    cache_entries: int = 1000  # documents the in-memory store keeps (no REDIS_URL)
+    redis_timeout: float = 0.5  # seconds to connect to or hear from Redis before "not found"
+
+    def __post_init__(self) -> None:
+        if self.trusted_only and not self.trusted_documents:
+            raise ConfigError(
+                "MHS_GATEWAY_TRUSTED_ONLY",
+                "needs MHS_GATEWAY_TRUSTED_DOCUMENTS naming a manifest with at least one document",
+            )
+        if self.ttl < 1 or self.cache_entries < 1 or not self.redis_timeout > 0:
+            raise ConfigError("MHS_GATEWAY_APQ_TTL", "store bounds must be positive")
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """Everything the gateway process needs; nothing else reads the environment."""
 
@@ -94,6 +125,7 @@ class Config:
     field_suggestions: bool = True  # "Did you mean ...?" in validation errors (demo only by default)
     cors_origins: tuple[str, ...] = ()
     limits: LimitsConfig = field(default_factory=LimitsConfig)
+    persisted: PersistedConfig = field(default_factory=PersistedConfig)
     graphiql: bool = True
     graphiql_assets: Path = field(default_factory=default_graphiql_assets)
     log_level: str = "INFO"
@@ -134,7 +166,7 @@ class Config:
             host=env.text("HOST", "127.0.0.1") or "127.0.0.1",
             port=_port(env),
             database_url=database_url,
-            redis_url=env.raw("REDIS_URL", "REDIS_URL"),
+            redis_url=_redis_url(env),
             genesis=_upstream(env, "GENESIS", writable=True),
             community=_upstream(env, "COMMUNITY"),
             tol_dsn=env.dsn("TOL_DSN"),
@@ -154,6 +186,7 @@ class Config:
                 max_cost=env.integer("MAX_COST", 10_000, minimum=1),
                 list_weight=env.integer("LIST_WEIGHT", 10, minimum=1),
             ),
+            persisted=_persisted(env),
             graphiql=env.flag("GRAPHIQL", not production),
             graphiql_assets=Path(env.text("GRAPHIQL_ASSETS") or default_graphiql_assets()),
             log_level=env.choice(
@@ -169,6 +202,30 @@ def _port(env: Env) -> int:
     if port > 65535:
         raise ConfigError(env.name("PORT"), f"must be a TCP port (0-65535), got {port}")
     return port
+
+
+def _redis_url(env: Env) -> str | None:
+    """`REDIS_URL` (or `MHS_GATEWAY_REDIS_URL`); never echoed (it may hold a password)."""
+    value = env.raw("REDIS_URL", "REDIS_URL")
+    if value is not None and urlsplit(value).scheme not in _REDIS_SCHEMES:
+        raise ConfigError("REDIS_URL", "must be a redis://, rediss:// or unix:// URL")
+    return value
+
+
+def _persisted(env: Env) -> PersistedConfig:
+    manifest = env.text("TRUSTED_DOCUMENTS")
+    trusted = (
+        TrustedDocuments.load(Path(manifest), env.name("TRUSTED_DOCUMENTS"))
+        if manifest is not None
+        else TrustedDocuments()
+    )
+    return PersistedConfig(
+        trusted_documents=trusted,
+        trusted_only=env.flag("TRUSTED_ONLY", False),
+        ttl=env.integer("APQ_TTL", _THIRTY_DAYS, minimum=1),
+        cache_entries=env.integer("APQ_CACHE_SIZE", 1000, minimum=1),
+        redis_timeout=env.number("REDIS_TIMEOUT", 0.5),
+    )
 
 
 def _upstream(env: Env, name: str, *, writable: bool = False) -> UpstreamConfig | None:

@@ -1,4 +1,5 @@
-"""What the lifespan builds once per process and every request reads: services, sign-in, probes."""
+"""What the lifespan builds once per process and every request reads: services, sign-in, probes,
+persisted documents."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from resolvers.services import Services
 
 from .audit import AuditSink
 from .auth import Authenticator
+from .persisted import PersistedDocuments
 
 __all__ = ["Probe", "Runtime"]
 
@@ -21,5 +23,6 @@ class Runtime:
 
     services: Services
     authenticator: Authenticator
+    persisted: PersistedDocuments
     database_probes: Mapping[str, Probe] = field(default_factory=dict)
     audit: AuditSink | None = None  # None: no gateway database (requests touching PHI fail)

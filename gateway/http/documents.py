@@ -34,8 +34,9 @@ class DocumentCache:
         self._max_entries = max_entries
         self._entries: OrderedDict[str, DocumentNode] = OrderedDict()
 
-    def parse(self, text: str) -> ParsedDocument:
-        digest = hashlib.sha256(text.encode()).hexdigest()
+    def parse(self, text: str, digest: str | None = None) -> ParsedDocument:
+        """The parsed document; `digest`, when given, must be the text's hex SHA-256."""
+        digest = digest or hashlib.sha256(text.encode()).hexdigest()
         document = self._entries.get(digest)
         if document is not None:
             self._entries.move_to_end(digest)

@@ -18,6 +18,7 @@ from gateway.audit import AuditSink, AuditUnavailable, events_for
 from gateway.auth import AuthError
 from gateway.config import Config
 from gateway.metrics import GatewayMetrics
+from gateway.persisted import PersistedDocuments, PersistedQueryError, PersistedQueryNotFound, Resolved
 from gateway.runtime import Runtime
 from resolvers.audit import AuditClosed
 from resolvers.context import RequestContext
@@ -25,7 +26,7 @@ from sources.deadline import deadline_scope
 
 from .documents import DocumentCache, select_operation
 from .masking import format_errors
-from .params import read_params, too_large
+from .params import GraphQLParams, read_params, too_large
 from .phases import DOCUMENT_KEY, OPERATION_KEY, PHASE_KEY, VARIABLE_ERRORS_KEY, Phase
 from .problems import HttpProblem, error_body, problem_response
 
@@ -49,7 +50,8 @@ def _response_type(request: Request) -> str:
 
 def _wants_html(request: Request) -> bool:
     accept = request.headers.get("accept", "").lower()
-    return request.method == "GET" and "text/html" in accept and "query" not in request.query_params
+    asks = "query" in request.query_params or "extensions" in request.query_params
+    return request.method == "GET" and "text/html" in accept and not asks
 
 
 def _operation_label(name: str | None) -> str:
@@ -91,6 +93,8 @@ class GraphQLEndpoint:
         except HttpProblem as problem:
             response = problem_response(problem, media_type)
             outcome = "unauthenticated" if problem.status == 401 else "rejected"
+            if problem.code == PersistedQueryNotFound.code:
+                outcome = "persisted_query_miss"  # the protocol's first step, not a refusal
         except AuthError as error:
             response = JSONResponse(
                 error_body("UNAUTHENTICATED", error.message, reason=error.reason.value),
@@ -118,11 +122,8 @@ class GraphQLEndpoint:
         principal = await runtime.authenticator.authenticate(request.headers)
         params = await read_params(request, self._config.limits.max_body_bytes)
         operation_label = _operation_label(params.operation_name)
-        if params.query is None:
-            if "persistedQuery" in params.extensions:
-                raise HttpProblem(400, "PERSISTED_QUERY_NOT_FOUND", "PersistedQueryNotFound")
-            raise HttpProblem(400, "BAD_REQUEST", "A `query` is required.")
-        parsed = self._documents.parse(params.query)
+        resolved = await _resolve(runtime.persisted, params)
+        parsed = self._documents.parse(resolved.text, resolved.sha256)
         operation = select_operation(parsed.document, params.operation_name, request.method)
         if operation.name is not None and params.operation_name is None:
             operation_label = _operation_label(operation.name.value)
@@ -148,7 +149,7 @@ class GraphQLEndpoint:
         )
         with deadline_scope(self._config.request_timeout):
             result = await self._schema.execute(
-                params.query,
+                resolved.text,
                 variable_values=params.variables,
                 context_value=context,
                 operation_name=params.operation_name,
@@ -157,6 +158,8 @@ class GraphQLEndpoint:
         _record_audit(sink, context, result.errors or ())
         phase = context.extras.get(PHASE_KEY)
         phase = phase if isinstance(phase, Phase) else None
+        if not (phase is Phase.VALIDATE and result.errors):
+            await runtime.persisted.register(resolved, parsed.document)  # only what can run
         body: dict[str, Any] = {}
         refused = phase in (Phase.VALIDATE, Phase.VARIABLES) and result.errors
         errors = list(result.errors or ())
@@ -185,6 +188,21 @@ _PAGE_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-store",
 }
+
+
+async def _resolve(persisted: PersistedDocuments, params: GraphQLParams) -> Resolved:
+    """The document to run: the query text, or the one its persisted-query hash names."""
+    try:
+        resolved = await persisted.resolve(params.query, params.extensions)
+    except PersistedQueryNotFound as error:
+        # a CDN must not remember the miss: the client's retry registers the document
+        raise HttpProblem(error.status, error.code, error.message,
+                          headers={"Cache-Control": "no-store"}) from None
+    except PersistedQueryError as error:
+        raise HttpProblem(error.status, error.code, error.message) from None
+    if resolved is None:
+        raise HttpProblem(400, "BAD_REQUEST", "A `query` is required.")
+    return resolved
 
 
 def _audit_problem(error: AuditUnavailable) -> HttpProblem:
