@@ -9,6 +9,8 @@ __all__ = ["EXAMPLES", "Example"]
 
 @dataclass(frozen=True, slots=True)
 class Example:
+    """One GraphiQL tab; `{{today}}` / `{{today+N}}` in the variables become dates when the page loads."""
+
     title: str
     query: str
     variables: str = ""
@@ -129,7 +131,7 @@ EXAMPLES: tuple[Example, ...] = (
     Example(
         "Appointments",
         _APPOINTMENTS,
-        '{"from": "2026-01-01T00:00:00+00:00", "to": "2027-12-31T00:00:00+00:00"}',
+        '{"from": "{{today}}", "to": "{{today+30}}"}',
     ),
     Example("Prescriptions", _PRESCRIPTIONS, '{"prescriptionId": "", "key": "renewal-1"}'),
     Example("Messages", _MESSAGES),

@@ -28,8 +28,17 @@ MOUNT_JS = r"""
     });
   }
 
+  // Example variables may name days relative to today: "{{today+30}}" becomes that day at midnight UTC.
+  function dated(text) {
+    return (text || "").replace(/\{\{today([+-]\d+)?\}\}/g, function (_, offset) {
+      var day = new Date();
+      day.setUTCHours(0, 0, 0, 0);
+      day.setUTCDate(day.getUTCDate() + parseInt(offset || "0", 10));
+      return day.toISOString().replace(".000Z", "+00:00");
+    });
+  }
   var tabs = examples.map(function (example) {
-    return { query: example.query, variables: example.variables || undefined };
+    return { query: example.query, variables: dated(example.variables) || undefined };
   });
   var root = ReactDOM.createRoot(document.getElementById("graphiql"));
   root.render(
