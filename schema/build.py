@@ -6,14 +6,16 @@ from collections.abc import Sequence
 from typing import Any
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
+from strawberry.types import ExecutionContext
 
 from .extensions import DeIdentify, MaskUnexpectedErrors, ReportSourceFailures
 from .mutation import Mutation
 from .query import Query
 from .types import care, clinical, medications, messages, patient, topics, visits
 
-__all__ = ["build_schema"]
+__all__ = ["GatewaySchema", "build_schema"]
 
 _TYPES: list[Any] = [
     care.CareTeam,
@@ -35,11 +37,21 @@ _TYPES: list[Any] = [
 ]
 
 
+class GatewaySchema(strawberry.Schema):
+    """strawberry's Schema without its error logging: that prints the query text (DoD IDs, names)
+    and stack traces. Unexpected errors are logged without PHI by MaskUnexpectedErrors instead."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        return None
+
+
 def build_schema(
     extensions: Sequence[type[SchemaExtension]] = (),
 ) -> strawberry.Schema:
     """The schema the gateway serves; `extensions` (limits, audit, ...) come from the gateway."""
-    return strawberry.Schema(
+    return GatewaySchema(
         query=Query,
         mutation=Mutation,
         types=_TYPES,
