@@ -100,8 +100,10 @@ class PersistedConfig:
                 "MHS_GATEWAY_TRUSTED_ONLY",
                 "needs MHS_GATEWAY_TRUSTED_DOCUMENTS naming a manifest with at least one document",
             )
-        if self.ttl < 1 or self.cache_entries < 1 or not self.redis_timeout > 0:
-            raise ConfigError("MHS_GATEWAY_APQ_TTL", "store bounds must be positive")
+        for name, value in (("APQ_TTL", self.ttl), ("APQ_CACHE_SIZE", self.cache_entries),
+                            ("REDIS_TIMEOUT", self.redis_timeout)):
+            if not value > 0:
+                raise ConfigError(f"MHS_GATEWAY_{name}", f"must be positive, got {value}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
 
+from graphql import GraphQLSyntaxError, parse
+
 from gateway.errors import ConfigError
 
 from .request import document_hash
@@ -52,6 +54,13 @@ class TrustedDocuments:
                 raise ConfigError(
                     variable, f"entry {key[:12]}… in {path} is not the SHA-256 of its document"
                 )
+            try:
+                parse(text)
+            except GraphQLSyntaxError as error:
+                line = error.locations[0].line if error.locations else "?"
+                raise ConfigError(
+                    variable, f"entry {key[:12]}… in {path} does not parse (line {line})"
+                ) from None
         return cls(data)
 
     def get(self, sha256: str) -> str | None:

@@ -104,6 +104,7 @@ async def test_without_trusted_only_the_manifest_serves_hashes_and_ad_hoc_querie
     json.dumps({"not-a-hash": TRUSTED}),
     json.dumps({sha256(TRUSTED): 42}),
     json.dumps([TRUSTED]),
+    json.dumps({sha256("query { me { dodId }"): "query { me { dodId }"}),  # does not parse
     "{not json",
 ])
 def test_a_bad_manifest_stops_startup_naming_the_variable(tmp_path: Path, content: str) -> None:
