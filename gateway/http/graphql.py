@@ -112,6 +112,9 @@ class GraphQLEndpoint:
                 status_code=500, media_type=media_type,
             )
             outcome = "failed"
+        # Answers carry health data for one signed-in user: no shared or browser cache may keep them.
+        response.headers.setdefault("Cache-Control", "private, no-store")
+        response.headers.setdefault("Vary", "Authorization")
         self._metrics.request(operation, outcome, time.perf_counter() - started)
         return response
 
