@@ -97,8 +97,9 @@ async def _submit(
     assignment = await _own_assignment(ctx, handle, gid)
     if assignment is None:
         return ActionResult.refused("NOT_FOUND", "No such questionnaire assignment in your record.", _FIELD)
-    if assignment.completed_at is not None:
-        return ActionResult.refused("ALREADY_COMPLETED", _DONE, _FIELD)
+    # A completed assignment goes on to the writer: if this request completed it (GENESIS committed,
+    # its answer was lost) the retry finishes there; completed by another, the writer refuses it.
+    completed = assignment.completed_at is not None
     form = await ctx.loaders.get(_GENESIS, RecordKind.QUESTIONNAIRE, assignment.questionnaire_id)
     if not isinstance(form, QuestionnaireRecord):
         raise SourceUnavailable(_GENESIS, "the assignment's questionnaire is missing")
@@ -107,6 +108,8 @@ async def _submit(
     if not isinstance(writer, GenesisWriter):
         raise SourceUnavailable(_GENESIS, "GENESIS writes are not configured")
     if not checked.ok:
+        if completed:
+            return ActionResult.refused("ALREADY_COMPLETED", _DONE, _FIELD)
         errors = tuple(UserErrorRecord(p.code, p.message, p.field) for p in checked.problems)
         return ActionResult(user_errors=errors)
     submission = Submission(

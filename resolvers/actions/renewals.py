@@ -11,7 +11,7 @@ from sources.base import PageRequest, Query
 from sources.deadline import deadline_at
 from sources.errors import SourceError, SourceUnavailable
 from sources.genesis.writes import GenesisWriter
-from sources.genesis.writes.renewals import RenewalTask, request_renewal
+from sources.genesis.writes.renewals import RenewalTask, renewal_written_by, request_renewal
 from sources.records import PrescriptionRecord, RecordKind, RecordSource, RenewalRequestRecord
 
 from ..context import RequestContext
@@ -82,15 +82,20 @@ async def _request(
     if rx is None:
         return ActionResult.refused("NOT_FOUND", "No such prescription in your record.", _RX_FIELD)
     pending = await _open_request(ctx, handle, rx)
+    writer = ctx.services.writer
+    rkey = request_key(ctx, OPERATION, key)
+    if pending is not None and isinstance(writer, GenesisWriter):
+        with deadline_at(ctx.deadline):
+            if await renewal_written_by(writer, rkey) == pending.provenance.source_id:
+                pending = None  # this request's own Task (its answer was lost): the create below finds it
     eligibility = renewal_eligibility(rx, pending, dt.datetime.now(dt.UTC).date())
     if not eligibility.eligible:
         message = _REFUSALS.get(eligibility.reason, "This prescription cannot be renewed now.")
         return ActionResult.refused(eligibility.reason, message, _RX_FIELD)
-    writer = ctx.services.writer
     if not isinstance(writer, GenesisWriter):
         raise SourceUnavailable(_GENESIS, "GENESIS writes are not configured")
     task = RenewalTask(
-        request_key=request_key(ctx, OPERATION, key),
+        request_key=rkey,
         patient_id=rx.patient_id,
         prescription_id=rx.provenance.source_id,
         prescriber_id=rx.prescriber.id if rx.prescriber else None,

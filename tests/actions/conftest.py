@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import uuid
@@ -13,6 +14,7 @@ import aiohttp
 import pytest
 import pytest_asyncio
 
+from tests.actions.proxy import LosingProxy
 from tests.support.gql import gql
 
 if TYPE_CHECKING:
@@ -144,6 +146,29 @@ async def actions(action_stack: DemoStack) -> AsyncIterator[Actions]:
             yield helper
         finally:
             await helper.clear_faults()
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def losing_gateway(actions: Actions) -> AsyncIterator[tuple[str, LosingProxy]]:
+    """A second gateway worker (2 s deadline) that reaches GENESIS through a LosingProxy."""
+    from gateway.app import create_app
+    from gateway.demo.serve import InLoopServer
+
+    config = actions.stack.config
+    assert config.genesis is not None
+    origin = config.genesis.base_url.removesuffix("/fhir")
+    proxy = LosingProxy(origin, stall_seconds=2.5)
+    await proxy.start()
+    genesis = dataclasses.replace(config.genesis, base_url=f"{proxy.url}/fhir")
+    server = InLoopServer(host="127.0.0.1", port=0)
+    try:
+        await server.start(
+            create_app(dataclasses.replace(config, genesis=genesis, request_timeout=2.0, source_timeout=2.0))
+        )
+        yield f"{server.url}/graphql", proxy
+    finally:
+        await server.stop()
+        await proxy.stop()
 
 
 _taken: set[str] = set()

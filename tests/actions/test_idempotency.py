@@ -3,36 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
-from collections.abc import AsyncIterator
 from typing import Any
 
-import pytest_asyncio
-
-from gateway.app import create_app
-from gateway.demo.serve import InLoopServer
 from tests.actions.conftest import CANCEL, RESCHEDULE, Actions, new_key, source_id
 from tests.actions.proxy import LosingProxy
-
-
-@pytest_asyncio.fixture(loop_scope="session")
-async def losing_gateway(actions: Actions) -> AsyncIterator[tuple[str, LosingProxy]]:
-    """A second gateway worker (2 s deadline) that reaches GENESIS through a LosingProxy."""
-    config = actions.stack.config
-    assert config.genesis is not None
-    origin = config.genesis.base_url.removesuffix("/fhir")
-    proxy = LosingProxy(origin, stall_seconds=2.5)
-    await proxy.start()
-    genesis = dataclasses.replace(config.genesis, base_url=f"{proxy.url}/fhir")
-    server = InLoopServer(host="127.0.0.1", port=0)
-    try:
-        await server.start(
-            create_app(dataclasses.replace(config, genesis=genesis, request_timeout=2.0, source_timeout=2.0))
-        )
-        yield f"{server.url}/graphql", proxy
-    finally:
-        await server.stop()
-        await proxy.stop()
 
 
 def _on_slot(actions: Actions, slot: dict[str, Any]) -> list[dict[str, Any]]:

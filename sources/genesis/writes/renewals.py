@@ -12,7 +12,7 @@ from ...records import RecordKind, RecordSource, RenewalRequestRecord
 from .. import mapping
 from .base import REQUEST_SYSTEM, GenesisWriter, map_context
 
-__all__ = ["RenewalTask", "renewal_task", "request_renewal"]
+__all__ = ["RenewalTask", "renewal_task", "renewal_written_by", "request_renewal"]
 
 _KIND = RecordKind.RENEWAL_REQUEST.value
 
@@ -49,6 +49,12 @@ def renewal_task(task: RenewalTask) -> dict[str, Any]:
     if task.note:
         resource["note"] = [{"text": task.note}]
     return resource
+
+
+async def renewal_written_by(writer: GenesisWriter, request_key: str) -> str | None:
+    """The id of the Task an earlier attempt with `request_key` created (its answer lost), or None."""
+    found = await writer.client.search(_KIND, "Task", [("identifier", f"{REQUEST_SYSTEM}|{request_key}")])
+    return next((str(t.get("id")) for t in found.matches("Task")), None)
 
 
 async def request_renewal(writer: GenesisWriter, task: RenewalTask) -> RenewalRequestRecord:
