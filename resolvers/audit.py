@@ -20,9 +20,9 @@ class AuditClosed(GatewayError):
 
 @dataclass
 class PatientAccess:
-    """What one request did with one patient's record."""
+    """What one request did with one patient's record (None: no patient, e.g. a refused write)."""
 
-    dod_id: str
+    dod_id: str | None
     action: str = "read"
     outcome: str = "allowed"
     purpose: str | None = None
@@ -38,7 +38,7 @@ class AuditTrail:
     opened at all (`check_open` raises AuditClosed) rather than read and refused afterwards.
     """
 
-    accesses: dict[tuple[str, str], PatientAccess] = field(default_factory=dict)
+    accesses: dict[tuple[str | None, str], PatientAccess] = field(default_factory=dict)
     closed: bool = False
 
     def check_open(self) -> None:
@@ -47,7 +47,7 @@ class AuditTrail:
 
     def touch(
         self,
-        dod_id: str,
+        dod_id: str | None,
         *,
         action: str = "read",
         outcome: str = "allowed",

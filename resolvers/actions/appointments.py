@@ -26,6 +26,7 @@ from ..ids import GlobalId, decode_id
 from ..patients import open_patient
 from ..principal import Role
 from . import codec
+from .actor import acting_patient
 from .idempotency import request_key, run_idempotent
 from .results import ActionResult
 
@@ -76,7 +77,7 @@ def _refusal(refused: WriteRefused) -> ActionResult:
 
 
 def _audited(ctx: RequestContext, action: str, result: ActionResult) -> ActionResult:
-    ctx.audit.touch(ctx.principal.subject, action=action, outcome=result.outcome, kind="appointment", source="GENESIS")
+    ctx.audit.touch(acting_patient(ctx), action=action, outcome=result.outcome, kind="appointment", source="GENESIS")
     return result
 
 
@@ -138,7 +139,7 @@ async def book_appointment(
     """Book a free GENESIS slot for the signed-in patient."""
     denied = _forbidden(ctx)
     if denied is not None:
-        return denied
+        return _audited(ctx, "create", denied)
     slot = _decode(slot_id, "Slot", "slot")
     if isinstance(slot, ActionResult):
         return _audited(ctx, "create", slot)
@@ -157,7 +158,7 @@ async def cancel_appointment(
     """Cancel one of the signed-in patient's future booked GENESIS appointments; its slot is freed."""
     denied = _forbidden(ctx)
     if denied is not None:
-        return denied
+        return _audited(ctx, "update", denied)
     appt = _decode(appointment_id, "Appointment", "appointment")
     if isinstance(appt, ActionResult):
         return _audited(ctx, "update", appt)
@@ -178,7 +179,7 @@ async def reschedule_appointment(
     """Move one of the patient's appointments to a free slot; the old slot is offered again."""
     denied = _forbidden(ctx)
     if denied is not None:
-        return denied
+        return _audited(ctx, "update", denied)
     appt = _decode(appointment_id, "Appointment", "appointment")
     if isinstance(appt, ActionResult):
         return _audited(ctx, "update", appt)

@@ -17,6 +17,7 @@ from ..ids import GlobalId, decode_id
 from ..loaders import Loaders
 from ..patients import PatientHandle, open_patient
 from ..principal import Role
+from .actor import acting_patient
 from .codec import dump, load
 from .idempotency import request_key, run_idempotent
 from .results import ActionResult, UserErrorRecord
@@ -84,7 +85,7 @@ async def send_secure_message(
     """Write the message to GENESIS once per key; refusals write nothing."""
     if ctx.principal.role is not Role.PATIENT:
         refused = ActionResult.refused("FORBIDDEN", _NOT_PATIENT)
-        ctx.audit.touch(ctx.principal.subject, action="create", outcome="denied", kind=_KIND, source=_GENESIS.value)
+        ctx.audit.touch(acting_patient(ctx), action="create", outcome="denied", kind=_KIND, source=_GENESIS.value)
         return MessageAnswer("", user_errors=refused.user_errors)
     dod_id = ctx.principal.subject
     problems = input_problems(thread_id, care_team_id, subject, body)

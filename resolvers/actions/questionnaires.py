@@ -17,6 +17,7 @@ from ..ids import GlobalId, decode_id
 from ..loaders import Loaders
 from ..patients import PatientHandle, open_patient
 from ..principal import Role
+from .actor import acting_patient
 from .codec import dump, load
 from .idempotency import request_key, run_idempotent
 from .results import ActionResult, UserErrorRecord
@@ -57,7 +58,7 @@ async def submit_questionnaire_response(
     if ctx.principal.role is not Role.PATIENT:
         refused = ActionResult.refused("FORBIDDEN", _NOT_PATIENT)
         kind = RecordKind.QUESTIONNAIRE_ASSIGNMENT.value
-        ctx.audit.touch(ctx.principal.subject, action="update", outcome="denied", kind=kind, source=_GENESIS.value)
+        ctx.audit.touch(acting_patient(ctx), action="update", outcome="denied", kind=kind, source=_GENESIS.value)
         return QuestionnaireAnswer("", user_errors=refused.user_errors)
     dod_id = ctx.principal.subject
     gid = decode_id(assignment_id, expect="QuestionnaireAssignment")

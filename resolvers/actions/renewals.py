@@ -20,6 +20,7 @@ from ..loaders import Loaders
 from ..patients import PatientHandle, open_patient
 from ..principal import Role
 from ..rules import OPEN_RENEWAL, renewal_eligibility
+from .actor import acting_patient
 from .codec import dump, load
 from .idempotency import request_key, run_idempotent
 from .results import ActionResult, UserErrorRecord
@@ -55,7 +56,7 @@ async def request_prescription_renewal(
     """Create a renewal Task for the patient's own eligible prescription (once per key)."""
     if ctx.principal.role is not Role.PATIENT:
         refused = ActionResult.refused("FORBIDDEN", _NOT_PATIENT)
-        ctx.audit.touch(ctx.principal.subject, action="create", outcome="denied", kind=_KIND, source=_GENESIS.value)
+        ctx.audit.touch(acting_patient(ctx), action="create", outcome="denied", kind=_KIND, source=_GENESIS.value)
         return RenewalAnswer("", user_errors=refused.user_errors)
     dod_id = ctx.principal.subject
     gid = decode_id(prescription_id, expect="Prescription")
