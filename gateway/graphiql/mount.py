@@ -10,7 +10,16 @@ MOUNT_JS = r"""
   var endpoint = document.body.getAttribute("data-endpoint") || "/graphql";
   var examples = JSON.parse(document.getElementById("examples").textContent || "[]");
 
+  var PLACEHOLDER = "PASTE-A-TOKEN-HERE";
+
   function fetcher(params, options) {
+    var given = JSON.stringify((options && options.headers) || {});
+    if (given.indexOf(PLACEHOLDER) !== -1) {
+      return Promise.resolve({ errors: [{
+        message: "Paste a persona's token into the Headers tab below (make run prints them), " +
+                 "then press the refresh button on the left to load the schema and run again."
+      }] });
+    }
     var headers = Object.assign(
       { "Content-Type": "application/json", "Accept": "application/graphql-response+json, application/json" },
       (options && options.headers) || {}
@@ -45,7 +54,7 @@ MOUNT_JS = r"""
     React.createElement(GraphiQL, {
       fetcher: fetcher,
       defaultTabs: tabs,
-      defaultHeaders: '{"Authorization": "Bearer PASTE-A-TOKEN-HERE"}',
+      defaultHeaders: '{"Authorization": "Bearer ' + PLACEHOLDER + '"}',
       isHeadersEditorEnabled: true,
       shouldPersistHeaders: false,
       defaultEditorToolsVisibility: "headers"
