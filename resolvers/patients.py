@@ -72,9 +72,9 @@ async def open_patient(ctx: RequestContext, dod_id: str, path: tuple[str | int, 
     ):
         _deny(ctx, dod_id)
     links = await ctx.loaders.links(dod_id)
-    for link in links.values():
-        if isinstance(link, SourceError):
-            ctx.outcomes.failed(dod_id, link, path)
+    # Failures are reported only once the caller is let in: which sources fail (`$match`, the
+    # care team) depends on whether the patient exists, and a denial must not tell.
+    failures = [link for link in links.values() if isinstance(link, SourceError)]
     if not any(isinstance(lk, Link) and lk.linked for lk in links.values()):
         _deny(ctx, dod_id)
     handle = PatientHandle(dod_id, links)
@@ -82,7 +82,7 @@ async def open_patient(ctx: RequestContext, dod_id: str, path: tuple[str | int, 
         try:
             team = await care_team(ctx, handle)
         except SourceError as exc:
-            ctx.outcomes.failed(dod_id, exc, path)
+            failures.append(exc)
             team = None
         at_facility = (
             team is not None
@@ -94,6 +94,8 @@ async def open_patient(ctx: RequestContext, dod_id: str, path: tuple[str | int, 
             if not ctx.purpose:
                 _deny(ctx, dod_id)
             handle = PatientHandle(dod_id, links, break_glass=True)
+    for failure in failures:
+        ctx.outcomes.failed(dod_id, failure, path)
     ctx.audit.touch(dod_id, purpose=ctx.purpose if handle.break_glass else None)
     ctx.extras.setdefault("handles", {})[dod_id] = handle
     return handle
