@@ -96,6 +96,8 @@ async def _owned(ctx: RequestContext, gid: GlobalId, source: RecordSource, path:
     related = None
     if isinstance(record, RenewalRequestRecord):
         rx = await _guard(source, ctx.loaders.get(source, RecordKind.PRESCRIPTION, record.prescription_id))
+        if rx is not None and getattr(rx, "patient_id", None) != patient_id:
+            raise Forbidden()  # the Task points at another patient's prescription: show neither
         related = None if rx is None else _as_listed(rx, owner, source, patient_id)
     return NodeResult(gid.type_name, record, owner, source, related)
 

@@ -70,4 +70,5 @@ async def appointment_of(ctx: RequestContext, a: QuestionnaireAssignmentRecord) 
         appt = await ctx.loaders.get(a.provenance.source, RecordKind.APPOINTMENT, a.appointment_id)
     except SourceError:
         return None
-    return appt if isinstance(appt, AppointmentRecord) else None
+    # Upstream data decides where `basedOn` points: never follow it to another patient's visit.
+    return appt if isinstance(appt, AppointmentRecord) and appt.patient_id == a.patient_id else None
