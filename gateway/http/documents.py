@@ -5,14 +5,19 @@ from __future__ import annotations
 import hashlib
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Any
 
 from graphql import (
+    BREAK,
     DocumentNode,
     GraphQLSyntaxError,
     OperationDefinitionNode,
     OperationType,
+    StringValueNode,
+    Visitor,
     get_operation_ast,
     parse,
+    visit,
 )
 
 from .problems import HttpProblem
@@ -52,10 +57,32 @@ class DocumentCache:
                 error.message,
                 extensions={"locations": locations} if locations else None,
             ) from None
+        _refuse_nul_literals(document)
         self._entries[digest] = document
         if len(self._entries) > self._max_entries:
             self._entries.popitem(last=False)
         return ParsedDocument(digest, document)
+
+
+class _FindNul(Visitor):
+    found: StringValueNode | None = None
+
+    def enter_string_value(self, node: StringValueNode, *_: Any) -> Any:
+        if "\x00" in node.value:
+            self.found = node
+            return BREAK
+        return None
+
+
+def _refuse_nul_literals(document: DocumentNode) -> None:
+    """A string literal holding NUL (written as \\u0000): no source or store can hold it (400)."""
+    finder = _FindNul()
+    visit(document, finder)
+    if finder.found is not None:
+        loc = finder.found.loc
+        locations = [{"line": loc.start_token.line, "column": loc.start_token.column}] if loc else []
+        raise HttpProblem(400, "BAD_USER_INPUT", "A string literal holds a NUL character (\\u0000).",
+                          extensions={"locations": locations} if locations else None)
 
 
 def select_operation(

@@ -123,7 +123,7 @@ class GraphQLEndpoint:
         if request.method == "POST":
             _check_length_early(request, self._config.limits.max_body_bytes)
         principal = await runtime.authenticator.authenticate(request.headers)
-        params = await read_params(request, self._config.limits.max_body_bytes)
+        params = await read_params(request, self._config.limits.max_body_bytes, self._config.request_timeout)
         operation_label = _operation_label(params.operation_name)
         resolved = await _resolve(runtime.persisted, params)
         parsed = self._documents.parse(resolved.text, resolved.sha256)

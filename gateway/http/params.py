@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +15,9 @@ from .problems import HttpProblem
 __all__ = ["GraphQLParams", "read_params", "too_large"]
 
 _JSON_TYPES = ("application/json", "application/graphql-response+json")
+# PostgreSQL text and FHIR strings cannot hold NUL; an unpaired surrogate is not Unicode at all.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,10 +43,14 @@ def check_post_content_type(request: Request) -> None:
             "POST bodies must be application/json.",
             headers={"Accept-Post": "application/json"},
         )
+    encoding = request.headers.get("content-encoding", "identity").strip().lower()
+    if encoding not in ("", "identity"):
+        raise HttpProblem(415, "UNSUPPORTED_MEDIA_TYPE", "Compressed (Content-Encoding) bodies are not accepted.")
 
 
-async def read_body(request: Request, limit: int) -> bytes:
-    """The body, refusing (413) anything over `limit` bytes by Content-Length or by counting."""
+async def read_body(request: Request, limit: int, within: float | None = None) -> bytes:
+    """The body, refusing (413) anything over `limit` bytes by Content-Length or by counting,
+    and (408) a body that has not fully arrived `within` seconds (a slow sender)."""
     declared = request.headers.get("content-length")
     if declared is not None:
         if not declared.isdigit():
@@ -50,11 +59,16 @@ async def read_body(request: Request, limit: int) -> bytes:
             raise too_large(limit)
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise too_large(limit)
-        chunks.append(chunk)
+    try:
+        async with asyncio.timeout(within):
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > limit:
+                    raise too_large(limit)
+                chunks.append(chunk)
+    except TimeoutError:
+        raise HttpProblem(408, "REQUEST_TIMEOUT", "The request body did not arrive in time.",
+                          headers={"Connection": "close"}) from None
     return b"".join(chunks)
 
 
@@ -62,11 +76,51 @@ def too_large(limit: int) -> HttpProblem:
     return HttpProblem(413, "PAYLOAD_TOO_LARGE", f"Request bodies are limited to {limit} bytes.")
 
 
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _loads(raw: str | bytes) -> Any:
+    """Strict JSON: no NaN/Infinity; nesting too deep to decode is invalid, not a crash."""
+    try:
+        return json.loads(raw, parse_constant=_no_constant)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
+
+
+def _check_text(value: Any, name: str) -> None:
+    """Refuse (400) any string or key under `value` holding NUL or an unpaired surrogate; NUL in
+    the document text itself is left to the parser, which reports where it is."""
+    pattern = _SURROGATE if name == "query" else _UNSTORABLE
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            found = pattern.search(item)
+            if found:
+                code = "BAD_USER_INPUT" if name == "variables" else "BAD_REQUEST"
+                what = "a NUL character (\\u0000)" if found.group() == "\x00" else "an unpaired surrogate"
+                raise HttpProblem(400, code, f"`{name}` holds {what}, which is not text any record can hold.")
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def _checked(params: GraphQLParams) -> GraphQLParams:
+    _check_text(params.query, "query")
+    _check_text(params.operation_name, "operationName")
+    _check_text(params.variables, "variables")
+    _check_text(params.extensions, "extensions")
+    return params
+
+
 def _json_object(raw: str | None, name: str) -> dict[str, Any]:
     if raw is None or raw == "":
         return {}
     try:
-        value = json.loads(raw)
+        value = _loads(raw)
     except ValueError:
         raise _bad(f"`{name}` is not valid JSON.") from None
     return _object(value, name)
@@ -100,7 +154,7 @@ def params_from_query_string(request: Request) -> GraphQLParams:
 
 def params_from_body(body: bytes) -> GraphQLParams:
     try:
-        payload = json.loads(body)
+        payload = _loads(body)
     except ValueError:
         raise _bad("The body is not valid JSON.") from None
     if isinstance(payload, list):
@@ -115,8 +169,8 @@ def params_from_body(body: bytes) -> GraphQLParams:
     )
 
 
-async def read_params(request: Request, body_limit: int) -> GraphQLParams:
+async def read_params(request: Request, body_limit: int, body_timeout: float | None = None) -> GraphQLParams:
     if request.method == "GET":
-        return params_from_query_string(request)
+        return _checked(params_from_query_string(request))
     check_post_content_type(request)
-    return params_from_body(await read_body(request, body_limit))
+    return _checked(params_from_body(await read_body(request, body_limit, body_timeout)))
