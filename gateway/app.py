@@ -171,7 +171,8 @@ def create_app(config: Config, *, services_factory: ServicesFactory | None = Non
 
     routes = [
         # every method reaches the endpoint, which answers 405 in GraphQL shape itself
-        Route("/graphql", endpoint.handle, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
+        Route("/graphql", endpoint.handle,
+              methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT"]),
         Route("/healthz", health.healthz, methods=["GET"]),
         Route("/readyz", health.readyz, methods=["GET"]),
         Route("/metrics", health.metrics, methods=["GET"]),
