@@ -47,6 +47,6 @@ def decode_cursor(key: bytes, list_name: str, value: str) -> Cursor:
         out: Cursor = {}
         for src, pos in dict(body["p"]).items():
             out[RecordSource(src)] = None if pos is None else Position(dt.datetime.fromisoformat(pos[0]), str(pos[1]))
-    except (ValueError, KeyError, TypeError, binascii.Error, json.JSONDecodeError) as exc:
+    except (ValueError, KeyError, TypeError, RecursionError, binascii.Error, json.JSONDecodeError) as exc:
         raise BadUserInput("The `after` cursor is not valid.", argument="after") from exc
     return out
