@@ -13,6 +13,7 @@ from strawberry.types import ExecutionContext
 from .extensions import DeIdentify, MaskUnexpectedErrors, ReportSourceFailures
 from .mutation import Mutation
 from .query import Query
+from .scalars import SCALAR_OVERRIDES
 from .types import care, clinical, medications, messages, patient, topics, visits
 
 __all__ = ["GatewaySchema", "build_schema"]
@@ -56,4 +57,5 @@ def build_schema(
         mutation=Mutation,
         types=_TYPES,
         extensions=[*extensions, DeIdentify, ReportSourceFailures, MaskUnexpectedErrors],
+        scalar_overrides=SCALAR_OVERRIDES,
     )

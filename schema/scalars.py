@@ -1,0 +1,38 @@
+"""Scalar overrides: strawberry's DateTime, refusing instants that cannot be expressed in UTC."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+from strawberry.exceptions import StrawberryInputCoercionError
+from strawberry.schema.types.base_scalars import DateTimeDefinition
+from strawberry.types.scalar import ScalarDefinition
+
+__all__ = ["SCALAR_OVERRIDES"]
+
+
+def _parse_datetime(value: object) -> dt.datetime:
+    """strawberry's ISO 8601 parsing, then a check that the instant exists in UTC: every source
+    compares in UTC, and a local time past year 9999 (or before year 1) there is no instant."""
+    parsed = DateTimeDefinition.parse_value(value) if DateTimeDefinition.parse_value else None
+    if not isinstance(parsed, dt.datetime):
+        raise StrawberryInputCoercionError(f'Value cannot represent a DateTime: "{value}".')
+    if parsed.tzinfo is not None:
+        try:
+            parsed.astimezone(dt.UTC)
+        except OverflowError:
+            raise StrawberryInputCoercionError(
+                f'Value cannot represent a DateTime: "{value}". It is out of range in UTC.'
+            ) from None
+    return parsed
+
+
+DATETIME: ScalarDefinition = strawberry.scalar(
+    name=DateTimeDefinition.name,
+    description=DateTimeDefinition.description,
+    serialize=lambda value: value.isoformat(),
+    parse_value=_parse_datetime,
+)
+
+SCALAR_OVERRIDES: dict[object, ScalarDefinition] = {dt.datetime: DATETIME}
