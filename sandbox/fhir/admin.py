@@ -27,12 +27,26 @@ class Faults:
     garbage: str | None = None
 
     def __post_init__(self) -> None:
-        if self.latency_ms < 0 or not 0.0 <= self.error_rate <= 1.0:
-            raise ValueError("latency_ms must be >= 0 and error_rate within 0..1")
+        _number(self.latency_ms, "latency_ms")
+        _number(self.error_rate, "error_rate")
+        if isinstance(self.error_status, bool) or not isinstance(self.error_status, int | None):
+            raise ValueError("error_status must be an HTTP error status")
+        if not isinstance(self.down, bool):
+            raise ValueError("down must be true or false")
+        if not 0 <= self.latency_ms <= _MAX_LATENCY_MS or not 0.0 <= self.error_rate <= 1.0:
+            raise ValueError(f"latency_ms must be within 0..{_MAX_LATENCY_MS} and error_rate within 0..1")
         if self.error_status is not None and not 400 <= self.error_status <= 599:
             raise ValueError("error_status must be an HTTP error status")
         if self.garbage is not None and self.garbage not in _GARBAGE:
             raise ValueError("garbage must be 'truncated', 'html' or null")
+
+
+_MAX_LATENCY_MS = 600_000  # ten minutes: longer than any client waits, short enough to end
+
+
+def _number(value: object, name: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+        raise ValueError(f"{name} must be a number")
 
 
 class FaultState:
@@ -116,6 +130,8 @@ def admin_routes(stats: Stats, faults: FaultState) -> list[web.RouteDef]:
             current = faults.merge(body)
         except (ValueError, TypeError) as exc:
             return web.json_response({"error": str(exc)}, status=400)
+        except RecursionError:
+            return web.json_response({"error": "the body is nested too deeply"}, status=400)
         return web.json_response(asdict(current))
 
     async def delete_faults(_: web.Request) -> web.Response:

@@ -26,6 +26,14 @@ class DateRange:
     high: datetime
 
 
+def _plus(low: datetime, delta: timedelta) -> datetime:
+    """`low + delta`, or the end of time when that is past year 9999."""
+    try:
+        return low + delta
+    except OverflowError:
+        return _MAX
+
+
 def parse_date(text: str) -> DateRange:
     """A FHIR date or dateTime at its own precision; a value without offset is taken as UTC."""
     m = _PATTERN.match(text.strip())
@@ -34,23 +42,26 @@ def parse_date(text: str) -> DateRange:
     year = int(m["y"])
     if m["m"] is None:
         low = datetime(year, 1, 1, tzinfo=UTC)
-        return DateRange(low, low.replace(year=year + 1))
+        return DateRange(low, low.replace(year=year + 1) if year < 9999 else _MAX)
     month = int(m["m"])
     if m["d"] is None:
         low = datetime(year, month, 1, tzinfo=UTC)
-        nxt = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=UTC)
+        nxt = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=UTC) if (year, month) < (9999, 12) else _MAX
         return DateRange(low, nxt)
     day = int(m["d"])
     if m["H"] is None:
         low = datetime(year, month, day, tzinfo=UTC)
-        return DateRange(low, low + timedelta(days=1))
+        return DateRange(low, _plus(low, timedelta(days=1)))
     tz: tzinfo = UTC
     if m["tz"] and m["tz"] != "Z":
         tz = datetime.strptime(m["tz"].replace(":", ""), "%z").tzinfo or UTC
     seconds = m["S"]
     local = datetime(year, month, day, int(m["H"]), int(m["M"]), int(seconds or 0), tzinfo=tz)
-    low = local.astimezone(UTC)
-    return DateRange(low, low + (timedelta(seconds=1) if seconds else timedelta(minutes=1)))
+    try:
+        low = local.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("not an instant in UTC") from None
+    return DateRange(low, _plus(low, timedelta(seconds=1) if seconds else timedelta(minutes=1)))
 
 
 def ranges_of(value: Any) -> list[DateRange]:
