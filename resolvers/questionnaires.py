@@ -15,7 +15,7 @@ from sources.records import (
 from .context import RequestContext
 from .errors import GatewayError
 from .lists import all_records
-from .patients import opened
+from .patients import open_patient, opened
 
 __all__ = ["appointment_of", "assignment_for", "assignments", "questionnaire_of"]
 
@@ -45,6 +45,9 @@ async def assignment_for(
     """The assignment tied to one appointment, if any."""
     if appt.provenance.source is not RecordSource.GENESIS:
         return None
+    if dod_id not in ctx.extras.get("handles", {}):
+        # A replayed booking ran nothing: open the record now (access check and audit) to read on.
+        await open_patient(ctx, dod_id, ("questionnaires",))
     for a in await assignments(ctx, dod_id, pending_only=False, path=("questionnaires",)):
         if a.appointment_id == appt.provenance.source_id:
             return a
