@@ -23,7 +23,7 @@ from .principal import Role
 
 __all__ = ["PatientHandle", "care_team", "coverage", "open_patient", "opened"]
 
-DOD_ID = re.compile(r"^\d{10}$")
+DOD_ID = re.compile(r"[0-9]{10}\Z")  # ASCII digits only; \Z, unlike $, refuses a trailing newline
 
 
 @dataclass(frozen=True)

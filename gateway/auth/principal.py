@@ -12,7 +12,7 @@ from .errors import AuthError, AuthReason
 
 __all__ = ["principal_from_claims"]
 
-_DOD_ID = re.compile(r"^\d{10}$")
+_DOD_ID = re.compile(r"[0-9]{10}\Z")  # ASCII digits only; \Z, unlike $, refuses a trailing newline
 _MAX_CLAIM = 128
 
 
