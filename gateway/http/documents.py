@@ -92,7 +92,7 @@ def select_operation(
     operation = get_operation_ast(document, operation_name)
     if operation is None:
         message = (
-            f"Unknown operation named {operation_name!r}."
+            f"Unknown operation named {operation_name[:64]!r}."  # not all of a 1 MB name again
             if operation_name
             else "The document must hold exactly one operation, or give operationName."
         )
