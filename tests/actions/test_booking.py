@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from typing import Any
 
 import asyncpg
@@ -54,11 +56,15 @@ async def test_writes_are_audited(actions: Actions, claim: Any) -> None:
 
     conn = await asyncpg.connect(actions.stack.info()["gateway_dsn"])
     try:
-        rows = await conn.fetch(
-            "SELECT action, outcome, record_kinds, sources, operation_name FROM audit.events"
-            " WHERE patient = $1 AND action <> 'read' ORDER BY id DESC LIMIT 3",
-            "1000000004",
-        )
+        for _ in range(50):  # the audit sink writes in batches, just after the answers went out
+            rows = await conn.fetch(
+                "SELECT action, outcome, record_kinds, sources, operation_name FROM audit.events"
+                " WHERE patient = $1 AND action <> 'read' ORDER BY id DESC LIMIT 3",
+                "1000000004",
+            )
+            if rows and rows[0]["operation_name"] == "Cancel":
+                break
+            await asyncio.sleep(0.1)
     finally:
         await conn.close()
     seen = [(r["operation_name"], r["action"], r["outcome"]) for r in reversed(rows)]
