@@ -54,7 +54,8 @@ async def send(
 
 
 def assert_clean(answer: Answer, *, method: str = "POST") -> None:
-    """4xx or 200, a GraphQL-shaped JSON body whose errors all carry extensions.code, no leaks."""
+    """4xx or 200, a GraphQL-shaped JSON body whose errors all carry extensions.code (and none is
+    INTERNAL_SERVER_ERROR), no leaks."""
     assert answer.status < 500 and (answer.status == 200 or answer.status >= 400), answer
     for leak in LEAKS:
         assert leak not in answer.text, (leak, answer.text[:500])
@@ -64,7 +65,9 @@ def assert_clean(answer: Answer, *, method: str = "POST") -> None:
     assert isinstance(body, dict) and ("errors" in body or "data" in body), answer.text[:500]
     for error in body.get("errors", []):
         assert isinstance(error.get("message"), str), error
-        assert (error.get("extensions") or {}).get("code"), error
+        code = (error.get("extensions") or {}).get("code")
+        assert code, error
+        assert code != "INTERNAL_SERVER_ERROR", error  # a 500 in all but status
 
 
 async def assert_still_answers(url: str, token: str) -> None:
