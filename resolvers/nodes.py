@@ -10,7 +10,6 @@ patient and any signed-in caller may read them.
 from __future__ import annotations
 
 import dataclasses
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +20,7 @@ from .context import RequestContext
 from .errors import BadUserInput, Forbidden, GatewayError
 from .ids import LIBRARY, GlobalId, decode_id
 from .loaders import PatientLinks
-from .patients import PatientHandle, open_patient
+from .patients import PatientHandle, is_dod_id, open_patient
 from .principal import Role
 
 __all__ = ["NodeResult", "fetch_node"]
@@ -40,7 +39,6 @@ OWNED: dict[str, RecordKind] = {
 }
 SHARED_RECORDS: dict[str, RecordKind] = {"Slot": RecordKind.SLOT, "Questionnaire": RecordKind.QUESTIONNAIRE}
 DIRECTORY: dict[str, RecordKind] = {"Practitioner": RecordKind.PRACTITIONER, "Facility": RecordKind.FACILITY}
-_DOD_ID = re.compile(r"^\d{10}$")
 
 
 class NodeSourceError(GatewayError):
@@ -107,7 +105,7 @@ async def _owner(
 ) -> PatientHandle:
     """The patient whose `source` record `patient_id` is, opened under the caller's rules."""
     principal = ctx.principal
-    own = principal.role is Role.PATIENT and _DOD_ID.match(principal.subject)
+    own = principal.role is Role.PATIENT and is_dod_id(principal.subject)
     if own and _holds(await ctx.loaders.links(principal.subject), source, patient_id):
         return await open_patient(ctx, principal.subject, path)
     for dod_id in await _candidates(ctx, source, patient_id):
@@ -122,13 +120,13 @@ async def _candidates(ctx: RequestContext, source: RecordSource, patient_id: str
     if who is None:
         return []
     if who.dod_id:
-        return [who.dod_id] if _DOD_ID.match(who.dod_id) else []
+        return [who.dod_id] if is_dod_id(who.dod_id) else []
     genesis = RecordSource.GENESIS
     if source is genesis or genesis not in ctx.services.sources:
         return []
     # Linked by `$match` on GENESIS demographics: the owner is among GENESIS patients like it.
     found = await _guard(genesis, ctx.loaders.find_patients(genesis, who))
-    return sorted({d.dod_id for d in found if d.dod_id and _DOD_ID.match(d.dod_id)})
+    return sorted({d.dod_id for d in found if d.dod_id and is_dod_id(d.dod_id)})
 
 
 def _holds(links: PatientLinks, source: RecordSource, patient_id: str) -> bool:

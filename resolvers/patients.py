@@ -21,9 +21,14 @@ from .federation import source_rank
 from .loaders import PatientLinks
 from .principal import Role
 
-__all__ = ["PatientHandle", "care_team", "coverage", "open_patient", "opened"]
+__all__ = ["PatientHandle", "care_team", "coverage", "is_dod_id", "open_patient", "opened"]
 
 DOD_ID = re.compile(r"[0-9]{10}\Z")  # ASCII digits only; \Z, unlike $, refuses a trailing newline
+
+
+def is_dod_id(value: str) -> bool:
+    """Whether `value` is a DoD ID (EDIPI): exactly ten ASCII digits."""
+    return DOD_ID.match(value) is not None
 
 
 @dataclass(frozen=True)
@@ -59,7 +64,7 @@ async def care_team(ctx: RequestContext, handle: PatientHandle) -> CareTeamRecor
 
 async def open_patient(ctx: RequestContext, dod_id: str, path: tuple[str | int, ...]) -> PatientHandle:
     """Return the patient if the caller may read them; otherwise the same FORBIDDEN for all."""
-    if not DOD_ID.match(dod_id):
+    if not is_dod_id(dod_id):
         raise BadUserInput("A DoD ID is 10 digits.", argument="dodId")
     ctx.audit.check_open()  # no audit, no health data: refuse before any source is asked
     principal = ctx.principal

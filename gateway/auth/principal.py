@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
+from resolvers.patients import is_dod_id
 from resolvers.principal import Principal, Role
 
 from .errors import AuthError, AuthReason
 
 __all__ = ["principal_from_claims"]
 
-_DOD_ID = re.compile(r"[0-9]{10}\Z")  # ASCII digits only; \Z, unlike $, refuses a trailing newline
 _MAX_CLAIM = 128
 
 
@@ -23,7 +22,7 @@ def principal_from_claims(claims: Mapping[str, Any], *, clinician_amr: str) -> P
     except ValueError:
         raise AuthError(AuthReason.TOKEN_CLAIMS_INVALID, "role claim missing or unknown") from None
     subject = _short_text(claims.get("sub"), "sub")
-    if role is Role.PATIENT and not _DOD_ID.match(subject):
+    if role is Role.PATIENT and not is_dod_id(subject):
         raise AuthError(AuthReason.TOKEN_CLAIMS_INVALID, "patient subject is not a DoD ID")
     facility: str | None = None
     if role is Role.CLINICIAN:

@@ -53,6 +53,15 @@ def appointment_of(result: ActionResult) -> AppointmentRecord | None:
     return None if raw is None else codec.load(AppointmentRecord, raw)
 
 
+MAX_REASON = 500  # characters of a visit or cancellation reason
+
+
+def _reason_too_long() -> ActionResult:
+    return ActionResult.refused(
+        "REASON_TOO_LONG", f"The reason may be at most {MAX_REASON} characters.", ("input", "reason")
+    )
+
+
 def _forbidden(ctx: RequestContext) -> ActionResult | None:
     if ctx.principal.role is Role.PATIENT:
         return None
@@ -144,6 +153,8 @@ async def book_appointment(
     if isinstance(slot, ActionResult):
         return _audited(ctx, "create", slot)
     reason = (reason or "").strip() or None
+    if reason is not None and len(reason) > MAX_REASON:
+        return _audited(ctx, "create", _reason_too_long())
 
     def write(writer: GenesisWriter, patient_id: str, rkey: str) -> Awaitable[AppointmentRecord]:
         return writes.book(writer, slot_id=slot.source_id, patient_id=patient_id, reason=reason, request_key=rkey)
@@ -163,6 +174,8 @@ async def cancel_appointment(
     if isinstance(appt, ActionResult):
         return _audited(ctx, "update", appt)
     reason = (reason or "").strip() or None
+    if reason is not None and len(reason) > MAX_REASON:
+        return _audited(ctx, "update", _reason_too_long())
 
     def write(writer: GenesisWriter, patient_id: str, rkey: str) -> Awaitable[AppointmentRecord]:
         return writes.cancel(

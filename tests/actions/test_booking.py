@@ -69,3 +69,11 @@ async def test_writes_are_audited(actions: Actions, claim: Any) -> None:
     seen = [(r["operation_name"], r["action"], r["outcome"]) for r in reversed(rows)]
     assert seen == [("Book", "create", "allowed"), ("Book", "create", "denied"), ("Cancel", "update", "allowed")]
     assert all(list(r["record_kinds"]) == ["appointment"] and list(r["sources"]) == ["GENESIS"] for r in rows)
+
+
+async def test_an_over_long_reason_is_refused_and_nothing_is_booked(actions: Actions, claim: Any) -> None:
+    (slot,) = claim(await actions.slots("P4"))
+    refused = await actions.book("P4", slot["id"], reason="x" * 501)
+    assert [(e["code"], e["field"]) for e in refused["userErrors"]] == [("REASON_TOO_LONG", ["input", "reason"])]
+    assert refused["appointment"] is None
+    assert slot["id"] in {s["id"] for s in await actions.slots("P4")}  # still free
