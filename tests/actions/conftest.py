@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import datetime as dt
 import itertools
@@ -127,6 +128,17 @@ class Actions:
         async with self.session.get(f"{self.stack.info()['admin']['genesis']}/stats") as resp:
             body: dict[str, Any] = await resp.json()
             return body
+
+    async def quiet_stats(self) -> dict[str, Any]:
+        """GENESIS's counts once no request is still arriving (an earlier test's slow call may be)."""
+        last = await self.stats()
+        for _ in range(30):
+            await asyncio.sleep(0.2)
+            now = await self.stats()
+            if now["requests"] == last["requests"]:
+                return now
+            last = now
+        return last
 
     async def faults(self, **fault: Any) -> None:
         async with self.session.put(f"{self.stack.info()['admin']['genesis']}/faults", json=fault) as resp:
