@@ -21,13 +21,14 @@ from sources.genesis.writes import appointments as writes
 from sources.records import AppointmentRecord, Link, RecordSource
 
 from ..context import RequestContext
-from ..errors import BadUserInput, Forbidden
-from ..ids import GlobalId, decode_id
+from ..errors import Forbidden
+from ..ids import GlobalId
 from ..patients import open_patient
 from ..principal import Role
 from . import codec
 from .actor import acting_patient
 from .idempotency import request_key, run_idempotent
+from .inputs import input_id
 from .results import ActionResult
 
 __all__ = ["appointment_of", "book_appointment", "cancel_appointment", "reschedule_appointment"]
@@ -70,10 +71,9 @@ def _forbidden(ctx: RequestContext) -> ActionResult | None:
 
 def _decode(value: str, expect: str, target: str) -> GlobalId | ActionResult:
     field = _FIELDS[target]
-    try:
-        gid = decode_id(value, expect=expect)
-    except BadUserInput:
-        return ActionResult.refused("BAD_USER_INPUT", f"That is not a valid {expect} id.", field)
+    gid = input_id(value, expect, field)
+    if isinstance(gid, ActionResult):
+        return gid
     if gid.source != RecordSource.GENESIS.value:
         return ActionResult.refused("NOT_GENESIS", "Only MHS GENESIS appointments can be changed here.", field)
     return gid

@@ -13,13 +13,14 @@ from sources.genesis.writes.messages import NewThread, Reply, reply, start_threa
 from sources.records import CareTeamRecord, MessageRecord, MessageThreadRecord, RecordKind, RecordSource
 
 from ..context import RequestContext
-from ..ids import GlobalId, decode_id
+from ..ids import GlobalId
 from ..loaders import Loaders
 from ..patients import PatientHandle, open_patient
 from ..principal import Role
 from .actor import acting_patient
 from .codec import dump, load
 from .idempotency import request_key, run_idempotent
+from .inputs import input_id
 from .results import ActionResult, UserErrorRecord
 
 __all__ = ["MAX_BODY", "MAX_SUBJECT", "OPERATION", "MessageAnswer", "send_secure_message"]
@@ -89,10 +90,14 @@ async def send_secure_message(
         return MessageAnswer("", user_errors=refused.user_errors)
     dod_id = ctx.principal.subject
     problems = input_problems(thread_id, care_team_id, subject, body)
-    target = _Target(
-        decode_id(thread_id, expect="MessageThread") if thread_id is not None else None,
-        decode_id(care_team_id, expect="CareTeam") if care_team_id is not None else None,
-    )
+    thread = input_id(thread_id, "MessageThread", ("input", "threadId")) if thread_id is not None else None
+    team = input_id(care_team_id, "CareTeam", ("input", "careTeamId")) if care_team_id is not None else None
+    bad = [x for x in (thread, team) if isinstance(x, ActionResult)]
+    if bad:
+        ctx.audit.touch(dod_id, action="create", outcome="denied", kind=_KIND, source=_GENESIS.value)
+        return MessageAnswer(dod_id, user_errors=tuple(e for b in bad for e in b.user_errors))
+    assert not isinstance(thread, ActionResult) and not isinstance(team, ActionResult)
+    target = _Target(thread, team)
     handle = await open_patient(ctx, dod_id, path)
     if problems:
         result = ActionResult(user_errors=tuple(problems))

@@ -13,13 +13,14 @@ from sources.genesis.writes.questionnaires import Submission, submit_response
 from sources.records import QuestionnaireAssignmentRecord, QuestionnaireRecord, RecordKind, RecordSource
 
 from ..context import RequestContext
-from ..ids import GlobalId, decode_id
+from ..ids import GlobalId
 from ..loaders import Loaders
 from ..patients import PatientHandle, open_patient
 from ..principal import Role
 from .actor import acting_patient
 from .codec import dump, load
 from .idempotency import request_key, run_idempotent
+from .inputs import input_id
 from .results import ActionResult, UserErrorRecord
 from .validation import AnswerInput, validate_answers
 
@@ -61,7 +62,11 @@ async def submit_questionnaire_response(
         ctx.audit.touch(acting_patient(ctx), action="update", outcome="denied", kind=kind, source=_GENESIS.value)
         return QuestionnaireAnswer("", user_errors=refused.user_errors)
     dod_id = ctx.principal.subject
-    gid = decode_id(assignment_id, expect="QuestionnaireAssignment")
+    gid = input_id(assignment_id, "QuestionnaireAssignment", ("input", "assignmentId"))
+    if isinstance(gid, ActionResult):
+        kind = RecordKind.QUESTIONNAIRE_ASSIGNMENT.value
+        ctx.audit.touch(dod_id, action="update", outcome="denied", kind=kind, source=_GENESIS.value)
+        return QuestionnaireAnswer(dod_id, user_errors=gid.user_errors)
     handle = await open_patient(ctx, dod_id, path)
     inputs = _inputs(assignment_id, answers)
     result = await run_idempotent(ctx, OPERATION, key, inputs, lambda: _submit(ctx, handle, gid, answers, key))

@@ -15,7 +15,7 @@ from sources.genesis.writes.renewals import RenewalTask, renewal_written_by, req
 from sources.records import PrescriptionRecord, RecordKind, RecordSource, RenewalRequestRecord
 
 from ..context import RequestContext
-from ..ids import GlobalId, decode_id
+from ..ids import GlobalId
 from ..loaders import Loaders
 from ..patients import PatientHandle, open_patient
 from ..principal import Role
@@ -23,6 +23,7 @@ from ..rules import OPEN_RENEWAL, renewal_eligibility
 from .actor import acting_patient
 from .codec import dump, load
 from .idempotency import request_key, run_idempotent
+from .inputs import input_id
 from .results import ActionResult, UserErrorRecord
 
 __all__ = ["MAX_NOTE", "OPERATION", "RenewalAnswer", "request_prescription_renewal"]
@@ -59,7 +60,10 @@ async def request_prescription_renewal(
         ctx.audit.touch(acting_patient(ctx), action="create", outcome="denied", kind=_KIND, source=_GENESIS.value)
         return RenewalAnswer("", user_errors=refused.user_errors)
     dod_id = ctx.principal.subject
-    gid = decode_id(prescription_id, expect="Prescription")
+    gid = input_id(prescription_id, "Prescription", ("input", "prescriptionId"))
+    if isinstance(gid, ActionResult):
+        ctx.audit.touch(dod_id, action="create", outcome="denied", kind=_KIND, source=_GENESIS.value)
+        return RenewalAnswer(dod_id, user_errors=gid.user_errors)
     handle = await open_patient(ctx, dod_id, path)
     inputs = {"prescriptionId": prescription_id, "note": note}
     result = await run_idempotent(ctx, OPERATION, key, inputs, lambda: _request(ctx, handle, gid, note, key))

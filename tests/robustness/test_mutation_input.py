@@ -201,3 +201,19 @@ async def test_the_pending_questionnaire_is_still_pending(p1: tuple[Client, dict
     me = (await client.data("{ me { questionnaires { id completedAt } } }"))["me"]
     assert ids["assignment"] in [q["id"] for q in me["questionnaires"] if q["completedAt"] is None]
     await assert_still_answers(client.url, client.token)
+
+
+@pytest.mark.parametrize(("mutation", "field", "other"), WRONG_IDS, ids=[f"{m}.{f}={o}" for m, f, o in WRONG_IDS])
+async def test_every_mutation_answers_a_bad_id_the_same_way(
+    p1: tuple[Client, dict[str, Any]], mutation: str, field: str, other: str
+) -> None:
+    """Frontends get one shape for a bad id: a BAD_USER_INPUT userError on that input field."""
+    client, ids = p1
+    query, values = _inputs(ids)[mutation]
+    for bad in (ids[other], "!!!!"):
+        answer = await client.run(query, {"i": {**values, field: bad, "idempotencyKey": key()}})
+        assert answer.status == 200, answer
+        body = answer.json()
+        assert "errors" not in body, body
+        (payload,) = body["data"].values()
+        assert payload["userErrors"] == [{"code": "BAD_USER_INPUT", "field": ["input", field]}], body
