@@ -9,6 +9,7 @@ import aiohttp
 import pytest
 
 from tests.access.conftest import Ask, AuditLog, Upstreams, code, new_request_id
+from tests.support.recovery import sources_recovered
 
 THREADS = """query($n: Int!) { me { messageThreads(first: $n) { edges { node {
     messages(first: $n) { edges { node { sentAt } } } } } } } }"""
@@ -101,6 +102,7 @@ async def test_errors_carry_no_stack_trace_or_upstream_body(ask: Ask, demo_stack
         finally:
             async with http.delete(f"{admin}/faults") as response:
                 assert response.status in (200, 204)
+            assert await sources_recovered(demo_stack)
     text = json.dumps(body)
     assert status == 200 and "SOURCE_UNAVAILABLE" in text
     for leak in ("Traceback", "OperationOutcome", "diagnostics", ".py", "HTTP 500"):

@@ -10,6 +10,7 @@ import pytest
 import pytest_asyncio
 
 from tests.read.conftest import Ask
+from tests.support.recovery import sources_recovered
 
 QUERY = """{ me { sourceCoverage { source state }
     labResults(first: 50) { edges { node { provenance { source } } } } } }"""
@@ -29,6 +30,7 @@ async def faults(demo_stack: Any) -> AsyncIterator[Any]:
         for url in admin.values():
             async with session.delete(f"{url}/faults") as resp:
                 assert resp.status < 300
+    assert await sources_recovered(demo_stack), "the sources did not come back for the tests that follow"
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ import aiohttp
 import pytest
 
 from tests.robustness.conftest import LEAKS, assert_clean, assert_still_answers, send
+from tests.support.recovery import sources_recovered
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -91,6 +92,7 @@ async def test_sandboxes_answering_garbage(demo_stack: Any, fault: dict[str, Any
     finally:
         for admin in info["admin"].values():
             await _faults(admin, "DELETE")
+        assert await sources_recovered(demo_stack), "the sources did not come back for the tests that follow"
     await assert_still_answers(url, token)
 
 
