@@ -57,10 +57,14 @@ def appointment_of(result: ActionResult) -> AppointmentRecord | None:
 MAX_REASON = 500  # characters of a visit or cancellation reason
 
 
-def _reason_too_long() -> ActionResult:
-    return ActionResult.refused(
-        "REASON_TOO_LONG", f"The reason may be at most {MAX_REASON} characters.", ("input", "reason")
-    )
+def _clean_reason(value: str | None) -> str | ActionResult | None:
+    """The trimmed reason (None when blank), or a refusal when it is too long."""
+    reason = (value or "").strip() or None
+    if reason is not None and len(reason) > MAX_REASON:
+        return ActionResult.refused(
+            "REASON_TOO_LONG", f"The reason may be at most {MAX_REASON} characters.", ("input", "reason")
+        )
+    return reason
 
 
 def _forbidden(ctx: RequestContext) -> ActionResult | None:
@@ -152,14 +156,14 @@ async def book_appointment(
     slot = _decode(slot_id, "Slot", "slot")
     if isinstance(slot, ActionResult):
         return _audited(ctx, "create", slot)
-    reason = (reason or "").strip() or None
-    if reason is not None and len(reason) > MAX_REASON:
-        return _audited(ctx, "create", _reason_too_long())
+    cleaned = _clean_reason(reason)
+    if isinstance(cleaned, ActionResult):
+        return _audited(ctx, "create", cleaned)
 
     def write(writer: GenesisWriter, patient_id: str, rkey: str) -> Awaitable[AppointmentRecord]:
-        return writes.book(writer, slot_id=slot.source_id, patient_id=patient_id, reason=reason, request_key=rkey)
+        return writes.book(writer, slot_id=slot.source_id, patient_id=patient_id, reason=cleaned, request_key=rkey)
 
-    inputs = {"slotId": slot_id, "reason": reason}
+    inputs = {"slotId": slot_id, "reason": cleaned}
     return await _idempotent(ctx, "bookAppointment", "create", idempotency_key, inputs, path, write)
 
 
@@ -173,16 +177,16 @@ async def cancel_appointment(
     appt = _decode(appointment_id, "Appointment", "appointment")
     if isinstance(appt, ActionResult):
         return _audited(ctx, "update", appt)
-    reason = (reason or "").strip() or None
-    if reason is not None and len(reason) > MAX_REASON:
-        return _audited(ctx, "update", _reason_too_long())
+    cleaned = _clean_reason(reason)
+    if isinstance(cleaned, ActionResult):
+        return _audited(ctx, "update", cleaned)
 
     def write(writer: GenesisWriter, patient_id: str, rkey: str) -> Awaitable[AppointmentRecord]:
         return writes.cancel(
-            writer, appointment_id=appt.source_id, patient_id=patient_id, reason=reason, request_key=rkey
+            writer, appointment_id=appt.source_id, patient_id=patient_id, reason=cleaned, request_key=rkey
         )
 
-    inputs = {"appointmentId": appointment_id, "reason": reason}
+    inputs = {"appointmentId": appointment_id, "reason": cleaned}
     return await _idempotent(ctx, "cancelAppointment", "update", idempotency_key, inputs, path, write)
 
 
