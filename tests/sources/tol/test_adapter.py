@@ -32,9 +32,9 @@ from sources.records import (
     RecordKind,
     RecordSource,
 )
-from sources.tol import TolSource
+from sources.tol import TOL_ARCHIVE, TolSource
 
-TOL = RecordSource.TOL_ARCHIVE
+TOL = TOL_ARCHIVE
 EST = dt.timezone(dt.timedelta(hours=-5))
 
 ARCHIVE = """

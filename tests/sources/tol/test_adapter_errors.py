@@ -15,9 +15,9 @@ from sources.base import PageRequest, Query
 from sources.calls.deadline import deadline_scope
 from sources.errors import SourceTimeout, SourceUnavailable
 from sources.records import Link, LinkedRef, PatientKey, RecordKind, RecordSource
-from sources.tol import TolSource
+from sources.tol import TOL_ARCHIVE, TolSource
 
-TOL = RecordSource.TOL_ARCHIVE
+TOL = TOL_ARCHIVE
 
 
 @dataclass
