@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..outcome import FhirError
 
-__all__ = ["NotAcceptable", "TooManyRequests"]
+__all__ = ["InvalidFilter", "NotAcceptable", "TooManyRequests"]
 
 
 class NotAcceptable(FhirError):
@@ -19,3 +19,10 @@ class TooManyRequests(FhirError):
 
     status = 429
     issue_code = "throttled"
+
+
+class InvalidFilter(FhirError):
+    """A `_typeFilter` query the server cannot run (Millennium answers 422 `invalid`)."""
+
+    status = 422
+    issue_code = "invalid"

@@ -10,11 +10,11 @@ from urllib.parse import parse_qsl
 
 from ..auth import Grant
 from ..filters import Criterion
-from ..outcome import BadRequest, Forbidden, Unprocessable
+from ..outcome import BadRequest, Forbidden
 from ..params import RESULT_PARAMS
 from ..query import parse_query
 from .compartment import exportable_types
-from .errors import NotAcceptable
+from .errors import InvalidFilter, NotAcceptable
 from .profile import OUTPUT_FORMATS, REFERENCE_TYPES, BulkProfile
 
 __all__ = ["ExportRequest", "parse_kickoff"]
@@ -135,7 +135,7 @@ def _type_filters(profile: BulkProfile, given: list[str], asked: tuple[str, ...]
         if rtype in out:
             raise BadRequest(f"_typeFilter has more than one query for {rtype}")
         if rtype in profile.type_filter_excluded_types:
-            raise Unprocessable(f"_typeFilter does not support {rtype}")
+            raise InvalidFilter(f"_typeFilter does not support {rtype}")
         out[rtype] = (_criteria(profile, rtype, search),)
     return out
 
@@ -143,15 +143,15 @@ def _type_filters(profile: BulkProfile, given: list[str], asked: tuple[str, ...]
 def _criteria(profile: BulkProfile, rtype: str, search: str) -> tuple[Criterion, ...]:
     items = parse_qsl(search, keep_blank_values=True)
     if not items:
-        raise Unprocessable(f"_typeFilter for {rtype} has no search parameters")
+        raise InvalidFilter(f"_typeFilter for {rtype} has no search parameters")
     for name, _ in items:
         base = name.partition(":")[0]
         if base in profile.type_filter_excluded_params or base in RESULT_PARAMS:
-            raise Unprocessable(f"_typeFilter does not support the search parameter {base}")
+            raise InvalidFilter(f"_typeFilter does not support the search parameter {base}")
     try:
         return parse_query(rtype, items).criteria
     except BadRequest as exc:
-        raise Unprocessable(f"_typeFilter for {rtype}: {exc.diagnostics}") from exc
+        raise InvalidFilter(f"_typeFilter for {rtype}: {exc.diagnostics}") from exc
 
 
 def _authorized(profile: BulkProfile, grant: Grant, asked: tuple[str, ...] | None, *, group: bool) -> tuple[str, ...]:
