@@ -226,6 +226,10 @@ async def test_while_running_status_is_202_with_retry_after_and_progress_then_de
         status, body, _ = await client.status(url)
         assert (status, body["issue"][0]["code"]) == (404, "not-found")
         assert (await client.status(url, "DELETE"))[0] == 404
+        async with http.get(f"{server.admin_url}/stats") as response:
+            by_path = (await response.json())["by_path"]
+        assert by_path["/fhir/Group/{id}/$export"] == 1
+        assert by_path["/fhir/bulk-export/jobs/{id}"] == 4  # polls and deletes, one bucket for all jobs
     finally:
         await server.stop()
 
