@@ -24,7 +24,7 @@ from urllib.parse import quote, urlencode, urljoin, urlsplit
 import aiohttp
 
 from ..errors import SourceTimeout, SourceUnavailable, UpstreamRejected
-from ..observe import NullObserver, UpstreamObserver
+from ..calls.observe import NullObserver, UpstreamObserver
 from ..records import RecordSource
 from .auth import SmartAuth
 from .config import FhirSourceConfig
