@@ -23,8 +23,8 @@ from urllib.parse import quote, urlencode, urljoin, urlsplit
 
 import aiohttp
 
-from ..errors import SourceTimeout, SourceUnavailable, UpstreamRejected
 from ..calls.observe import NullObserver, UpstreamObserver
+from ..errors import SourceTimeout, SourceUnavailable, UpstreamRejected
 from ..records import RecordSource
 from .auth import SmartAuth
 from .config import FhirSourceConfig
