@@ -398,10 +398,11 @@ class BulkExportClient:
             try:
                 async for chunk in response.content.iter_chunked(_CHUNK):
                     buffer += chunk
-                    *complete, buffer = buffer.split(b"\n")
-                    for line in complete:
-                        if line.strip():
-                            yield line
+                    if b"\n" in chunk:  # else the line goes on: nothing to split yet
+                        *complete, buffer = buffer.split(b"\n")
+                        for line in complete:
+                            if line.strip():
+                                yield line
                     if len(buffer) > _MAX_LINE:
                         raise FileUnreadable(self.source, "an NDJSON line is longer than 64 MiB")
             except aiohttp.ClientError as exc:

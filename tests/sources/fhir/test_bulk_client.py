@@ -205,6 +205,22 @@ async def test_since_from_the_last_manifest_fetches_only_what_changed(http: aioh
         assert [(r["resourceType"], r["id"], r["active"]) for r in changed] == [("Patient", patient["id"], False)]
 
 
+async def test_type_filters_and_output_format_reach_the_server(http: aiohttp.ClientSession) -> None:
+    async with genesis() as server:
+        bulk = client(server, http)
+        state = await bulk.wait(
+            await bulk.kick_off(
+                YOKOSUKA,
+                types=("Condition",),
+                type_filters=("Condition?clinical-status=active",),
+                output_format="application/ndjson",
+            )
+        )
+        assert state.manifest is not None and "_typeFilter=" in state.manifest.request
+        conditions = [r for f in state.manifest.output async for r in bulk.resources(state.manifest, f)]
+        assert conditions and {c["clinicalStatus"]["coding"][0]["code"] for c in conditions} == {"active"}
+
+
 async def test_community_files_come_directly_and_long_lines_arrive_whole(http: aiohttp.ClientSession) -> None:
     big = {
         "resourceType": "Patient",
