@@ -8,7 +8,7 @@ from typing import Any
 
 import aiohttp
 
-from sandbox.fhir import FhirServer, make_client_keypair
+from sandbox.fhir import BulkProfile, FhirServer, make_client_keypair
 
 from .errors import StackStartError
 
@@ -43,6 +43,7 @@ async def start_upstream(
     host: str,
     match_enabled: bool,
     writable: bool,
+    bulk: BulkProfile | None = None,
 ) -> Upstream:
     """Start one sandbox on a free loopback port, trusting a freshly made client key."""
     private_pem, public_jwk, kid = make_client_keypair()
@@ -53,6 +54,7 @@ async def start_upstream(
         clients={client_id: public_jwk},
         match_enabled=match_enabled,
         writable=writable,
+        bulk=bulk,
     )
     await server.start(host, 0)
     return Upstream(name=name, server=server, client_id=client_id, private_pem=private_pem, kid=kid)

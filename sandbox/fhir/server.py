@@ -11,6 +11,7 @@ from aiohttp import web
 
 from .admin import FaultState, Stats, admin_routes
 from .auth import OAuthError, TokenIssuer
+from .bulk import BulkExport, BulkProfile
 from .capability import capability_statement, smart_configuration
 from .faults import TOKEN_PATH, fault_middleware
 from .interactions import Interactions
@@ -29,6 +30,7 @@ class FhirServer:
 
     `clients` maps client ids to public JWKs (RSA or EC) for `private_key_jwt`. With
     `match_enabled`, `Patient/$match` answers; without `writable`, create and update are 405.
+    With a `bulk` profile, `$export` answers (see `sandbox.fhir.bulk`).
     """
 
     def __init__(
@@ -39,11 +41,13 @@ class FhirServer:
         clients: Mapping[str, dict[str, Any]],
         match_enabled: bool = False,
         writable: bool = True,
+        bulk: BulkProfile | None = None,
     ) -> None:
         self.name = name
         self._store = ResourceStore(resources)
         self._issuer = TokenIssuer(clients)
         self._api = Interactions(self._store, writable=writable, match_enabled=match_enabled)
+        self._bulk = BulkExport(self._store, self._issuer.grant, bulk) if bulk is not None else None
         self.stats = Stats()
         self.faults = FaultState()
         self._runner: web.AppRunner | None = None
@@ -78,6 +82,8 @@ class FhirServer:
         """Listen on host:port (0 picks a free port)."""
         app = web.Application(middlewares=[fault_middleware(self.stats, self.faults)], client_max_size=32 * 1024**2)
         app.add_routes(admin_routes(self.stats, self.faults))
+        if self._bulk is not None:
+            app.add_routes(self._bulk.routes())  # before the catch-all FHIR route
         app.add_routes(
             [
                 web.post(TOKEN_PATH, self._token),
@@ -97,9 +103,13 @@ class FhirServer:
         self._origin = f"http://{shown}:{bound[1]}"
         self._issuer.token_url = self.token_url
         self._api.base_url = self.base_url
+        if self._bulk is not None:
+            self._bulk.origin = self._origin
 
     async def stop(self) -> None:
         """Stop listening and close open connections."""
+        if self._bulk is not None:
+            await self._bulk.close()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
