@@ -31,7 +31,7 @@ from sources.fhir.bulk import (
     OutputFile,
     PollPolicy,
 )
-from sources.records import RecordSource
+from sources.genesis import GENESIS
 
 from .support import Recorder, config_for, running
 
@@ -49,7 +49,7 @@ class Stop(Exception):
 def client(server: FhirServer, http: aiohttp.ClientSession, **kw: Any) -> BulkExportClient:
     kw.setdefault("policy", QUICK)
     config = config_for(server, scope=kw.pop("scope", SCOPE))
-    return BulkExportClient(RecordSource.GENESIS, config, http, kw.pop("observer", None), **kw)
+    return BulkExportClient(GENESIS, config, http, kw.pop("observer", None), **kw)
 
 
 def saved(directory: Path) -> dict[str, list[dict[str, Any]]]:
