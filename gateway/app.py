@@ -13,7 +13,6 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import Route
 from strawberry import Schema
-from strawberry.extensions import DisableIntrospection, SchemaExtension
 
 from resolvers.services import Services
 from schema import build_schema
@@ -25,7 +24,6 @@ from .config import Config
 from .graphiql import STATIC_PREFIX, AssetRoute, render_page
 from .http import GraphQLEndpoint, HealthRoutes, RequestIdMiddleware
 from .http.phases import PreparedDocument
-from .limits import limit_extensions
 from .metrics import GatewayMetrics
 from .persisted import DocumentStore, MemoryDocumentStore, PersistedDocuments, RedisDocumentStore
 from .runtime import Probe, Runtime
@@ -40,13 +38,9 @@ _log = logging.getLogger("gateway.app")
 ServicesFactory = Callable[[Config, Opened], Services]
 
 
-def _gateway_schema(config: Config) -> Schema:
-    """The schema, plus the gateway's own extensions (prepared documents, introspection off)."""
-    extensions: list[type[SchemaExtension]] = [PreparedDocument]
-    extensions.extend(limit_extensions(config.limits))
-    if not config.introspection:
-        extensions.append(DisableIntrospection)
-    return build_schema(extensions=extensions)
+def _gateway_schema() -> Schema:
+    """The schema, plus the gateway's own extension: documents come parsed and validated."""
+    return build_schema(extensions=[PreparedDocument])
 
 
 async def _open_pool(dsn: str, name: str) -> Pool:
@@ -86,7 +80,7 @@ def _document_store(config: Config) -> DocumentStore:
 def create_app(config: Config, *, services_factory: ServicesFactory | None = None) -> Starlette:
     """The gateway. Clients and pools are created at startup and closed at shutdown."""
     metrics = GatewayMetrics()
-    schema = _gateway_schema(config)
+    schema = _gateway_schema()
     page = render_page() if config.graphiql else None
     endpoint = GraphQLEndpoint(schema, config, metrics, page)
     health = HealthRoutes(metrics, probe_timeout=config.readiness_timeout)

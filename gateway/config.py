@@ -69,6 +69,7 @@ class LimitsConfig:
     max_depth: int = 12
     max_aliases: int = 30
     max_root_fields: int = 10
+    max_fields: int = 10_000  # fields selected once fragments are expanded
     max_tokens: int = 5_000
     max_cost: int = 10_000
     list_weight: int = 10  # how many items the cost estimate assumes for a list without `first`
@@ -172,6 +173,7 @@ class Config:
                 max_depth=env.integer("MAX_DEPTH", 12, minimum=1),
                 max_aliases=env.integer("MAX_ALIASES", 30, minimum=1),
                 max_root_fields=env.integer("MAX_ROOT_FIELDS", 10, minimum=1),
+                max_fields=env.integer("MAX_FIELDS", 10_000, minimum=1),
                 max_tokens=env.integer("MAX_TOKENS", 5_000, minimum=1),
                 max_cost=env.integer("MAX_COST", 10_000, minimum=1),
                 list_weight=env.integer("LIST_WEIGHT", 10, minimum=1),

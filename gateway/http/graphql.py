@@ -24,10 +24,11 @@ from resolvers.audit import AuditClosed
 from sources.calls.deadline import deadline_scope
 
 from .documents import DocumentCache, select_operation
-from .masking import format_errors
+from .errors import format_errors
 from .params import GraphQLParams, read_params, too_large
 from .phases import GatewayContext, Phase
 from .problems import HttpProblem, error_body, problem_response
+from .validation import Validator
 
 __all__ = ["GraphQLEndpoint"]
 
@@ -74,6 +75,7 @@ class GraphQLEndpoint:
         self._metrics = metrics
         self._graphiql_page = graphiql_page
         self._documents = DocumentCache(max_tokens=config.limits.max_tokens)
+        self._validator = Validator(schema._schema, config.limits, introspection=config.introspection)
 
     async def handle(self, request: Request) -> Response:
         started = time.perf_counter()
@@ -130,6 +132,10 @@ class GraphQLEndpoint:
         if operation.name is not None and params.operation_name is None:
             operation_label = _operation_label(operation.name.value)
         purpose = _break_glass_reason(request)
+        invalid = self._validator.errors(parsed, operation, params.variables)
+        if invalid:  # nothing runs, nothing is registered: refused before any source is asked
+            refusal = {"errors": format_errors(invalid, Phase.VALIDATE, suggestions=self._config.field_suggestions)}
+            return JSONResponse(refusal, status_code=400, media_type=media_type), operation_label, "rejected"
         sink = runtime.audit
         if operation.operation is OperationType.MUTATION:
             _require_audit(sink)  # a write must never happen unrecorded
@@ -160,10 +166,9 @@ class GraphQLEndpoint:
             )
         _record_audit(sink, context, result.errors or ())
         phase = context.phase
-        if not (phase is Phase.VALIDATE and result.errors):
-            await runtime.persisted.register(resolved, parsed.document)  # only what can run
+        await runtime.persisted.register(resolved, parsed.document)  # it validated: it can run
         body: dict[str, Any] = {}
-        refused = phase in (Phase.VALIDATE, Phase.VARIABLES) and result.errors
+        refused = phase is Phase.VARIABLES and bool(result.errors)
         errors = list(result.errors or ())
         if phase is Phase.VARIABLES and context.variable_errors:
             errors = context.variable_errors  # graphql-core's own messages, before any masking

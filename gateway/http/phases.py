@@ -34,7 +34,7 @@ class GatewayContext(RequestContext):
 
 
 class PreparedDocument(SchemaExtension):
-    """Skips re-parsing; records the phase on the GatewayContext."""
+    """Skips re-parsing and re-validating; records the phase on the GatewayContext."""
 
     def _request(self) -> GatewayContext | None:
         context = self.execution_context.context
@@ -50,6 +50,8 @@ class PreparedDocument(SchemaExtension):
         request = self._request()
         if request is not None:
             request.phase = Phase.VALIDATE
+            # The endpoint validated (once per document) before executing: strawberry need not.
+            self.execution_context.pre_execution_errors = []
         yield
 
     def on_execute(self) -> Iterator[None]:

@@ -1,7 +1,7 @@
-"""Request limits checked before anything executes: depth, aliases, root fields and cost."""
+"""Request limits checked before anything executes: root fields, depth, aliases, fields and cost."""
 
 from .cost import estimate_cost
-from .extensions import is_limit_message, limit_extensions
 from .refusal import TooComplex
+from .shape import shape_rule
 
-__all__ = ["TooComplex", "estimate_cost", "is_limit_message", "limit_extensions"]
+__all__ = ["TooComplex", "estimate_cost", "shape_rule"]
