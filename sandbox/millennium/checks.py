@@ -123,18 +123,24 @@ def _check_dates(param: Param, found: list[Occurrence]) -> None:
     given = [_prefix_and_date(param, o.values[0]) for o in found]
     if len(given) == 1:
         prefix, _, has_time = given[0]
+        if not rule.once:
+            raise Invalid(f"{param.name!r} must be given twice, as a {_pair(rule.lower)}/{_pair(rule.upper)} range")
         if prefix not in rule.once:
-            allowed = ", ".join(p or "no prefix" for p in sorted(rule.once)) or "none: give it twice as a range"
+            allowed = ", ".join(p or "no prefix" for p in sorted(rule.once))
             raise Invalid(f"{param.name!r} given once takes the prefix {allowed}")
         _check_time(param, rule.time_once, has_time)
         return
     (p1, d1, t1), (p2, d2, t2) = sorted(given, key=lambda g: g[0] not in rule.lower)
     if p1 not in rule.lower or p2 not in rule.upper:
-        raise Invalid(f"{param.name!r} given twice needs a lower bound ({'/'.join(sorted(rule.lower))}) "
-                      f"and an upper bound ({'/'.join(sorted(rule.upper))})")  # fmt: skip
+        bounds = f"a lower bound ({_pair(rule.lower)}) and an upper bound ({_pair(rule.upper)})"
+        raise Invalid(f"{param.name!r} given twice needs {bounds}")
     if d1.low >= d2.high:
         raise Invalid(f"{param.name!r}: the lower bound must come before the upper bound")
     _check_time(param, rule.time_pair, t1 and t2)
+
+
+def _pair(prefixes: frozenset[str]) -> str:
+    return "/".join(sorted(prefixes))
 
 
 def _check_time(param: Param, rule: str, has_time: bool) -> None:
