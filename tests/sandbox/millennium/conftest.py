@@ -24,10 +24,27 @@ DENTAL = f"{APPOINTMENT_TYPES}|2572307913"
 PRIMARY_CARE = f"{APPOINTMENT_TYPES}|2572307911"
 READ = " ".join(
     f"system/{t}.read"
-    for t in ("Patient", "Practitioner", "Location", "Organization", "Observation", "DiagnosticReport",
-              "DocumentReference", "Binary", "MedicationRequest", "Condition", "Appointment", "Slot", "Schedule",
-              "CareTeam", "Communication", "Questionnaire", "QuestionnaireResponse", "Provenance")
-)  # fmt: skip
+    for t in (
+        "Patient",
+        "Practitioner",
+        "Location",
+        "Organization",
+        "Observation",
+        "DiagnosticReport",
+        "DocumentReference",
+        "Binary",
+        "MedicationRequest",
+        "Condition",
+        "Appointment",
+        "Slot",
+        "Schedule",
+        "CareTeam",
+        "Communication",
+        "Questionnaire",
+        "QuestionnaireResponse",
+        "Provenance",
+    )
+)
 WRITE = " ".join(
     f"system/{t}.write" for t in ("Appointment", "Slot", "Communication", "MedicationRequest", "QuestionnaireResponse")
 )
@@ -42,8 +59,9 @@ def persona_data() -> list[dict[str, Any]]:
 
 
 async def start_millennium(key: Key, resources: list[dict[str, Any]], **kw: Any) -> FhirServer:
-    server = FhirServer(name="genesis", resources=resources, clients={CLIENT_ID: key[1]},
-                        profile=MillenniumProfile(), **kw)  # fmt: skip
+    server = FhirServer(
+        name="genesis", resources=resources, clients={CLIENT_ID: key[1]}, profile=MillenniumProfile(), **kw
+    )
     await server.start()
     return server
 

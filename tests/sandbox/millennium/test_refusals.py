@@ -45,13 +45,18 @@ def message(**over: Any) -> dict[str, Any]:
     body = {
         "resourceType": "Communication",
         "status": "completed",
-        "category": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/communication-category",
-                                  "code": "notification"}]}],
+        "category": [
+            {
+                "coding": [
+                    {"system": "http://terminology.hl7.org/CodeSystem/communication-category", "code": "notification"}
+                ]
+            }
+        ],
         "subject": {"reference": "Patient/{p1}"},
         "recipient": [{"reference": "Practitioner/{prac}"}],
         "sender": {"reference": "Practitioner/{prac}"},
         "payload": [{"contentAttachment": {"contentType": "text/plain", "data": "aGVsbG8="}}],
-    }  # fmt: skip
+    }
     return {**body, **over}
 
 
@@ -77,8 +82,12 @@ ROWS = [
     Row("S4", "GET", "Observation", [("patient", "{p1}"), ("_elements", "identifier")]),
     Row("S5", "GET", "Observation", [("patient", "{p1}"), ("category:not", "laboratory")]),
     Row("S5b", "GET", "Patient", [("name:contains", "Cast")]),
-    Row("S6", "GET", "Appointment", [("patient", "{p1}"), ("date", "ge2026-01-01T00:00:00Z"),
-                                     ("_include", "Appointment:practitioner")]),  # fmt: skip
+    Row(
+        "S6",
+        "GET",
+        "Appointment",
+        [("patient", "{p1}"), ("date", "ge2026-01-01T00:00:00Z"), ("_include", "Appointment:practitioner")],
+    ),
     Row("S7", "GET", "MedicationRequest", [("patient", "{p1}"), ("_revinclude", "MedicationDispense:prescription")]),
     Row("S7b", "GET", "Communication", [("_id", "{comm}"), ("_revinclude", "Communication:part-of")]),
     Row("S8", "GET", "Slot", [("_id", "{free_slot}"), ("_include", "Slot:schedule"), ("_include", "Slot:schedule")]),
@@ -98,14 +107,26 @@ ROWS = [
     Row("A1", "GET", "Appointment", [("patient", "{p1}")]),
     Row("A2", "GET", "Appointment", [("patient", "{p1}"), ("date", "2026-12-08T08:00:00Z")]),
     Row("A3", "GET", "Appointment", [("patient", "{p1}"), ("date", "ge2026-12-01")]),
-    Row("A4", "GET", "Appointment", [("patient", "{p1}"), ("date", "ge2026-12-01T00:00:00Z"),
-                                     ("date", "le2026-12-31T00:00:00Z")]),  # fmt: skip
-    Row("A5", "GET", "Appointment", [("patient", "{p1}"), ("date", "ge2026-12-31T00:00:00Z"),
-                                     ("date", "lt2026-12-01T00:00:00Z")]),  # fmt: skip
+    Row(
+        "A4",
+        "GET",
+        "Appointment",
+        [("patient", "{p1}"), ("date", "ge2026-12-01T00:00:00Z"), ("date", "le2026-12-31T00:00:00Z")],
+    ),
+    Row(
+        "A5",
+        "GET",
+        "Appointment",
+        [("patient", "{p1}"), ("date", "ge2026-12-31T00:00:00Z"), ("date", "lt2026-12-01T00:00:00Z")],
+    ),
     Row("A6", "GET", "Appointment", [("patient", "{p1}"), ("location", "{loc}"), ("date", "ge2026-12-01T00:00:00Z")]),
     Row("A7", "GET", "Appointment", [("patient", "{p1}"), ("patient", "{p3}"), ("date", "ge2026-12-01T00:00:00Z")]),
-    Row("A8", "GET", "Appointment", [("patient", "{p1}"), ("date", "ge2026-12-01T00:00:00Z"),
-                                     ("-date-or-req-period", "ge2026-12-01T00:00:00Z")]),  # fmt: skip
+    Row(
+        "A8",
+        "GET",
+        "Appointment",
+        [("patient", "{p1}"), ("date", "ge2026-12-01T00:00:00Z"), ("-date-or-req-period", "ge2026-12-01T00:00:00Z")],
+    ),
     Row("A9", "GET", "Appointment", [("patient", "{p1}"), ("date", "ge2026-12-01T00:00:00Z"), ("status:not", "x")]),
     # -- Slot ------------------------------------------------------------------------------------
     Row("L1", "GET", "Slot", WINDOW),
@@ -116,21 +137,39 @@ ROWS = [
     Row("L6", "GET", "Slot", [("service-type", "2572307913"), *WINDOW]),
     Row("L7", "GET", "Slot", [("service-type", DENTAL), ("service-type", PRIMARY_CARE), *WINDOW]),
     Row("L8", "GET", "Slot", [("service-type", DENTAL), ("status", "free"), *WINDOW]),
-    Row("L9", "GET", "Slot", [("service-category", "http://terminology.hl7.org/CodeSystem/service-category|10"),
-                              *WINDOW]),  # fmt: skip
+    Row(
+        "L9",
+        "GET",
+        "Slot",
+        [("service-category", "http://terminology.hl7.org/CodeSystem/service-category|10"), *WINDOW],
+    ),
     Row("L10", "GET", "Schedule", [("actor", "Practitioner/{prac}")]),
     # -- Communication -------------------------------------------------------------------------
     Row("C1", "GET", "Communication", [("patient", "{p1}")]),
     Row("C1b", "GET", "Communication", [("subject", "Patient/{p1}")]),
     Row("C2", "GET", "Communication", [("category", "notification"), ("recipient:Practitioner", "{prac}")]),
-    Row("C3", "GET", "Communication", [
-        ("category", "http://terminology.hl7.org/CodeSystem/communication-category|notification"),
-        ("recipient:Practitioner", "{prac}"), ("received", "ge2026-01-01"),
-        ("-email-status", "http://hl7.org/fhir/task-status|completed")]),  # fmt: skip
-    Row("C4", "GET", "Communication", [
-        ("category", "http://terminology.hl7.org/CodeSystem/communication-category|notification"),
-        ("recipient:Practitioner", "{prac}"), ("received", "le2026-01-01T00:00:00Z"),
-        ("-email-status", "http://hl7.org/fhir/task-status|completed")]),  # fmt: skip
+    Row(
+        "C3",
+        "GET",
+        "Communication",
+        [
+            ("category", "http://terminology.hl7.org/CodeSystem/communication-category|notification"),
+            ("recipient:Practitioner", "{prac}"),
+            ("received", "ge2026-01-01"),
+            ("-email-status", "http://hl7.org/fhir/task-status|completed"),
+        ],
+    ),
+    Row(
+        "C4",
+        "GET",
+        "Communication",
+        [
+            ("category", "http://terminology.hl7.org/CodeSystem/communication-category|notification"),
+            ("recipient:Practitioner", "{prac}"),
+            ("received", "le2026-01-01T00:00:00Z"),
+            ("-email-status", "http://hl7.org/fhir/task-status|completed"),
+        ],
+    ),
     # -- clinical searches -----------------------------------------------------------------------
     Row("O1", "GET", "Observation", [("_id", "{obs}"), ("patient", "{p1}")]),
     Row("O2", "GET", "Observation", [("patient", "{p1}"), ("date", "ge2026-01-01"), ("_lastUpdated", "ge2026-01-01")]),
@@ -148,55 +187,168 @@ ROWS = [
     Row("G1", "GET", "Observation", [("-pageContext", "not-a-page"), ("-pageDirection", "NEXT")]),
     # -- writes --------------------------------------------------------------------------------
     Row("W1", "POST", "Appointment", body={**booked_body("{free_slot}"), "slot": []}, status=422),
-    Row("W2", "POST", "Appointment", body={**booked_body("{free_slot}"),
-                                           "slot": [{"reference": "Slot/{free_slot}"}, {"reference": "Slot/{free_slot2}"}]},
-        status=422),  # fmt: skip
-    Row("W3", "POST", "Appointment", body={**booked_body("{free_slot}"), "participant": [
-        {"actor": {"reference": "Patient/{p1}"}, "status": "accepted"},
-        {"actor": {"reference": "Practitioner/{prac}"}, "status": "accepted"}]}, status=422),  # fmt: skip
+    Row(
+        "W2",
+        "POST",
+        "Appointment",
+        body={
+            **booked_body("{free_slot}"),
+            "slot": [{"reference": "Slot/{free_slot}"}, {"reference": "Slot/{free_slot2}"}],
+        },
+        status=422,
+    ),
+    Row(
+        "W3",
+        "POST",
+        "Appointment",
+        body={
+            **booked_body("{free_slot}"),
+            "participant": [
+                {"actor": {"reference": "Patient/{p1}"}, "status": "accepted"},
+                {"actor": {"reference": "Practitioner/{prac}"}, "status": "accepted"},
+            ],
+        },
+        status=422,
+    ),
     Row("W4", "POST", "Appointment", body={**booked_body("{free_slot}"), "status": "pending"}, status=422),
-    Row("W5", "POST", "Appointment", body={**booked_body("{free_slot}"), "participant": [
-        {"actor": {"reference": "Patient/{p1}"}, "status": "accepted", "type": [{"text": "patient"}]}]},
-        status=422),  # fmt: skip
+    Row(
+        "W5",
+        "POST",
+        "Appointment",
+        body={
+            **booked_body("{free_slot}"),
+            "participant": [
+                {"actor": {"reference": "Patient/{p1}"}, "status": "accepted", "type": [{"text": "patient"}]}
+            ],
+        },
+        status=422,
+    ),
     Row("W6", "POST", "Appointment", body=booked_body("{free_slot}", identifier=[{"value": "k1"}]), status=422),
-    Row("W7", "POST", "Appointment", body=booked_body("{free_slot}", modifierExtension=[{"url": "x"}]), status=422,
-        code="extension"),
+    Row(
+        "W7",
+        "POST",
+        "Appointment",
+        body=booked_body("{free_slot}", modifierExtension=[{"url": "x"}]),
+        status=422,
+        code="extension",
+    ),
     Row("W8", "POST", "Appointment", body=booked_body("{busy_slot}"), status=409),
     Row("W9", "POST", "Appointment", body=booked_body("{free_slot}", patient="12345"), status=422),
-    Row("W10", "PATCH", "Appointment/{appt}", body=[{"op": "replace", "path": "/status", "value": "cancelled"}],
-        headers=PATCH, status=412),
-    Row("W11", "PATCH", "Appointment/{appt}", body=[{"op": "replace", "path": "/status", "value": "cancelled"}],
-        headers={**PATCH, "If-Match": 'W/"7"'}, status=409),
-    Row("W12", "PATCH", "Appointment/{appt}", body=[{"op": "replace", "path": "/status", "value": "cancelled"}],
-        headers={"Content-Type": "application/json", "If-Match": 'W/"1"'}, status=415),
-    Row("W13", "PATCH", "Appointment/{appt}", body=[{"op": "replace", "path": "/start", "value": "2030-01-01"}],
-        headers={**PATCH, "If-Match": 'W/"1"'}, status=422),
-    Row("W14", "PATCH", "Appointment/{appt}", body=[{"op": "replace", "path": "/status", "value": "fulfilled"}],
-        headers={**PATCH, "If-Match": 'W/"1"'}, status=422),
-    Row("W15", "PATCH", "Appointment/{appt}", body=[{"op": "add", "path": "/cancelationReason",
-                                                     "value": {"coding": [{"code": "pat"}]}}],
-        headers={**PATCH, "If-Match": 'W/"1"'}, status=422),  # fmt: skip
-    Row("W16", "PATCH", "Slot/{free_slot}", body=[{"op": "replace", "path": "/status", "value": "busy"}],
-        headers={**PATCH, "If-Match": 'W/"1"'}, status=422),
-    Row("W17", "PATCH", "Slot/{free_slot}", body=[{"op": "replace", "path": "/start", "value": "2030-01-01"}],
-        headers={**PATCH, "If-Match": 'W/"1"'}, status=422),
+    Row(
+        "W10",
+        "PATCH",
+        "Appointment/{appt}",
+        body=[{"op": "replace", "path": "/status", "value": "cancelled"}],
+        headers=PATCH,
+        status=412,
+    ),
+    Row(
+        "W11",
+        "PATCH",
+        "Appointment/{appt}",
+        body=[{"op": "replace", "path": "/status", "value": "cancelled"}],
+        headers={**PATCH, "If-Match": 'W/"7"'},
+        status=409,
+    ),
+    Row(
+        "W12",
+        "PATCH",
+        "Appointment/{appt}",
+        body=[{"op": "replace", "path": "/status", "value": "cancelled"}],
+        headers={"Content-Type": "application/json", "If-Match": 'W/"1"'},
+        status=415,
+    ),
+    Row(
+        "W13",
+        "PATCH",
+        "Appointment/{appt}",
+        body=[{"op": "replace", "path": "/start", "value": "2030-01-01"}],
+        headers={**PATCH, "If-Match": 'W/"1"'},
+        status=422,
+    ),
+    Row(
+        "W14",
+        "PATCH",
+        "Appointment/{appt}",
+        body=[{"op": "replace", "path": "/status", "value": "fulfilled"}],
+        headers={**PATCH, "If-Match": 'W/"1"'},
+        status=422,
+    ),
+    Row(
+        "W15",
+        "PATCH",
+        "Appointment/{appt}",
+        body=[{"op": "add", "path": "/cancelationReason", "value": {"coding": [{"code": "pat"}]}}],
+        headers={**PATCH, "If-Match": 'W/"1"'},
+        status=422,
+    ),
+    Row(
+        "W16",
+        "PATCH",
+        "Slot/{free_slot}",
+        body=[{"op": "replace", "path": "/status", "value": "busy"}],
+        headers={**PATCH, "If-Match": 'W/"1"'},
+        status=422,
+    ),
+    Row(
+        "W17",
+        "PATCH",
+        "Slot/{free_slot}",
+        body=[{"op": "replace", "path": "/start", "value": "2030-01-01"}],
+        headers={**PATCH, "If-Match": 'W/"1"'},
+        status=422,
+    ),
     Row("W18", "POST", "Communication", body=message(sender={"reference": "Patient/{p1}"}), status=422),
     Row("W19", "POST", "Communication", body=message(recipient=[{"reference": "CareTeam/{team}"}]), status=422),
     Row("W20", "POST", "Communication", body=message(payload=[{"contentString": "hello"}]), status=422),
-    Row("W21", "POST", "MedicationRequest", body={
-        "resourceType": "MedicationRequest", "status": "active", "intent": "order",
-        "medicationCodeableConcept": {"text": "Ibuprofen 200 MG"}, "subject": {"reference": "Patient/{p1}"}},
-        status=422),  # fmt: skip
-    Row("W22", "PUT", "QuestionnaireResponse/{qr}", body={
-        "resourceType": "QuestionnaireResponse", "id": "{qr}", "questionnaire": "Questionnaire/{q}",
-        "status": "completed", "subject": {"reference": "Patient/{p1}"},
-        "item": [{"linkId": "previous-dentist", "answer": [{"valueString": "Dr Lee"}]}]}, status=422),  # fmt: skip
-    Row("W23", "PUT", "QuestionnaireResponse/{qr}", body={
-        "resourceType": "QuestionnaireResponse", "id": "{qr}", "questionnaire": "Questionnaire/{q}",
-        "status": "in-progress", "subject": {"reference": "Patient/{p1}"},
-        "item": [{"linkId": "tooth-pain", "answer": [{"valueBoolean": False}]}]}, status=422),  # fmt: skip
-    Row("W24", "PUT", "QuestionnaireResponse/SH-1", body={"resourceType": "QuestionnaireResponse", "id": "SH-1"},
-        status=404),
+    Row(
+        "W21",
+        "POST",
+        "MedicationRequest",
+        body={
+            "resourceType": "MedicationRequest",
+            "status": "active",
+            "intent": "order",
+            "medicationCodeableConcept": {"text": "Ibuprofen 200 MG"},
+            "subject": {"reference": "Patient/{p1}"},
+        },
+        status=422,
+    ),
+    Row(
+        "W22",
+        "PUT",
+        "QuestionnaireResponse/{qr}",
+        body={
+            "resourceType": "QuestionnaireResponse",
+            "id": "{qr}",
+            "questionnaire": "Questionnaire/{q}",
+            "status": "completed",
+            "subject": {"reference": "Patient/{p1}"},
+            "item": [{"linkId": "previous-dentist", "answer": [{"valueString": "Dr Lee"}]}],
+        },
+        status=422,
+    ),
+    Row(
+        "W23",
+        "PUT",
+        "QuestionnaireResponse/{qr}",
+        body={
+            "resourceType": "QuestionnaireResponse",
+            "id": "{qr}",
+            "questionnaire": "Questionnaire/{q}",
+            "status": "in-progress",
+            "subject": {"reference": "Patient/{p1}"},
+            "item": [{"linkId": "tooth-pain", "answer": [{"valueBoolean": False}]}],
+        },
+        status=422,
+    ),
+    Row(
+        "W24",
+        "PUT",
+        "QuestionnaireResponse/SH-1",
+        body={"resourceType": "QuestionnaireResponse", "id": "SH-1"},
+        status=404,
+    ),
 ]
 
 
@@ -237,10 +389,12 @@ async def test_refused(row: Row, reader: Fhir, known: dict[str, str]) -> None:
     body = fill(row.body, known)
     params = [tuple(p) for p in fill(row.params, known)]
     status, answer, _ = await reader.call(
-        row.method, fill(row.path, known), params=params or None,
+        row.method,
+        fill(row.path, known),
+        params=params or None,
         data=json.dumps(body).encode() if body is not None else None,
         headers={"Content-Type": "application/fhir+json", **row.headers},
-    )  # fmt: skip
+    )
     assert status == row.status, answer
     assert answer["resourceType"] == "OperationOutcome"
     issue = answer["issue"][0]

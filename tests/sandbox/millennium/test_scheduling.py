@@ -50,8 +50,13 @@ async def test_slot_search_answers_free_slots_soonest_first(reader: Fhir, person
     starts = [_utc(s["start"]) for s in slots]
     assert starts == sorted(starts)
     assert all(SCHEDULING_LOCATION in {x["url"] for x in s["extension"]} for s in slots)
-    free_dental_in_data = [r for r in persona_data if r["resourceType"] == "Slot" and r["status"] == "free"
-                           and DENTAL.split("|")[1] in json.dumps(r["serviceType"])]  # fmt: skip
+    free_dental_in_data = [
+        r
+        for r in persona_data
+        if r["resourceType"] == "Slot"
+        and r["status"] == "free"
+        and DENTAL.split("|")[1] in json.dumps(r["serviceType"])
+    ]
     assert len(slots) == len(free_dental_in_data)
 
 
@@ -62,14 +67,22 @@ async def test_slot_search_narrows_by_location_and_practitioner_and_includes(
     params = [("service-type", PRIMARY_CARE), *WINDOW, ("-location", location), ("_include", "Slot:schedule")]
     status, body, _ = await reader.get("Slot", params)
     assert status == 200
-    places = {x["valueReference"]["reference"] for e in body["entry"] if e["search"]["mode"] == "match"
-              for x in e["resource"]["extension"]}  # fmt: skip
+    places = {
+        x["valueReference"]["reference"]
+        for e in body["entry"]
+        if e["search"]["mode"] == "match"
+        for x in e["resource"]["extension"]
+    }
     assert places == {f"Location/{location}"}
     schedules = [e["resource"] for e in body["entry"] if e["search"]["mode"] == "include"]
     assert schedules and {s["resourceType"] for s in schedules} == {"Schedule"}
     doctor = first(persona_data, "Practitioner")["id"]
-    params = [("service-type", PRIMARY_CARE), *WINDOW, ("schedule.actor", f"Practitioner/{doctor}"),
-              ("_include", "Schedule:actor:Practitioner")]  # fmt: skip
+    params = [
+        ("service-type", PRIMARY_CARE),
+        *WINDOW,
+        ("schedule.actor", f"Practitioner/{doctor}"),
+        ("_include", "Schedule:actor:Practitioner"),
+    ]
     status, body, _ = await reader.get("Slot", params)
     assert status == 200 and ids_of(body)
     assert ids_of(body, "include") == [doctor]
@@ -83,7 +96,9 @@ async def test_booking_answers_201_with_location_and_etag_and_takes_the_slot(
     status, body, headers = await fhir.call("POST", "Appointment", json_body=booking(slot["id"], patient))
     assert (status, body) == (201, None)
     assert headers["ETag"] == 'W/"0"'
-    assert headers["Location"].startswith(f"{fhir.server.base_url}/Appointment/") and "_history" not in headers["Location"]
+    assert (
+        headers["Location"].startswith(f"{fhir.server.base_url}/Appointment/") and "_history" not in headers["Location"]
+    )
     appt_id = headers["Location"].rsplit("/", 1)[1]
     assert appt_id.isdigit()
     status, appt, headers = await fhir.get(f"Appointment/{appt_id}")
@@ -113,10 +128,18 @@ async def test_cancel_needs_the_current_version_and_frees_the_slot(
     patient = first(persona_data, "Patient")["id"]
     (slot, _) = await free_dental(fhir)
     appt = await book(fhir, slot, patient)
-    cancel = [{"op": "replace", "path": "/status", "value": "cancelled"},
-              {"op": "add", "path": "/cancelationReason",
-               "value": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/appointment-cancellation-reason",
-                                     "code": "pat"}]}}]  # fmt: skip
+    cancel = [
+        {"op": "replace", "path": "/status", "value": "cancelled"},
+        {
+            "op": "add",
+            "path": "/cancelationReason",
+            "value": {
+                "coding": [
+                    {"system": "http://terminology.hl7.org/CodeSystem/appointment-cancellation-reason", "code": "pat"}
+                ]
+            },
+        },
+    ]
     assert (await patch(fhir, f"Appointment/{appt}", cancel, None))[0] == 412
     assert (await patch(fhir, f"Appointment/{appt}", cancel, 'W/"3"'))[0] == 409
     status, body, headers = await patch(fhir, f"Appointment/{appt}", cancel, 'W/"0"')
@@ -180,13 +203,22 @@ async def test_appointments_come_soonest_first_for_a_list_of_patients(
     reader: Fhir, persona_data: list[dict[str, Any]]
 ) -> None:
     patients = [r["id"] for r in persona_data if r["resourceType"] == "Patient"]
-    params = [("patient", ",".join(patients[:3])), ("date", "ge2020-01-01T00:00:00Z"),
-              ("date", "lt2030-01-01T00:00:00Z"), ("_count", "200")]  # fmt: skip
+    params = [
+        ("patient", ",".join(patients[:3])),
+        ("date", "ge2020-01-01T00:00:00Z"),
+        ("date", "lt2030-01-01T00:00:00Z"),
+        ("_count", "200"),
+    ]
     status, body, _ = await reader.get("Appointment", params)
     assert status == 200
     found = [e["resource"] for e in body["entry"]]
-    mine = [r for r in persona_data if r["resourceType"] == "Appointment" and r["status"] != "proposed"
-            and any(p["actor"]["reference"] in {f"Patient/{p}" for p in patients[:3]} for p in r["participant"])]  # fmt: skip
+    mine = [
+        r
+        for r in persona_data
+        if r["resourceType"] == "Appointment"
+        and r["status"] != "proposed"
+        and any(p["actor"]["reference"] in {f"Patient/{p}" for p in patients[:3]} for p in r["participant"])
+    ]
     assert {a["id"] for a in found} == {a["id"] for a in mine}
     instants = [_utc(a["start"]) for a in found]
     assert instants == sorted(instants)

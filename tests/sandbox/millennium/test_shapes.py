@@ -19,14 +19,18 @@ SEARCHES = {
     "Patient": lambda d: [("identifier", "urn:oid:2.16.840.1.113883.3.42.10001.100001.12|1000000001")],
     "Observation": lambda d: [("patient", _patient(d))],
     "Appointment": lambda d: [("patient", _patient(d)), ("date", "ge2020-01-01T00:00:00Z")],
-    "Slot": lambda d: [("service-type", "http://snomed.info/sct|394812008"), ("start", "ge2026-12-01T00:00:00Z"),
-                       ("start", "lt2027-01-15T00:00:00Z"), ("_include", "Slot:schedule")],
+    "Slot": lambda d: [
+        ("service-type", "http://snomed.info/sct|394812008"),
+        ("start", "ge2026-12-01T00:00:00Z"),
+        ("start", "lt2027-01-15T00:00:00Z"),
+        ("_include", "Slot:schedule"),
+    ],
     "DocumentReference": lambda d: [("patient", _patient(d))],
     "Condition": lambda d: [("patient", _patient(d))],
     "MedicationRequest": lambda d: [("patient", _patient(d))],
     "CareTeam": lambda d: [("patient", _patient(d))],
     "QuestionnaireResponse": lambda d: [("patient", _patient(d))],
-}  # fmt: skip
+}
 
 
 def _patient(data: list[dict[str, Any]]) -> str:
@@ -78,12 +82,22 @@ async def test_ids_codes_and_extensions_are_millennium_shaped(reader: Fhir, pers
     by_type: dict[str, list[dict[str, Any]]] = {}
     for r in persona_data:
         by_type.setdefault(r["resourceType"], []).append(r)
-    shapes = {"Patient": r"\d{8}", "Practitioner": r"\d{7}", "Location": r"\d{8}", "Appointment": r"\d{7}",
-              "Observation": r"(L|VS)-\d{9}", "Condition": r"p\d{8}", "Communication": r"\d{9}\.0\.-4\.prsnl",
-              "Slot": r"\d+-\d+-\d+-\d+", "Schedule": r"\d+-\d+-\d+-0", "MedicationRequest": r"\d{9}"}  # fmt: skip
+    shapes = {
+        "Patient": r"\d{8}",
+        "Practitioner": r"\d{7}",
+        "Location": r"\d{8}",
+        "Appointment": r"\d{7}",
+        "Observation": r"(L|VS)-\d{9}",
+        "Condition": r"p\d{8}",
+        "Communication": r"\d{9}\.0\.-4\.prsnl",
+        "Slot": r"\d+-\d+-\d+-\d+",
+        "Schedule": r"\d+-\d+-\d+-0",
+        "MedicationRequest": r"\d{9}",
+    }
     for rtype, shape in shapes.items():
         assert all(re.fullmatch(shape, r["id"]) for r in by_type[rtype]), rtype
     status, slot, _ = await reader.get(f"Slot/{by_type['Slot'][0]['id']}")
+    assert status == 200
     (coding, standard) = slot["serviceType"][0]["coding"]
     assert re.fullmatch(r"https://fhir\.cerner\.com/[0-9a-f-]{36}/codeSet/14249", coding["system"])
     assert coding["code"].isdigit() and coding["userSelected"] is True

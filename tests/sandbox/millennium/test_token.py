@@ -41,7 +41,9 @@ async def test_named_scopes_are_granted_for_570_seconds(
     assert set(body["scope"].split()) == {"system/Observation.read", "system/Appointment.write"}
 
 
-async def test_a_write_scope_does_not_read(shared: FhirServer, shared_http: aiohttp.ClientSession, client_key: Key) -> None:
+async def test_a_write_scope_does_not_read(
+    shared: FhirServer, shared_http: aiohttp.ClientSession, client_key: Key
+) -> None:
     _, body = await token_for(shared_http, shared, client_key, "system/Appointment.write")
     headers = {"Authorization": f"Bearer {body['access_token']}"}
     async with shared_http.get(f"{shared.base_url}/Appointment/1", headers=headers) as response:
