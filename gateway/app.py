@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 
 import aiohttp
 import asyncpg
@@ -17,8 +17,7 @@ from strawberry.extensions import DisableIntrospection, SchemaExtension
 
 from resolvers.services import Services
 from schema import build_schema
-from sources.observe import UpstreamObserver
-from sources.store import AuditEvent, insert_audit_events
+from sources.spec import Pool
 
 from .audit import AuditSink
 from .auth import Authenticator, JwksCache, TokenVerifier
@@ -30,16 +29,15 @@ from .limits import limit_extensions
 from .metrics import GatewayMetrics
 from .persisted import DocumentStore, MemoryDocumentStore, PersistedDocuments, RedisDocumentStore
 from .runtime import Probe, Runtime
-from .sources import SESSION_NAMES, Pool, build_services
+from .sources import Opened, build_services, open_sources
+from .store import AuditEvent, insert_audit_events, migrate_store
 
 __all__ = ["ServicesFactory", "create_app"]
 
 _log = logging.getLogger("gateway.app")
 
-# (config, sessions, pools, observer) → Services; tests and the demo may inject their own.
-ServicesFactory = Callable[
-    [Config, Mapping[str, aiohttp.ClientSession], Mapping[str, Pool], UpstreamObserver], Services
-]
+# (config, what was opened for the sources) → Services; tests may inject their own.
+ServicesFactory = Callable[[Config, Opened], Services]
 
 
 def _gateway_schema(config: Config) -> Schema:
@@ -62,15 +60,6 @@ def _pool_probe(pool: Pool) -> Probe:
         await pool.fetchval("SELECT 1")
 
     return probe
-
-
-async def _migrate_gateway_store(dsn: str) -> None:
-    """Bring the gateway's own tables (audit, idempotency, topics) up to date."""
-    try:
-        from sources.store import migrate_store
-    except ImportError:
-        return
-    await migrate_store(dsn)
 
 
 def _audit_sink(pool: Pool, config: Config) -> AuditSink:
@@ -108,34 +97,23 @@ def create_app(config: Config, *, services_factory: ServicesFactory | None = Non
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with contextlib.AsyncExitStack() as stack:
             timeout = aiohttp.ClientTimeout(total=config.request_timeout)
-            sessions: dict[str, aiohttp.ClientSession] = {}
-            for name in ("issuer", *SESSION_NAMES):
-                session = aiohttp.ClientSession(timeout=timeout, raise_for_status=False)
-                stack.push_async_callback(session.close)
-                sessions[name] = session
-            pools: dict[str, Pool] = {}
+            issuer_session = aiohttp.ClientSession(timeout=timeout, raise_for_status=False)
+            stack.push_async_callback(issuer_session.close)
             probes: dict[str, Probe] = {}
             audit = None
-            if config.tol_dsn:
-                try:
-                    pools["tol"] = await _open_pool(config.tol_dsn, "tol")
-                    stack.push_async_callback(pools["tol"].close)
-                except (OSError, asyncpg.PostgresError) as error:
-                    # the archive is one source among three: start without it, /readyz says so
-                    _log.warning("TOL archive unreachable at startup",
-                                 extra={"exception_type": type(error).__name__})
+            gateway_pool: Pool | None = None
             if config.database_url:
-                await _migrate_gateway_store(config.database_url)
-                pools["gateway"] = await _open_pool(config.database_url, "gateway")
-                stack.push_async_callback(pools["gateway"].close)
-                probes["gateway"] = _pool_probe(pools["gateway"])
-                audit = _audit_sink(pools["gateway"], config)
+                await migrate_store(config.database_url)
+                gateway_pool = await _open_pool(config.database_url, "gateway")
+                stack.push_async_callback(gateway_pool.close)
+                probes["gateway"] = _pool_probe(gateway_pool)
+                audit = _audit_sink(gateway_pool, config)
                 audit.start()
                 stack.push_async_callback(audit.close)  # closed before the pool: drains first
-            upstream = {k: v for k, v in sessions.items() if k in SESSION_NAMES}
-            services = factory(config, upstream, pools, metrics)
+            deps = await open_sources(config, stack, metrics)
+            services = factory(config, Opened(deps, gateway_pool, metrics))
             jwks = JwksCache(
-                sessions["issuer"],
+                issuer_session,
                 config.auth.jwks_url,
                 refresh_interval=config.auth.jwks_refresh_interval,
                 timeout=config.request_timeout,
@@ -165,7 +143,7 @@ def create_app(config: Config, *, services_factory: ServicesFactory | None = Non
                 _log.warning("GraphiQL assets missing; run `make setup`",
                              extra={"missing": assets.missing()})
             _log.info("gateway started", extra={"mode": config.mode,
-                                                "sources": [s.value for s in services.sources]})
+                                                "sources": services.ranked()})
             yield
             _log.info("gateway stopping")
 

@@ -5,7 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
+
+from sources.registry import SPECS
+from sources.spec import Configured
 
 from .env import Env
 from .errors import ConfigError
@@ -16,7 +20,6 @@ __all__ = [
     "Config",
     "LimitsConfig",
     "PersistedConfig",
-    "UpstreamConfig",
     "default_graphiql_assets",
 ]
 
@@ -56,19 +59,6 @@ class AuthConfig:
         unknown = [a for a in self.allowed_algs if a not in _KNOWN_ALGS]
         if unknown:
             raise ConfigError("MHS_GATEWAY_ALLOWED_ALGS", f"unknown algorithm {unknown[0]!r}")
-
-
-@dataclass(frozen=True, slots=True)
-class UpstreamConfig:
-    """One FHIR upstream (GENESIS or community) and its SMART backend-services credentials."""
-
-    base_url: str
-    token_url: str
-    client_id: str
-    private_key_pem: str = field(repr=False)
-    key_id: str
-    scope: str = "system/*.read"
-    write_scope: str | None = None  # only GENESIS is ever written
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,10 +106,7 @@ class Config:
     port: int = 8000
     database_url: str | None = field(default=None, repr=False)
     redis_url: str | None = field(default=None, repr=False)
-    genesis: UpstreamConfig | None = None
-    community: UpstreamConfig | None = None
-    tol_dsn: str | None = field(default=None, repr=False)
-    match_threshold: float = 0.8
+    sources: tuple[Configured[Any], ...] = ()  # the registered sources this deployment configures
     request_timeout: float = 5.0
     source_timeout: float = 3.0
     pseudonym_key: bytes = field(default=_DEMO_PSEUDONYM_KEY, repr=False)
@@ -137,6 +124,10 @@ class Config:
     @property
     def production(self) -> bool:
         return self.mode == "production"
+
+    def source(self, name: str) -> Configured[Any] | None:
+        """The configured source registered under `name`, if this deployment has it."""
+        return next((c for c in self.sources if c.name == name), None)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Config:
@@ -169,10 +160,7 @@ class Config:
             port=_port(env),
             database_url=database_url,
             redis_url=_redis_url(env),
-            genesis=_upstream(env, "GENESIS", writable=True),
-            community=_upstream(env, "COMMUNITY"),
-            tol_dsn=env.dsn("TOL_DSN"),
-            match_threshold=env.number("MATCH_THRESHOLD", 0.8, low=0.0, high=1.0),
+            sources=_sources(env),
             request_timeout=request_timeout,
             source_timeout=env.number("SOURCE_TIMEOUT", round(0.6 * request_timeout, 3)),
             pseudonym_key=pseudonym.encode() if pseudonym else _DEMO_PSEUDONYM_KEY,
@@ -230,23 +218,11 @@ def _persisted(env: Env) -> PersistedConfig:
     )
 
 
-def _upstream(env: Env, name: str, *, writable: bool = False) -> UpstreamConfig | None:
-    """`<NAME>_URL` and its SMART backend-services credentials; None when not configured."""
-    base_url = env.url(f"{name}_URL")
-    if base_url is None:
-        return None
-    why = f"is required with {name}_URL"
-    token_url = env.url(f"{name}_TOKEN_URL", required=True)
-    client_id = env.required(f"{name}_CLIENT_ID", why)
-    key = env.secret_pem(f"{name}_PRIVATE_KEY")
-    if key is None:
-        raise ConfigError(env.name(f"{name}_PRIVATE_KEY"), why)
-    return UpstreamConfig(
-        base_url=base_url,
-        token_url=token_url or "",
-        client_id=client_id,
-        private_key_pem=key,
-        key_id=env.required(f"{name}_KEY_ID", why),
-        scope=env.text(f"{name}_SCOPE", "system/*.read") or "system/*.read",
-        write_scope=(env.text(f"{name}_WRITE_SCOPE", "system/*.write") or None) if writable else None,
-    )
+def _sources(env: Env) -> tuple[Configured[Any], ...]:
+    """Every registered source this environment configures, each read from its own prefix."""
+    found: list[Configured[Any]] = []
+    for spec in SPECS:
+        settings = spec.configure(env.scoped(spec.env_prefix))
+        if settings is not None:
+            found.append(Configured(spec, settings))
+    return tuple(found)

@@ -13,6 +13,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
+from sources.base import DemographicMatcher
 from sources.errors import SourceError
 from sources.records import Link, MessageRecord, RecordKind, RecordSource, RenewalRequestRecord
 
@@ -115,18 +116,22 @@ async def _owner(
 
 
 async def _candidates(ctx: RequestContext, source: RecordSource, patient_id: str) -> list[str]:
-    """DoD IDs that may own `patient_id`: its own identifier, else GENESIS patients like it."""
+    """DoD IDs that may own `patient_id`: its own identifier, else patients like it in the sources
+    whose demographics drive matching (those that link by identifier: GENESIS, the archive)."""
     who = await _guard(source, ctx.loaders.patient(source, patient_id))
     if who is None:
         return []
     if who.dod_id:
         return [who.dod_id] if is_dod_id(who.dod_id) else []
-    genesis = RecordSource.GENESIS
-    if source is genesis or genesis not in ctx.services.sources:
+    if not isinstance(ctx.services.sources[source], DemographicMatcher):
         return []
-    # Linked by `$match` on GENESIS demographics: the owner is among GENESIS patients like it.
-    found = await _guard(genesis, ctx.loaders.find_patients(genesis, who))
-    return sorted({d.dod_id for d in found if d.dod_id and is_dod_id(d.dod_id)})
+    # Linked by a demographic match: the owner is among the other sources' patients like it.
+    found: set[str] = set()
+    for other in ctx.services.ranked():
+        if other != source and not isinstance(ctx.services.sources[other], DemographicMatcher):
+            like = await _guard(other, ctx.loaders.find_patients(other, who))
+            found |= {d.dod_id for d in like if d.dod_id and is_dod_id(d.dod_id)}
+    return sorted(found)
 
 
 def _holds(links: PatientLinks, source: RecordSource, patient_id: str) -> bool:
@@ -162,4 +167,4 @@ async def _guard(source: RecordSource, pending: Any) -> Any:
     try:
         return await pending
     except SourceError as exc:
-        raise NodeSourceError("The record's source could not be reached.", source=source.value) from exc
+        raise NodeSourceError("The record's source could not be reached.", source=source) from exc

@@ -46,7 +46,7 @@ class SourceOutcomes:
                     error.source,
                     error.code,
                     path,
-                    f"{error.source.value} {what}; its records are missing from this part.",
+                    f"{error.source} {what}; its records are missing from this part.",
                 )
             )
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import aiohttp
 
-from sandbox.fhir import FhirServer, make_client_keypair
+from sandbox.fhir import BulkProfile, FhirServer, make_client_keypair
 from sandbox.millennium import MillenniumProfile, millennium_resources
 
 from .errors import StackStartError
@@ -50,6 +50,7 @@ async def start_upstream(
     match_enabled: bool,
     writable: bool,
     millennium: bool | None = None,
+    bulk: BulkProfile | None = None,
 ) -> Upstream:
     """Start one sandbox on a free loopback port, trusting a freshly made client key.
 
@@ -66,6 +67,7 @@ async def start_upstream(
         match_enabled=match_enabled and not millennium,
         writable=writable,
         profile=MillenniumProfile() if millennium else None,
+        bulk=bulk,
     )
     await server.start(host, 0)
     return Upstream(name=name, server=server, client_id=client_id, private_pem=private_pem, kid=kid)

@@ -21,13 +21,12 @@ from gateway.metrics import GatewayMetrics
 from gateway.persisted import PersistedDocuments, PersistedQueryError, PersistedQueryNotFound, Resolved
 from gateway.runtime import Runtime
 from resolvers.audit import AuditClosed
-from resolvers.context import RequestContext
-from sources.deadline import deadline_scope
+from sources.calls.deadline import deadline_scope
 
 from .documents import DocumentCache, select_operation
 from .masking import format_errors
 from .params import GraphQLParams, read_params, too_large
-from .phases import DOCUMENT_KEY, OPERATION_KEY, PHASE_KEY, VARIABLE_ERRORS_KEY, Phase
+from .phases import GatewayContext, Phase
 from .problems import HttpProblem, error_body, problem_response
 
 __all__ = ["GraphQLEndpoint"]
@@ -134,7 +133,7 @@ class GraphQLEndpoint:
         sink = runtime.audit
         if operation.operation is OperationType.MUTATION:
             _require_audit(sink)  # a write must never happen unrecorded
-        context = RequestContext(
+        context = GatewayContext(
             services=runtime.services,
             principal=principal,
             request_id=request.state.request_id,
@@ -142,7 +141,8 @@ class GraphQLEndpoint:
             purpose=purpose,
             operation_name=operation.name.value if operation.name else None,
             document_hash=parsed.hash,
-            extras={DOCUMENT_KEY: parsed.document, OPERATION_KEY: operation},
+            document=parsed.document,
+            operation=operation,
         )
         context.audit.closed = sink is None or not sink.accepting
         allowed = (
@@ -159,16 +159,14 @@ class GraphQLEndpoint:
                 allowed_operation_types=allowed,
             )
         _record_audit(sink, context, result.errors or ())
-        phase = context.extras.get(PHASE_KEY)
-        phase = phase if isinstance(phase, Phase) else None
+        phase = context.phase
         if not (phase is Phase.VALIDATE and result.errors):
             await runtime.persisted.register(resolved, parsed.document)  # only what can run
         body: dict[str, Any] = {}
         refused = phase in (Phase.VALIDATE, Phase.VARIABLES) and result.errors
         errors = list(result.errors or ())
-        coercion = context.extras.get(VARIABLE_ERRORS_KEY)
-        if phase is Phase.VARIABLES and isinstance(coercion, list):
-            errors = coercion  # graphql-core's own messages, before any masking
+        if phase is Phase.VARIABLES and context.variable_errors:
+            errors = context.variable_errors  # graphql-core's own messages, before any masking
         if errors:
             body["errors"] = format_errors(errors, phase, suggestions=self._config.field_suggestions)
         if not refused:
@@ -222,7 +220,7 @@ def _require_audit(sink: AuditSink | None) -> None:
         raise _audit_problem(error) from None
 
 
-def _record_audit(sink: AuditSink | None, context: RequestContext, errors: Sequence[GraphQLError]) -> None:
+def _record_audit(sink: AuditSink | None, context: GatewayContext, errors: Sequence[GraphQLError]) -> None:
     """Queue who touched which patient; serve nothing if that cannot be recorded (fail closed)."""
     events = events_for(context)
     if events:

@@ -47,8 +47,8 @@ def _format(error: GraphQLError, phase: Phase | None, suggestions: bool) -> dict
         if phase in _PHASE_CODES:
             extensions["code"] = _PHASE_CODES[phase]
         elif isinstance(original, SourceError):
-            extensions.update(code=original.code, source=original.source.value)
-            message = f"{original.source.value} could not be reached; its records are left out."
+            extensions.update(code=original.code, source=original.source)
+            message = f"{original.source} could not be reached; its records are left out."
         elif original is not None and not isinstance(original, GraphQLError):
             _log.error(
                 "unexpected resolver error",

@@ -7,10 +7,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from sources.records import QuestionnaireItemRecord, QuestionnaireItemType
+from sources.writes import AnswerValue
 
 __all__ = ["AnswerInput", "AnswerProblem", "AnswerValue", "Validated", "validate_answers"]
-
-AnswerValue = bool | str | int | float | dt.date
 
 # Which input field answers which item type.
 _FIELD_OF: dict[QuestionnaireItemType, str] = {

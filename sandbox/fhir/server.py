@@ -11,6 +11,7 @@ from aiohttp import web
 
 from .admin import FaultState, Stats, admin_routes
 from .auth import OAuthError, TokenIssuer
+from .bulk import BulkExport, BulkProfile
 from .faults import TOKEN_PATH, fault_middleware
 from .messages import FhirRequest, FhirResponse
 from .outcome import FhirError, operation_outcome
@@ -31,6 +32,7 @@ class FhirServer:
     `match_enabled`, `Patient/$match` answers; without `writable`, create and update are 405.
     `profile` picks the API spoken (default: generic, permissive FHIR R4); `recorder_size` bounds
     the request log at `/__admin/requests`.
+    With a `bulk` profile, `$export` answers (see `sandbox.fhir.bulk`).
     """
 
     def __init__(
@@ -43,12 +45,14 @@ class FhirServer:
         writable: bool = True,
         profile: Profile | None = None,
         recorder_size: int = DEFAULT_SIZE,
+        bulk: BulkProfile | None = None,
     ) -> None:
         self.name = name
         self.profile: Profile = profile or GenericProfile()
         self._store = ResourceStore(resources)
         self._issuer = TokenIssuer(clients, self.profile.token_policy)
         self._api = self.profile.interactions(self._store, writable=writable, match_enabled=match_enabled)
+        self._bulk = BulkExport(self._store, self._issuer.grant, bulk) if bulk is not None else None
         self.recorder = RequestRecorder(recorder_size)
         self.stats = Stats()
         self.faults = FaultState()
@@ -85,6 +89,8 @@ class FhirServer:
         middlewares = [recorder_middleware(self.recorder), fault_middleware(self.stats, self.faults)]
         app = web.Application(middlewares=middlewares, client_max_size=32 * 1024**2)
         app.add_routes(admin_routes(self.stats, self.faults) + recorder_routes(self.recorder))
+        if self._bulk is not None:
+            app.add_routes(self._bulk.routes())  # before the catch-all FHIR route
         app.add_routes(
             [
                 web.post(TOKEN_PATH, self._token),
@@ -104,9 +110,13 @@ class FhirServer:
         self._origin = f"http://{shown}:{bound[1]}"
         self._issuer.token_url = self.token_url
         self._api.base_url = self.base_url
+        if self._bulk is not None:
+            self._bulk.origin = self._origin
 
     async def stop(self) -> None:
         """Stop listening and close open connections."""
+        if self._bulk is not None:
+            await self._bulk.close()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None

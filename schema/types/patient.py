@@ -8,6 +8,7 @@ from typing import Annotated, Any, TypeVar
 
 import strawberry
 
+from resolvers.ids import PERSON
 from resolvers.lists import all_records, record_list
 from resolvers.patients import PatientHandle, care_team, coverage
 from resolvers.questionnaires import assignments
@@ -63,7 +64,7 @@ class Patient(Node):
 
     @classmethod
     def of(cls, handle: PatientHandle) -> Patient:
-        return cls(id=global_id("Patient", r.RecordSource.GENESIS, handle.dod_id), _handle=handle)
+        return cls(id=global_id("Patient", PERSON, handle.dod_id), _handle=handle)
 
     def _demo(self) -> r.Demographics | None:
         return self._handle.demographics

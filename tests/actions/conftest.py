@@ -15,6 +15,7 @@ import aiohttp
 import pytest
 import pytest_asyncio
 
+from sources.genesis import GENESIS
 from tests.actions.proxy import LosingProxy
 from tests.support.gql import gql
 
@@ -167,15 +168,18 @@ async def losing_gateway(actions: Actions) -> AsyncIterator[tuple[str, LosingPro
     from gateway.demo.serve import InLoopServer
 
     config = actions.stack.config
-    assert config.genesis is not None
-    origin = config.genesis.base_url.removesuffix("/fhir")
-    proxy = LosingProxy(origin, stall_seconds=2.5)
+    configured = config.source(GENESIS)
+    assert configured is not None
+    fhir = configured.config.fhir
+    proxy = LosingProxy(fhir.base_url.removesuffix("/fhir"), stall_seconds=2.5)
     await proxy.start()
-    genesis = dataclasses.replace(config.genesis, base_url=f"{proxy.url}/fhir")
+    moved = dataclasses.replace(fhir, base_url=f"{proxy.url}/fhir")
+    genesis = dataclasses.replace(configured, config=dataclasses.replace(configured.config, fhir=moved))
+    sources = tuple(genesis if c.name == GENESIS else c for c in config.sources)
     server = InLoopServer(host="127.0.0.1", port=0)
     try:
         await server.start(
-            create_app(dataclasses.replace(config, genesis=genesis, request_timeout=2.0, source_timeout=2.0))
+            create_app(dataclasses.replace(config, sources=sources, request_timeout=2.0, source_timeout=2.0))
         )
         yield f"{server.url}/graphql", proxy
     finally:
