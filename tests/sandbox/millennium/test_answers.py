@@ -222,6 +222,10 @@ async def test_includes_need_the_scopes_of_what_they_add(
     ]
     assert (await slots_only.get("Slot", params))[0] == 200
     assert (await slots_only.get("Slot", [*params, ("_include", "Slot:schedule")]))[0] == 403
+    labs_only = await client(shared_http, shared, client_key, "system/Observation.read")
+    lab = [("patient", "12724066")]
+    assert (await labs_only.get("Observation", lab))[0] == 200
+    assert (await labs_only.get("Observation", [*lab, ("_revinclude", "Provenance:target")]))[0] == 403
 
 
 async def test_the_capability_statement_says_what_the_server_does(
@@ -247,3 +251,15 @@ async def test_the_capability_statement_says_what_the_server_does(
     assert smart["token_endpoint_auth_signing_alg_values_supported"] == ["RS384", "ES384"]
     assert "system/Appointment.write" in smart["scopes_supported"]
     assert not [s for s in smart["scopes_supported"] if "*" in s]
+
+
+async def test_patient_pages_of_20_and_too_many_matches_is_422(
+    server: FhirServer, fhir: Fhir, persona_data: list[dict[str, Any]]
+) -> None:
+    template = first(persona_data, "Patient")
+    for n in range(1001):
+        server.store.put({**template, "id": f"9{n:07d}", "name": [{"family": "Quill" if n < 25 else "Quillon"}]})
+    status, body, _ = await fhir.get("Patient", [("family:exact", "Quill")])
+    assert (status, len(body["entry"])) == (200, 20) and next_url(body)
+    status, body, _ = await fhir.get("Patient", [("family", "Quill")])
+    assert (status, body["issue"][0]["code"]) == (422, "business-rule")
