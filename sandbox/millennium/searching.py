@@ -116,9 +116,8 @@ def _included(store: ResourceStore, query: CheckedQuery, page: list[Resource]) -
                 continue
             for actor in schedule.get("actor") or ():
                 key = reference_key(actor)
-                found = store.get(*key) if key is not None and key[0] == "Practitioner" else None
-                if found is not None:
-                    out[key] = found  # type: ignore[index]
+                if key is not None and key[0] == "Practitioner" and (found := store.get(*key)) is not None:
+                    out[key] = found
     if query.revincludes:
         keys = {(r["resourceType"], r["id"]) for r in page}
         for prov in store.all("Provenance"):
