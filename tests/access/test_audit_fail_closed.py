@@ -13,8 +13,8 @@ import pytest_asyncio
 
 from gateway.app import create_app
 from tests.access.conftest import AuditLog, Upstreams, code, new_request_id
-from tests.gateway.serving import serve
 from tests.support.gql import gql
+from tests.support.servers import serve
 
 ME = "query Me { me { dodId name { text } } }"
 BOOK = """mutation { bookAppointment(input: {slotId: "U2xvdDpHRU5FU0lTOng", idempotencyKey: "k-audit-1"}) {

@@ -165,7 +165,7 @@ async def actions(action_stack: DemoStack) -> AsyncIterator[Actions]:
 async def losing_gateway(actions: Actions) -> AsyncIterator[tuple[str, LosingProxy]]:
     """A second gateway worker (2 s deadline) that reaches GENESIS through a LosingProxy."""
     from gateway.app import create_app
-    from gateway.demo.serve import InLoopServer
+    from tests.support.servers import serve
 
     config = actions.stack.config
     configured = config.source(GENESIS)
@@ -176,14 +176,11 @@ async def losing_gateway(actions: Actions) -> AsyncIterator[tuple[str, LosingPro
     moved = dataclasses.replace(fhir, base_url=f"{proxy.url}/fhir")
     genesis = dataclasses.replace(configured, config=dataclasses.replace(configured.config, fhir=moved))
     sources = tuple(genesis if c.name == GENESIS else c for c in config.sources)
-    server = InLoopServer(host="127.0.0.1", port=0)
+    app = create_app(dataclasses.replace(config, sources=sources, request_timeout=2.0, source_timeout=2.0))
     try:
-        await server.start(
-            create_app(dataclasses.replace(config, sources=sources, request_timeout=2.0, source_timeout=2.0))
-        )
-        yield f"{server.url}/graphql", proxy
+        async with serve(app) as url:
+            yield f"{url}/graphql", proxy
     finally:
-        await server.stop()
         await proxy.stop()
 
 

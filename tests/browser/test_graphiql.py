@@ -16,7 +16,7 @@ from gateway.sources import Opened
 from resolvers.services import Services
 from sandbox.issuer import Issuer
 from tests.gateway.conftest import base_env
-from tests.gateway.serving import serve
+from tests.support.servers import serve
 
 pytestmark = pytest.mark.browser
 

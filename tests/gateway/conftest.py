@@ -13,8 +13,7 @@ from gateway.config import Config
 from gateway.sources import Opened
 from resolvers.services import Services
 from sandbox.issuer import Issuer
-
-from .serving import serve
+from tests.support.servers import serve
 
 AUDIENCE = "mhs-gateway"
 

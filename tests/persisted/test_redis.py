@@ -14,7 +14,7 @@ import redis.asyncio as redis
 from gateway.app import create_app
 from gateway.config import PersistedConfig
 from gateway.persisted import KEY_PREFIX, RedisDocumentStore
-from tests.gateway.serving import serve
+from tests.support.servers import serve
 
 from .conftest import REDIS_URL, apq, forget, send, sha256, token_of, unique, with_config
 

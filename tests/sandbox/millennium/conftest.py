@@ -13,6 +13,7 @@ from sandbox.data import generate
 from sandbox.fhir import FhirServer
 from sandbox.millennium import MillenniumProfile, millennium_resources
 from sandbox.millennium.systems import code_set
+from tests.support.sandboxes import start_fhir
 
 from ..conftest import CLIENT_ID, Fhir, client_assertion, token_form
 
@@ -59,11 +60,7 @@ def persona_data() -> list[dict[str, Any]]:
 
 
 async def start_millennium(key: Key, resources: list[dict[str, Any]], **kw: Any) -> FhirServer:
-    server = FhirServer(
-        name="genesis", resources=resources, clients={CLIENT_ID: key[1]}, profile=MillenniumProfile(), **kw
-    )
-    await server.start()
-    return server
+    return await start_fhir(resources, {CLIENT_ID: key[1]}, "genesis", profile=MillenniumProfile(), **kw)
 
 
 async def token_for(http: aiohttp.ClientSession, server: FhirServer, key: Key, scope: str) -> tuple[int, Any]:
