@@ -1,20 +1,30 @@
-"""The registered sources. Adding a source is one package under `sources/` and one entry here."""
+"""The registered sources. Adding a source is one package under `sources/` and its name in PACKAGES.
+
+Each package exports `SPEC` (a `SourceSpec`); the order here does not matter (specs carry ranks).
+A package that is named but missing or has no spec fails the import loudly: never half-registered.
+"""
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
-from . import community, genesis, tol
 from .records import RecordSource
 from .spec import SourceSpec
 
-__all__ = ["SPECS", "is_source", "rank_of", "spec_of"]
+__all__ = ["PACKAGES", "SPECS", "is_source", "rank_of", "spec_of"]
 
-SPECS: tuple[SourceSpec[Any], ...] = (
-    genesis.SPEC,
-    community.SPEC,
-    tol.SPEC,
-)
+PACKAGES = ("genesis", "community", "tol")
+
+
+def _load(package: str) -> SourceSpec[Any]:
+    spec = getattr(importlib.import_module(f"{__package__}.{package}"), "SPEC", None)
+    if not isinstance(spec, SourceSpec):
+        raise TypeError(f"sources.{package} exports no SPEC (a SourceSpec)")
+    return spec
+
+
+SPECS: tuple[SourceSpec[Any], ...] = tuple(sorted((_load(p) for p in PACKAGES), key=lambda s: s.rank))
 
 _BY_NAME = {spec.name: spec for spec in SPECS}
 if len(_BY_NAME) != len(SPECS) or len({spec.rank for spec in SPECS}) != len(SPECS):

@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from sources.errors import SourceError
 from sources.records import CareTeamRecord, MessageThreadRecord, RecordKind
 from sources.writes import NewThread, Reply, Sent, WriteRefused
 
@@ -63,20 +62,6 @@ def _not_found(what: str, field: tuple[str, ...]) -> Refused:
     return Refused.one("NOT_FOUND", f"No such {what} in your record.", field)
 
 
-async def _own(call: WriteCall, kind: RecordKind, gid: GlobalId) -> object | None:
-    """The record `gid` names if it belongs to the patient, else None."""
-    source, services = gid.record_source, call.ctx.services
-    failed = call.patient.links.get(source)
-    if isinstance(failed, SourceError):
-        raise failed  # not linked now is not "not yours": the source could not be asked
-    link = call.patient.link(source)
-    if link is None or source not in services.sources or kind not in services.sources[source].provides:
-        return None
-    record = await call.ctx.loaders.get(source, kind, gid.source_id)
-    owner = getattr(record, "patient_id", None)
-    return record if owner in {ref.patient_id for ref in link.refs} else None
-
-
 @dataclass(frozen=True)
 class SendMessage(WriteAction[MessageInput, _Clean, Sent]):
     """Write the message once per key; refusals write nothing."""
@@ -113,7 +98,7 @@ class SendMessage(WriteAction[MessageInput, _Clean, Sent]):
         return await self._start(call, clean.care_team, clean.sent)
 
     async def _reply(self, call: WriteCall, gid: GlobalId, body: str) -> Sent:
-        thread = await _own(call, RecordKind.MESSAGE_THREAD, gid)
+        thread = await call.own(RecordKind.MESSAGE_THREAD, gid)
         if not isinstance(thread, MessageThreadRecord):
             raise _not_found("thread", _THREAD_FIELD)
         if not call.ctx.services.writable(thread.provenance.source):
@@ -125,7 +110,7 @@ class SendMessage(WriteAction[MessageInput, _Clean, Sent]):
             raise _not_found("thread", _THREAD_FIELD) from None
 
     async def _start(self, call: WriteCall, gid: GlobalId, raw: MessageInput) -> Sent:
-        team = await _own(call, RecordKind.CARE_TEAM, gid)
+        team = await call.own(RecordKind.CARE_TEAM, gid)
         if not isinstance(team, CareTeamRecord) or not call.ctx.services.writable(team.provenance.source):
             raise _not_found("care team", _TEAM_FIELD)
         demographics = call.patient.demographics

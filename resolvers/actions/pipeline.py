@@ -19,11 +19,13 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, TypeVar
 
 from sources.calls.deadline import deadline_at
-from sources.records import RecordKind
+from sources.errors import SourceError
+from sources.records import Record, RecordKind
 from sources.writes import PatientWrites, WriteRefused
 
 from ..context import RequestContext
 from ..errors import Forbidden
+from ..ids import GlobalId
 from ..patients import PatientHandle, open_patient
 from ..principal import Role
 from . import codec
@@ -61,6 +63,20 @@ class WriteCall:
     patient: PatientHandle
     writes: PatientWrites
     request_key: str
+
+    async def own(self, kind: RecordKind, gid: GlobalId) -> Record | None:
+        """The record `gid` names if it is in the caller's own record, else None (another
+        patient's record is "not found", never revealed). A source that failed raises."""
+        source, services = gid.record_source, self.ctx.services
+        failed = self.patient.links.get(source)
+        if isinstance(failed, SourceError):
+            raise failed  # not linked now is not "not yours": the source could not be asked
+        link = self.patient.link(source)
+        if link is None or source not in services.sources or kind not in services.sources[source].provides:
+            return None
+        record = await self.ctx.loaders.get(source, kind, gid.source_id)
+        owner = getattr(record, "patient_id", None)
+        return record if owner in {ref.patient_id for ref in link.refs} else None
 
 
 @dataclass(frozen=True)

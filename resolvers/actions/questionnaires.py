@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from sources.errors import SourceError, SourceUnavailable
+from sources.errors import SourceUnavailable
 from sources.records import QuestionnaireAssignmentRecord, QuestionnaireRecord, RecordKind
 from sources.writes import Submission, WriteRefused
 
@@ -42,19 +42,6 @@ class _Clean:
     sent: SubmissionInput
 
 
-async def _own_assignment(call: WriteCall, gid: GlobalId) -> QuestionnaireAssignmentRecord | None:
-    source = gid.record_source
-    failed = call.patient.links.get(source)
-    if isinstance(failed, SourceError):
-        raise failed  # not linked now is not "not yours": the source could not be asked
-    link = call.patient.link(source)
-    if not call.ctx.services.writable(source) or link is None:
-        return None
-    found = await call.ctx.loaders.get(source, RecordKind.QUESTIONNAIRE_ASSIGNMENT, gid.source_id)
-    mine = {ref.patient_id for ref in link.refs}
-    return found if isinstance(found, QuestionnaireAssignmentRecord) and found.patient_id in mine else None
-
-
 @dataclass(frozen=True)
 class SubmitQuestionnaire(WriteAction[SubmissionInput, _Clean, Completed]):
     """Write the completed response and complete the assignment (once per key)."""
@@ -78,8 +65,10 @@ class SubmitQuestionnaire(WriteAction[SubmissionInput, _Clean, Completed]):
         return UserErrorRecord(refused.reason_code, message, _FIELD)
 
     async def run(self, call: WriteCall, clean: _Clean) -> Completed:
-        assignment = await _own_assignment(call, clean.assignment)
-        if assignment is None:
+        gid = clean.assignment
+        writable = call.ctx.services.writable(gid.record_source)
+        assignment = await call.own(RecordKind.QUESTIONNAIRE_ASSIGNMENT, gid) if writable else None
+        if not isinstance(assignment, QuestionnaireAssignmentRecord):
             raise Refused.one("NOT_FOUND", "No such questionnaire assignment in your record.", _FIELD)
         # A completed assignment goes on to the writer: if this request completed it (the source
         # committed, its answer was lost) the retry finishes there; completed by another, it refuses.

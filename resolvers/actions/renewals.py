@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from sources.base import PageRequest, Query
-from sources.errors import SourceError
 from sources.records import PrescriptionRecord, RecordKind, RenewalRequestRecord
 from sources.writes import RenewalAsk
 
@@ -51,20 +50,6 @@ class _Clean:
     sent: RenewalInput
 
 
-async def _own_prescription(call: WriteCall, gid: GlobalId) -> PrescriptionRecord | None:
-    """The prescription if it is in the patient's own record (at any source), else None."""
-    source = gid.record_source
-    failed = call.patient.links.get(source)
-    if isinstance(failed, SourceError):
-        raise failed  # not linked now is not "not yours": the source could not be asked
-    link = call.patient.link(source)
-    if link is None or source not in call.ctx.services.sources:
-        return None
-    rx = await call.ctx.loaders.get(source, RecordKind.PRESCRIPTION, gid.source_id)
-    mine = {ref.patient_id for ref in link.refs}
-    return rx if isinstance(rx, PrescriptionRecord) and rx.patient_id in mine else None
-
-
 async def _open_request(call: WriteCall, rx: PrescriptionRecord) -> RenewalRequestRecord | None:
     """The open renewal request for `rx`; a source failure raises (never assume none is open)."""
     source = call.writes.source
@@ -103,8 +88,8 @@ class RequestRenewal(WriteAction[RenewalInput, _Clean, Renewed]):
         return {"prescriptionId": clean.sent.prescription_id, "note": clean.sent.note}
 
     async def run(self, call: WriteCall, clean: _Clean) -> Renewed:
-        rx = await _own_prescription(call, clean.prescription)
-        if rx is None:
+        rx = await call.own(RecordKind.PRESCRIPTION, clean.prescription)
+        if not isinstance(rx, PrescriptionRecord):
             raise Refused.one("NOT_FOUND", "No such prescription in your record.", _RX_FIELD)
         pending = await _open_request(call, rx)
         ours = pending is not None and await call.writes.renewal_written_by(call.request_key)

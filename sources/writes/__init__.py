@@ -1,6 +1,7 @@
 """Patient writes as one port: the commands, the refusals, and the protocol a writable source implements."""
 
 from .commands import (
+    ANSWER_FIELD,
     AnswerValue,
     Booking,
     Cancellation,
@@ -15,6 +16,7 @@ from .errors import SlotUnavailable, WriteRefused
 from .port import PatientWrites
 
 __all__ = [
+    "ANSWER_FIELD",
     "AnswerValue",
     "Booking",
     "Cancellation",

@@ -10,9 +10,10 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from ..records import MessageRecord, MessageThreadRecord, QuestionnaireItemRecord
+from ..records import MessageRecord, MessageThreadRecord, QuestionnaireItemRecord, QuestionnaireItemType
 
 __all__ = [
+    "ANSWER_FIELD",
     "AnswerValue",
     "Booking",
     "Cancellation",
@@ -25,6 +26,18 @@ __all__ = [
 ]
 
 AnswerValue = bool | str | int | float | dt.date
+
+# Which answer field answers which item type (the names are FHIR's QuestionnaireResponse.answer value[x],
+# and the GraphQL input's): the same for checking answers and for writing them.
+ANSWER_FIELD: Mapping[QuestionnaireItemType, str] = {
+    QuestionnaireItemType.BOOLEAN: "valueBoolean",
+    QuestionnaireItemType.STRING: "valueString",
+    QuestionnaireItemType.TEXT: "valueString",
+    QuestionnaireItemType.INTEGER: "valueInteger",
+    QuestionnaireItemType.DECIMAL: "valueDecimal",
+    QuestionnaireItemType.DATE: "valueDate",
+    QuestionnaireItemType.CHOICE: "valueString",
+}
 
 
 @dataclass(frozen=True, slots=True)

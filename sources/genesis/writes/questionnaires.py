@@ -16,25 +16,16 @@ from ...records import (
     QuestionnaireItemType,
     RecordKind,
 )
-from ...writes import AnswerValue, Submission, WriteRefused
+from ...writes import ANSWER_FIELD, AnswerValue, Submission, WriteRefused
 from .. import mapping
 from .base import REQUEST_SYSTEM, GenesisWriter, map_context, version_of
 
 __all__ = ["response_items", "submit_response"]
 
 _KIND = RecordKind.QUESTIONNAIRE_ASSIGNMENT.value
-_VALUE_FIELD: dict[QuestionnaireItemType, str] = {
-    QuestionnaireItemType.BOOLEAN: "valueBoolean",
-    QuestionnaireItemType.STRING: "valueString",
-    QuestionnaireItemType.TEXT: "valueString",
-    QuestionnaireItemType.INTEGER: "valueInteger",
-    QuestionnaireItemType.DECIMAL: "valueDecimal",
-    QuestionnaireItemType.DATE: "valueDate",
-    QuestionnaireItemType.CHOICE: "valueString",
-}
 
 def _value(item: QuestionnaireItemRecord, value: AnswerValue) -> dict[str, Any]:
-    field = _VALUE_FIELD[item.type]
+    field = ANSWER_FIELD[item.type]
     if isinstance(value, dt.date):
         return {field: value.isoformat()}
     return {field: value}
