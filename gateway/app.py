@@ -26,6 +26,7 @@ from .http import GraphQLEndpoint, HealthRoutes, RequestIdMiddleware
 from .http.phases import PreparedDocument
 from .metrics import GatewayMetrics
 from .persisted import DocumentStore, MemoryDocumentStore, PersistedDocuments, RedisDocumentStore
+from .ratelimit import Counters, Limiter, Quotas, RequestLimiter, memory_counters, redis_counters
 from .runtime import Probe, Runtime
 from .sources import Opened, build_services, open_sources
 from .store import AuditEvent, insert_audit_events, migrate_store
@@ -77,6 +78,14 @@ def _document_store(config: Config) -> DocumentStore:
     return MemoryDocumentStore(max_entries=settings.cache_entries)
 
 
+def _counters(config: Config) -> Counters:
+    """Rate-limit counters: in Redis when `REDIS_URL` is set (shared by every worker), else here."""
+    if config.redis_url:
+        return redis_counters(config.redis_url, prefix=config.rate_limits.key_prefix,
+                              timeout=config.persisted.redis_timeout)
+    return memory_counters()
+
+
 def create_app(config: Config, *, services_factory: ServicesFactory | None = None) -> Starlette:
     """The gateway. Clients and pools are created at startup and closed at shutdown."""
     metrics = GatewayMetrics()
@@ -104,8 +113,11 @@ def create_app(config: Config, *, services_factory: ServicesFactory | None = Non
                 audit = _audit_sink(gateway_pool, config)
                 audit.start()
                 stack.push_async_callback(audit.close)  # closed before the pool: drains first
+            limiter = Limiter(_counters(config), timeout=config.persisted.redis_timeout)
+            stack.push_async_callback(limiter.close)
             deps = await open_sources(config, stack, metrics)
-            services = factory(config, Opened(deps, gateway_pool, metrics))
+            quotas = Quotas(config.rate_limits, limiter, config.pseudonym_key)
+            services = factory(config, Opened(deps, gateway_pool, metrics, quotas))
             jwks = JwksCache(
                 issuer_session,
                 config.auth.jwks_url,
@@ -131,6 +143,7 @@ def create_app(config: Config, *, services_factory: ServicesFactory | None = Non
                 persisted=persisted,
                 database_probes=probes,
                 audit=audit,
+                limiter=RequestLimiter(config.rate_limits, limiter, config.pseudonym_key),
             )
             app.state.jwks = jwks
             if config.graphiql and assets.missing():

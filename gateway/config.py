@@ -14,6 +14,7 @@ from sources.spec import Configured
 from .env import Env
 from .errors import ConfigError
 from .persisted import TrustedDocuments
+from .ratelimit.settings import RateLimitConfig, read_rate_limits
 
 __all__ = [
     "AuthConfig",
@@ -116,6 +117,7 @@ class Config:
     cors_origins: tuple[str, ...] = ()
     limits: LimitsConfig = field(default_factory=LimitsConfig)
     persisted: PersistedConfig = field(default_factory=PersistedConfig)
+    rate_limits: RateLimitConfig = field(default_factory=RateLimitConfig)
     graphiql: bool = True
     graphiql_assets: Path = field(default_factory=default_graphiql_assets)
     log_level: str = "INFO"
@@ -179,6 +181,7 @@ class Config:
                 list_weight=env.integer("LIST_WEIGHT", 10, minimum=1),
             ),
             persisted=_persisted(env),
+            rate_limits=read_rate_limits(env),
             graphiql=env.flag("GRAPHIQL", not production),
             graphiql_assets=Path(env.text("GRAPHIQL_ASSETS") or default_graphiql_assets()),
             log_level=env.choice(

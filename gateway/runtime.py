@@ -1,5 +1,5 @@
 """What the lifespan builds once per process and every request reads: services, sign-in, probes,
-persisted documents."""
+persisted documents, rate limits."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from resolvers.services import Services
 from .audit import AuditSink
 from .auth import Authenticator
 from .persisted import PersistedDocuments
+from .ratelimit import RequestLimiter
 
 __all__ = ["Probe", "Runtime"]
 
@@ -26,3 +27,4 @@ class Runtime:
     persisted: PersistedDocuments
     database_probes: Mapping[str, Probe] = field(default_factory=dict)
     audit: AuditSink | None = None  # None: no gateway database (requests touching PHI fail)
+    limiter: RequestLimiter | None = None  # None: nothing is rate limited

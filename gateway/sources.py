@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import aiohttp
 import asyncpg
 
+from resolvers.ports import ActionQuotas
 from resolvers.services import ResolverSettings, Services
 from sources.calls.observe import UpstreamObserver
 from sources.records import RecordSource
@@ -32,6 +33,7 @@ class Opened:
     deps: Mapping[RecordSource, Deps]
     gateway_pool: Pool | None
     observer: UpstreamObserver
+    quotas: ActionQuotas | None = None
 
 
 async def _source_pool(dsn: str) -> Pool:
@@ -85,4 +87,5 @@ def build_services(config: Config, opened: Opened) -> Services:
         topics=HealthTopicStore(pool) if pool is not None else None,
         idempotency=IdempotencyStore(pool) if pool is not None else None,
         writes=_writes(config.sources, opened.deps),
+        quotas=opened.quotas,
     )

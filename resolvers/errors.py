@@ -2,14 +2,16 @@
 
 GatewayError
  ├── BadUserInput   the request's arguments cannot be served (bad cursor, first > 100, bad id)
- └── Forbidden      the caller may not see this (also for patients that do not exist)
+ ├── Forbidden      the caller may not see this (also for patients that do not exist)
+ └── RateLimited    the caller used up a budget or quota; `retryAfter` says when to try again
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
-__all__ = ["BadUserInput", "Forbidden", "GatewayError"]
+__all__ = ["BadUserInput", "Forbidden", "GatewayError", "RateLimited"]
 
 
 class GatewayError(Exception):
@@ -35,3 +37,18 @@ class Forbidden(GatewayError):
 
     def __init__(self) -> None:
         super().__init__("You are not allowed to see this record.")
+
+
+class RateLimited(GatewayError):
+    """Over a rate limit or quota (HTTP 429 with `Retry-After`); `limit` names which one."""
+
+    code = "RATE_LIMITED"
+
+    def __init__(self, limit: str, retry_after: float) -> None:
+        self.limit = limit
+        self.retry_after = max(1, math.ceil(retry_after))
+        super().__init__(
+            f"Too many requests ({limit}); retry in {self.retry_after} s.",
+            limit=limit,
+            retryAfter=self.retry_after,
+        )

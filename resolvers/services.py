@@ -10,7 +10,7 @@ from sources.records import RecordKind, RecordSource
 from sources.registry import rank_of
 from sources.writes import PatientWrites
 
-from .ports import HealthLibrary, IdempotencyKeys
+from .ports import ActionQuotas, HealthLibrary, IdempotencyKeys
 
 __all__ = ["ResolverSettings", "Services"]
 
@@ -40,6 +40,7 @@ class Services:
     topics: HealthLibrary | None = None
     idempotency: IdempotencyKeys | None = None
     writes: PatientWrites | None = None
+    quotas: ActionQuotas | None = None  # per-patient action quotas (bookings per day)
 
     def ranked(self) -> list[RecordSource]:
         """The configured sources, most authoritative first."""

@@ -11,6 +11,7 @@ import pytest_asyncio
 
 from gateway.demo.postgres import EmbeddedPostgres
 from tests.support.databases import fresh_database
+from tests.support.limits import GENEROUS_LIMITS
 from tests.support.postgres import local_admin_dsn
 
 if TYPE_CHECKING:
@@ -46,6 +47,7 @@ async def demo_stack(pg_admin_dsn: str) -> AsyncIterator[DemoStack]:
         fresh_databases=True,
         extra_patients=12,  # patients 2000000000+ for the batching tests
         today=dt.date.today(),
+        gateway_env=GENEROUS_LIMITS,
     )
     async with stack:
         yield stack

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from sandbox.issuer import Issuer
 
 from .upstreams import Upstream
@@ -20,8 +22,10 @@ def gateway_environment(
     issuer: Issuer,
     seed: int,
     log_level: str,
+    extra: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
-    """`MHS_GATEWAY_*` variables and `DATABASE_URL` for a gateway pointed at the sandboxes."""
+    """`MHS_GATEWAY_*` variables and `DATABASE_URL` for a gateway pointed at the sandboxes (plus
+    `extra`, which may override any of them)."""
     return {
         "MHS_GATEWAY_MODE": "demo",
         "MHS_GATEWAY_HOST": host,
@@ -36,4 +40,5 @@ def gateway_environment(
         "MHS_GATEWAY_LOG_LEVEL": log_level,
         **genesis.env("GENESIS"),
         **community.env("COMMUNITY"),
+        **(extra or {}),
     }

@@ -28,6 +28,7 @@ class StackOptions:
     gateway_workers: int = 1
     faults: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # sandbox -> faults
     log_level: str = "warning"
+    gateway_env: Mapping[str, str] = field(default_factory=dict)  # more MHS_GATEWAY_* for the gateway
 
     def __post_init__(self) -> None:
         if not 0 <= self.port <= 65535:

@@ -175,6 +175,7 @@ class DemoStack:
                 issuer=self._issuer,
                 seed=opts.seed,
                 log_level=opts.log_level,
+                extra=opts.gateway_env,
             )
         )
         self._exit.push_async_callback(gateway.stop)  # the gateway stops first (LIFO)

@@ -8,7 +8,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from graphql import GraphQLError, OperationType
+from graphql import GraphQLError, OperationDefinitionNode, OperationType
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from strawberry import Schema
@@ -21,6 +21,8 @@ from gateway.metrics import GatewayMetrics
 from gateway.persisted import PersistedDocuments, PersistedQueryError, PersistedQueryNotFound, Resolved
 from gateway.runtime import Runtime
 from resolvers.audit import AuditClosed
+from resolvers.errors import RateLimited
+from resolvers.principal import Principal
 from sources.calls.deadline import deadline_scope
 
 from .documents import DocumentCache, select_operation
@@ -93,7 +95,7 @@ class GraphQLEndpoint:
             response, operation, outcome = await self._run(request, media_type)
         except HttpProblem as problem:
             response = problem_response(problem, media_type)
-            outcome = "unauthenticated" if problem.status == 401 else "rejected"
+            outcome = {401: "unauthenticated", 429: "rate_limited"}.get(problem.status, "rejected")
             if problem.code == PersistedQueryNotFound.code:
                 outcome = "persisted_query_miss"  # the protocol's first step, not a refusal
         except AuthError as error:
@@ -129,6 +131,8 @@ class GraphQLEndpoint:
         resolved = await _resolve(runtime.persisted, params)
         parsed = self._documents.parse(resolved.text, resolved.sha256)
         operation = select_operation(parsed.document, params.operation_name, request.method)
+        client_address = request.client.host if request.client else None
+        await _admit(runtime, principal, client_address, operation)
         if operation.name is not None and params.operation_name is None:
             operation_label = _operation_label(operation.name.value)
         purpose = _break_glass_reason(request)
@@ -143,7 +147,7 @@ class GraphQLEndpoint:
             services=runtime.services,
             principal=principal,
             request_id=request.state.request_id,
-            client_address=request.client.host if request.client else None,
+            client_address=client_address,
             purpose=purpose,
             operation_name=operation.name.value if operation.name else None,
             document_hash=parsed.hash,
@@ -180,7 +184,12 @@ class GraphQLEndpoint:
             body["extensions"] = result.extensions
         status = 400 if refused else 200
         outcome = "rejected" if refused else ("error" if result.errors else "ok")
-        response = JSONResponse(body, status_code=status, media_type=media_type)
+        headers: dict[str, str] = {}
+        waits = [_retry_after(e) for e in errors]
+        if any(wait is not None for wait in waits):  # a quota (bookings per day) was spent
+            status, outcome = 429, "rate_limited"
+            headers["Retry-After"] = str(max(w for w in waits if w is not None))
+        response = JSONResponse(body, status_code=status, headers=headers, media_type=media_type)
         return response, operation_label, outcome
 
 
@@ -209,6 +218,27 @@ async def _resolve(persisted: PersistedDocuments, params: GraphQLParams) -> Reso
     if resolved is None:
         raise HttpProblem(400, "BAD_REQUEST", "A `query` is required.")
     return resolved
+
+
+async def _admit(
+    runtime: Runtime, principal: Principal, address: str | None, operation: OperationDefinitionNode
+) -> None:
+    """Count the request against its rate limits; 429 with Retry-After when one is spent."""
+    if runtime.limiter is None:
+        return
+    try:
+        await runtime.limiter.admit(principal, address, write=operation.operation is OperationType.MUTATION)
+    except RateLimited as limited:
+        raise HttpProblem(
+            429, limited.code, str(limited),
+            headers={"Retry-After": str(limited.retry_after)},
+            extensions={"limit": limited.limit, "retryAfter": limited.retry_after},
+        ) from None
+
+
+def _retry_after(error: GraphQLError) -> int | None:
+    original = error.original_error
+    return original.retry_after if isinstance(original, RateLimited) else None
 
 
 def _audit_problem(error: AuditUnavailable) -> HttpProblem:

@@ -122,6 +122,7 @@ class BookAppointment(_AppointmentAction):
 
     operation: ClassVar[str] = "bookAppointment"
     audit_action: ClassVar[str] = "create"
+    quota: ClassVar[str | None] = "bookings"  # per patient per day (a replay is not counted)
     sends: ClassVar[tuple[str, ...]] = ("slotId", "reason")
 
     async def run(self, call: WriteCall, clean: _Clean) -> Changed:

@@ -8,6 +8,7 @@ decoded (`clean`, before any source is asked), which inputs the idempotency key 
 2. the write port must be configured (SOURCE_UNAVAILABLE otherwise: nothing is attempted);
 3. `clean` and the idempotency key's shape (userErrors, audited as denied for the patient);
 4. at most once per idempotency key (a retry replays the first answer, asking no source), the
+   action's quota is taken (bookings per day: RATE_LIMITED, nothing asked of any source), the
    caller's own record is opened (access check and audit) and `run` writes;
 5. the outcome is audited, reads after a write see the sources afresh, and the answer is typed.
 """
@@ -24,7 +25,7 @@ from sources.records import Record, RecordKind
 from sources.writes import PatientWrites, WriteRefused
 
 from ..context import RequestContext
-from ..errors import Forbidden
+from ..errors import Forbidden, RateLimited
 from ..ids import GlobalId
 from ..patients import PatientHandle, open_patient
 from ..principal import Role
@@ -98,6 +99,7 @@ class WriteAction(Generic[Raw, Clean, Result]):
     result: ClassVar[type[Any]]  # the Result dataclass (stored as JSON for replays)
     not_patient: ClassVar[str]  # why clinicians and analysts are refused
     also_audits: ClassVar[tuple[tuple[str, str], ...]] = ()  # (action, kind) touched on success
+    quota: ClassVar[str | None] = None  # a per-patient quota each new run takes one of
     key_field: tuple[str, ...] = field(default=("input", "idempotencyKey"))
 
     def clean(self, raw: Raw, ctx: RequestContext) -> Clean:
@@ -139,6 +141,9 @@ async def perform(ctx: RequestContext, action: WriteAction[Raw, Clean, Result], 
         )
     except Forbidden:  # no record of the caller: the key was released, nothing was written
         return _refused(ctx, action, dod_id, UserErrorRecord("FORBIDDEN", _NO_RECORD))
+    except RateLimited:  # over the quota: the key was released, nothing was asked or written
+        _audited(ctx, action, dod_id, Answer(dod_id), outcome="denied")
+        raise
     answer: Answer[Result] = Answer(dod_id, user_errors=stored.user_errors)
     if not stored.user_errors:
         ctx.refresh_loaders()
@@ -151,6 +156,7 @@ async def _run(
 ) -> ActionResult:
     """Open the caller's record (access check and audit; a replay never gets here), then run the
     action under the request's deadline, as a storable outcome (refusals included)."""
+    await _take_quota(ctx, action)
     patient = await open_patient(ctx, ctx.principal.subject, (action.operation,))
     call = WriteCall(ctx, patient, writes, rkey)
     try:
@@ -161,6 +167,16 @@ async def _run(
     except WriteRefused as refused:
         return ActionResult(user_errors=(action.refusal(refused),))
     return ActionResult(data=codec.dump(value))
+
+
+async def _take_quota(ctx: RequestContext, action: WriteAction[Any, Any, Any]) -> None:
+    """One use of the action's quota by the caller, or RateLimited before anything is asked."""
+    quotas = ctx.services.quotas
+    if action.quota is None or quotas is None:
+        return
+    wait = await quotas.take(action.quota, ctx.principal.subject)
+    if wait is not None:
+        raise RateLimited(f"{action.quota} per patient per day", wait)
 
 
 def _refused(

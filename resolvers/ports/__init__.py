@@ -2,8 +2,10 @@
 
 from .idempotency import BeginOutcome, Begun, Conflict, IdempotencyKeys, InFlight, Replay, StoreError
 from .library import HealthLibrary
+from .quotas import ActionQuotas
 
 __all__ = [
+    "ActionQuotas",
     "BeginOutcome",
     "Begun",
     "Conflict",

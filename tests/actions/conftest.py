@@ -18,6 +18,7 @@ import pytest_asyncio
 from sources.genesis import GENESIS
 from tests.actions.proxy import LosingProxy
 from tests.support.gql import gql
+from tests.support.limits import GENEROUS_LIMITS
 
 if TYPE_CHECKING:
     from gateway.demo.stack import DemoStack
@@ -45,7 +46,8 @@ async def action_stack(pg_admin_dsn: str) -> AsyncIterator[DemoStack]:
     from gateway.demo.stack import DemoStack
 
     stack = DemoStack(
-        port=0, database_url=pg_admin_dsn, fresh_databases=True, extra_patients=12, today=dt.date.today()
+        port=0, database_url=pg_admin_dsn, fresh_databases=True, extra_patients=12, today=dt.date.today(),
+        gateway_env=GENEROUS_LIMITS,
     )
     async with stack:
         yield stack
