@@ -60,7 +60,7 @@ def _serve(args: argparse.Namespace) -> int:
         workers=max(1, args.workers),
         log_config=None,
         access_log=False,
-        proxy_headers=True,
+        proxy_headers=False,  # the gateway reads X-Forwarded-For itself, from MHS_GATEWAY_TRUSTED_PROXIES only
         server_header=False,
     )
     return 0

@@ -14,6 +14,7 @@ from sources.spec import Configured
 from .env import Env
 from .errors import ConfigError
 from .persisted import TrustedDocuments
+from .proxies import IPNetwork, parse_networks
 from .ratelimit.settings import RateLimitConfig, read_rate_limits
 
 __all__ = [
@@ -115,6 +116,7 @@ class Config:
     introspection: bool = True
     field_suggestions: bool = True  # "Did you mean ...?" in validation errors (demo only by default)
     cors_origins: tuple[str, ...] = ()
+    trusted_proxies: tuple[IPNetwork, ...] = ()  # peers whose X-Forwarded-For is believed
     limits: LimitsConfig = field(default_factory=LimitsConfig)
     persisted: PersistedConfig = field(default_factory=PersistedConfig)
     rate_limits: RateLimitConfig = field(default_factory=RateLimitConfig)
@@ -170,6 +172,7 @@ class Config:
             introspection=env.flag("INTROSPECTION", not production),
             field_suggestions=env.flag("FIELD_SUGGESTIONS", not production),
             cors_origins=env.items("CORS_ORIGINS"),
+            trusted_proxies=_networks(env, "TRUSTED_PROXIES"),
             limits=LimitsConfig(
                 max_body_bytes=env.integer("MAX_BODY_BYTES", 1_000_000, minimum=1),
                 max_depth=env.integer("MAX_DEPTH", 12, minimum=1),
@@ -197,6 +200,13 @@ def _port(env: Env) -> int:
     if port > 65535:
         raise ConfigError(env.name("PORT"), f"must be a TCP port (0-65535), got {port}")
     return port
+
+
+def _networks(env: Env, key: str) -> tuple[IPNetwork, ...]:
+    try:
+        return parse_networks(env.items(key))
+    except ValueError as error:
+        raise ConfigError(env.name(key), str(error)) from None
 
 
 def _redis_url(env: Env) -> str | None:

@@ -11,6 +11,7 @@ from typing import Any
 
 __all__ = [
     "JsonFormatter",
+    "client_request_id_var",
     "configure_logging",
     "current_request_id",
     "log_event",
@@ -18,6 +19,7 @@ __all__ = [
 ]
 
 request_id_var: ContextVar[str | None] = ContextVar("mhs_request_id", default=None)
+client_request_id_var: ContextVar[str | None] = ContextVar("mhs_client_request_id", default=None)
 
 _RESERVED = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
 # Loggers that would print exception messages (which may hold PHI) are silenced; the gateway
@@ -30,7 +32,8 @@ def current_request_id() -> str | None:
 
 
 class JsonFormatter(logging.Formatter):
-    """One JSON object per line: time, level, logger, message, request_id, and extra fields."""
+    """One JSON object per line: time, level, logger, message, request_id (the gateway's), the
+    client's request id when it sent one, and extra fields."""
 
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
@@ -44,6 +47,9 @@ class JsonFormatter(logging.Formatter):
         request_id = getattr(record, "request_id", None) or request_id_var.get()
         if request_id:
             entry["request_id"] = request_id
+        client_id = client_request_id_var.get()
+        if client_id:
+            entry["client_request_id"] = client_id
         for key, value in record.__dict__.items():
             if key not in _RESERVED and key != "request_id" and not key.startswith("_"):
                 entry[key] = value

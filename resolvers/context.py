@@ -28,8 +28,9 @@ class RequestContext:
 
     services: Services
     principal: Principal
-    request_id: str
-    client_address: str | None = None
+    request_id: str  # the gateway's own, made for this request
+    client_address: str | None = None  # the peer, or what a trusted proxy says the client was
+    client_request_id: str | None = None  # the client's X-Request-Id (capped); never trusted
     purpose: str | None = None  # the break-glass reason, if one was given
     operation_name: str | None = None
     document_hash: str | None = None

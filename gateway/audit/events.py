@@ -30,6 +30,7 @@ def events_for(context: RequestContext) -> list[AuditEvent]:
             purpose=access.purpose,  # set only where break-glass was used (or tried and denied)
             client_address=context.client_address,
             token_id=principal.token_id,
+            client_request_id=context.client_request_id,
         )
         for access in context.audit.accesses.values()
     ]

@@ -58,6 +58,7 @@ class InLoopServer:
             log_level=self._log_level,
             access_log=False,
             lifespan="on",
+            proxy_headers=False,  # the gateway reads X-Forwarded-For itself (trusted proxies only)
             timeout_graceful_shutdown=5,
         )
         server = self._server = _QuietServer(config)

@@ -19,6 +19,7 @@ from gateway.auth import AuthError
 from gateway.config import Config
 from gateway.metrics import GatewayMetrics
 from gateway.persisted import PersistedDocuments, PersistedQueryError, PersistedQueryNotFound, Resolved
+from gateway.proxies import TrustedProxies
 from gateway.runtime import Runtime
 from resolvers.audit import AuditClosed
 from resolvers.errors import RateLimited
@@ -78,6 +79,7 @@ class GraphQLEndpoint:
         self._graphiql_page = graphiql_page
         self._documents = DocumentCache(max_tokens=config.limits.max_tokens)
         self._validator = Validator(schema._schema, config.limits, introspection=config.introspection)
+        self._proxies = TrustedProxies(config.trusted_proxies)
 
     async def handle(self, request: Request) -> Response:
         started = time.perf_counter()
@@ -131,7 +133,7 @@ class GraphQLEndpoint:
         resolved = await _resolve(runtime.persisted, params)
         parsed = self._documents.parse(resolved.text, resolved.sha256)
         operation = select_operation(parsed.document, params.operation_name, request.method)
-        client_address = request.client.host if request.client else None
+        client_address = self._proxies.client(request.client.host if request.client else None, request.headers)
         await _admit(runtime, principal, client_address, operation)
         if operation.name is not None and params.operation_name is None:
             operation_label = _operation_label(operation.name.value)
@@ -147,6 +149,7 @@ class GraphQLEndpoint:
             services=runtime.services,
             principal=principal,
             request_id=request.state.request_id,
+            client_request_id=request.state.client_request_id,
             client_address=client_address,
             purpose=purpose,
             operation_name=operation.name.value if operation.name else None,

@@ -70,14 +70,15 @@ class AuditLog:
         self.dsn = dsn
 
     async def rows(self, request_id: str, *, expect: int = 1, within: float = 10.0) -> list[dict[str, Any]]:
-        """The rows of one request, once at least `expect` are there (or after `within` seconds)."""
+        """The rows of the request that sent `X-Request-Id: request_id` (tests send unique ones),
+        once at least `expect` are there (or after `within` seconds)."""
         conn = await asyncpg.connect(self.dsn)
         try:
             loop = asyncio.get_running_loop()
             until = loop.time() + within
             while True:
                 found = await conn.fetch(
-                    "SELECT * FROM audit.events WHERE request_id = $1 ORDER BY id", request_id
+                    "SELECT * FROM audit.events WHERE client_request_id = $1 ORDER BY id", request_id
                 )
                 if len(found) >= expect or loop.time() > until:
                     return [dict(row) for row in found]

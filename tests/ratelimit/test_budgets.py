@@ -7,6 +7,7 @@ import dataclasses
 from typing import Any
 
 from gateway.app import create_app
+from gateway.proxies import parse_networks
 from tests.access.conftest import Upstreams
 from tests.support.servers import serve
 
@@ -82,3 +83,24 @@ async def test_limits_off_lets_everything_through(demo_stack: Any) -> None:
     config = dataclasses.replace(config, rate_limits=dataclasses.replace(config.rate_limits, enabled=False))
     async with serve(create_app(config)) as base:
         assert [(await post(f"{base}/graphql", _tokens(demo_stack)["P1"])).status for _ in range(3)] == [200] * 3
+
+
+async def test_a_spoofed_x_forwarded_for_does_not_escape_the_address_budget(demo_stack: Any) -> None:
+    tokens = _tokens(demo_stack)
+    config = limited(demo_stack, address=budget(reads="2/minute"))
+    async with serve(create_app(config)) as base:
+        statuses = [(await post(f"{base}/graphql", tokens[p], headers={"X-Forwarded-For": f"203.0.113.{i}"})).status
+                    for i, p in enumerate(("P1", "P2", "P4"))]
+    assert statuses == [200, 200, 429]
+
+
+async def test_behind_a_trusted_proxy_each_client_address_has_its_own_budget(demo_stack: Any) -> None:
+    tokens = _tokens(demo_stack)
+    config = limited(demo_stack, address=budget(reads="1/minute"))
+    config = dataclasses.replace(config, trusted_proxies=parse_networks(["127.0.0.1"]))
+    async with serve(create_app(config)) as base:
+        url = f"{base}/graphql"
+        first = [(await post(url, tokens[p], headers={"X-Forwarded-For": ip})).status
+                 for p, ip in (("P1", "203.0.113.1"), ("P2", "203.0.113.2"))]
+        again = await post(url, tokens["P4"], headers={"X-Forwarded-For": "203.0.113.1"})
+    assert first == [200, 200] and again.status == 429
