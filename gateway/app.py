@@ -24,7 +24,7 @@ from .config import Config
 from .graphiql import STATIC_PREFIX, AssetRoute, render_page
 from .http import GraphQLEndpoint, HealthRoutes, RequestIdMiddleware
 from .http.phases import PreparedDocument
-from .metrics import GatewayMetrics
+from .metrics import GatewayMetrics, worker_exited
 from .persisted import DocumentStore, MemoryDocumentStore, PersistedDocuments, RedisDocumentStore
 from .ratelimit import Counters, Limiter, Quotas, RequestLimiter, memory_counters, redis_counters
 from .runtime import Probe, Runtime
@@ -151,8 +151,11 @@ def create_app(config: Config, *, services_factory: ServicesFactory | None = Non
                              extra={"missing": assets.missing()})
             _log.info("gateway started", extra={"mode": config.mode,
                                                 "sources": services.ranked()})
+            metrics.serving(True)
+            stack.callback(worker_exited)  # in multiprocess mode: this worker's live gauges go
             yield
             _log.info("gateway stopping")
+            metrics.serving(False)
 
     routes = [
         # every method reaches the endpoint, which answers 405 in GraphQL shape itself

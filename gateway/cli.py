@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
+import shutil
 import sys
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from .demo import token_cli
@@ -52,18 +55,41 @@ def _serve(args: argparse.Namespace) -> int:
     from .logging import configure_logging
 
     configure_logging(config.log_level)
-    uvicorn.run(
-        "gateway.asgi:create_app_from_env",
-        factory=True,
-        host=args.host or config.host,
-        port=args.port if args.port is not None else config.port,
-        workers=max(1, args.workers),
-        log_config=None,
-        access_log=False,
-        proxy_headers=False,  # the gateway reads X-Forwarded-For itself, from MHS_GATEWAY_TRUSTED_PROXIES only
-        server_header=False,
-    )
+    workers = max(1, args.workers)
+    with _metrics_directory(workers):
+        uvicorn.run(
+            "gateway.asgi:create_app_from_env",
+            factory=True,
+            host=args.host or config.host,
+            port=args.port if args.port is not None else config.port,
+            workers=workers,
+            log_config=None,
+            access_log=False,
+            proxy_headers=False,  # the gateway reads X-Forwarded-For itself, from MHS_GATEWAY_TRUSTED_PROXIES only
+            server_header=False,
+        )
     return 0
+
+
+@contextlib.contextmanager
+def _metrics_directory(workers: int) -> Iterator[None]:
+    """Several workers report one set of metrics through files in PROMETHEUS_MULTIPROC_DIR: the
+    operator's directory (emptied of an earlier run's files), else a temporary one removed after."""
+    from .metrics.multiproc import ENV, multiprocess_dir, prepare_multiprocess_dir
+
+    made: Path | None = None
+    if workers > 1 and multiprocess_dir() is None:
+        made = Path(tempfile.mkdtemp(prefix="mhs-gateway-metrics-"))
+        os.environ[ENV] = str(made)  # the workers inherit it before they import prometheus-client
+    path = multiprocess_dir()
+    if path is not None:
+        prepare_multiprocess_dir(path)
+    try:
+        yield
+    finally:
+        if made is not None:
+            shutil.rmtree(made, ignore_errors=True)
+            os.environ.pop(ENV, None)
 
 
 def _demo(args: argparse.Namespace) -> int:

@@ -46,6 +46,7 @@ class DemoStack:
         self._issuer: Issuer | None = None
         self._gateway: InLoopServer | None = None
         self._config: Config | None = None
+        self._environment: dict[str, str] | None = None
         self._tokens: dict[str, PersonaToken] = {}
 
     # -- what tests and the CLI use --------------------------------------------------------------
@@ -69,6 +70,11 @@ class DemoStack:
     @property
     def config(self) -> Config:
         return _running(self._config, "config")
+
+    @property
+    def gateway_environment(self) -> dict[str, str]:
+        """The variables the gateway was configured with (what `mhs-gateway serve` would read)."""
+        return dict(_running(self._environment, "config"))
 
     @property
     def databases(self) -> DemoDatabases:
@@ -164,8 +170,7 @@ class DemoStack:
         await self._issuer.start(_LOOPBACK, 0)
         self._exit.push_async_callback(self._issuer.stop)
 
-        self._config = Config.from_env(
-            gateway_environment(
+        self._environment = gateway_environment(
                 host=opts.host,
                 port=gateway.port,
                 gateway_dsn=self._databases.gateway_dsn,
@@ -177,7 +182,7 @@ class DemoStack:
                 log_level=opts.log_level,
                 extra=opts.gateway_env,
             )
-        )
+        self._config = Config.from_env(self._environment)
         self._exit.push_async_callback(gateway.stop)  # the gateway stops first (LIFO)
         await gateway.start(create_app(self._config))
         self._gateway = gateway

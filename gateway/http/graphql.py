@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -37,7 +36,6 @@ __all__ = ["GraphQLEndpoint"]
 
 _log = logging.getLogger("gateway.graphql")
 _GRAPHQL_RESPONSE = "application/graphql-response+json"
-_NAME = re.compile(r"^[_A-Za-z][_0-9A-Za-z]{0,63}$")
 _MAX_PURPOSE = 500
 
 
@@ -55,12 +53,6 @@ def _wants_html(request: Request) -> bool:
     accept = request.headers.get("accept", "").lower()
     asks = "query" in request.query_params or "extensions" in request.query_params
     return request.method == "GET" and "text/html" in accept and not asks
-
-
-def _operation_label(name: str | None) -> str:
-    if name is None:
-        return "anonymous"
-    return name if _NAME.match(name) else "invalid"
 
 
 class GraphQLEndpoint:
@@ -83,7 +75,7 @@ class GraphQLEndpoint:
 
     async def handle(self, request: Request) -> Response:
         started = time.perf_counter()
-        operation = "unknown"
+        operation = "other"
         media_type = "application/json"
         try:
             if request.method not in ("GET", "POST"):
@@ -129,14 +121,13 @@ class GraphQLEndpoint:
             _check_length_early(request, self._config.limits.max_body_bytes)
         principal = await runtime.authenticator.authenticate(request.headers)
         params = await read_params(request, self._config.limits.max_body_bytes, self._config.request_timeout)
-        operation_label = _operation_label(params.operation_name)
         resolved = await _resolve(runtime.persisted, params)
         parsed = self._documents.parse(resolved.text, resolved.sha256)
         operation = select_operation(parsed.document, params.operation_name, request.method)
         client_address = self._proxies.client(request.client.host if request.client else None, request.headers)
         await _admit(runtime, principal, client_address, operation)
-        if operation.name is not None and params.operation_name is None:
-            operation_label = _operation_label(operation.name.value)
+        operation_name = operation.name.value if operation.name else None
+        operation_label = self._metrics.operations.label(operation_name, known=resolved.known)
         purpose = _break_glass_reason(request)
         invalid = self._validator.errors(parsed, operation, params.variables)
         if invalid:  # nothing runs, nothing is registered: refused before any source is asked
@@ -152,7 +143,7 @@ class GraphQLEndpoint:
             client_request_id=request.state.client_request_id,
             client_address=client_address,
             purpose=purpose,
-            operation_name=operation.name.value if operation.name else None,
+            operation_name=operation_name,
             document_hash=parsed.hash,
             document=parsed.document,
             operation=operation,

@@ -6,16 +6,14 @@ import asyncio
 import time
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import JSONResponse, Response
 
-from gateway.metrics import GatewayMetrics
+from gateway.metrics import CONTENT_TYPE, GatewayMetrics, render
 from gateway.runtime import Probe, Runtime
 from sources.base import Source
 from sources.errors import SourceTimeout
 
 __all__ = ["HealthRoutes"]
-
-_PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8"
 
 
 async def _probe(check: Probe, within: float) -> tuple[str, float]:
@@ -76,4 +74,4 @@ class HealthRoutes:
         )
 
     async def metrics(self, request: Request) -> Response:
-        return PlainTextResponse(self._metrics.render(), media_type=_PROMETHEUS)
+        return Response(render(self._metrics), headers={"Content-Type": CONTENT_TYPE, "Cache-Control": "no-store"})

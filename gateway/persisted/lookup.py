@@ -22,11 +22,13 @@ _log = logging.getLogger("gateway.persisted")
 
 @dataclass(frozen=True, slots=True)
 class Resolved:
-    """The document to run, its SHA-256, and whether to register it once it proves runnable."""
+    """The document to run, its SHA-256, whether to register it once it proves runnable, and whether
+    the gateway knows it (a trusted document, or one run by its persisted hash)."""
 
     text: str
     sha256: str
     register: bool = False
+    known: bool = False
 
 
 class PersistedDocuments:
@@ -55,7 +57,7 @@ class PersistedDocuments:
             trusted = digest in self._trusted
             if self._trusted_only and not trusted:
                 raise DocumentNotTrusted()
-            return Resolved(query, digest, register=persisted is not None and not trusted)
+            return Resolved(query, digest, register=persisted is not None and not trusted, known=trusted)
         if persisted is None:
             return None
         text = self._trusted.get(persisted.sha256)
@@ -69,7 +71,7 @@ class PersistedDocuments:
                 text = None
         if text is None:
             raise PersistedQueryNotFound()
-        return Resolved(text, persisted.sha256)
+        return Resolved(text, persisted.sha256, known=True)
 
     async def register(self, resolved: Resolved, document: DocumentNode) -> bool:
         """Store a document the client sent with its hash; whether it was offered to the store."""

@@ -172,12 +172,12 @@ async def test_metrics_in_prometheus_format(gateway_url: str, issuer: Issuer,
         assert response.status == 200
         assert response.headers["Content-Type"].startswith("text/plain; version=0.0.4")
         text = await response.text()
-    assert 'gateway_requests_total{operation="Probe",outcome="ok"} ' in text
+    assert 'gateway_requests_total{operation="other",outcome="ok"} ' in text  # an ad-hoc document: no name
     assert re.search(r'gateway_requests_total\{operation="\w+",outcome="unauthenticated"\} \d', text)
     assert "# TYPE gateway_request_seconds histogram" in text
-    assert 'gateway_request_seconds_bucket{le="+Inf"}' in text
-    for name in ("gateway_upstream_requests_total", "gateway_upstream_seconds",
-                 "gateway_source_state"):
+    assert re.search(r'gateway_request_seconds_bucket\{le="\+Inf",operation="other"\} \d', text)
+    for name in ("gateway_upstream_requests_total", "gateway_upstream_seconds", "gateway_source_state",
+                 "process_resident_memory_bytes", "process_cpu_seconds_total"):
         assert f"# TYPE {name} " in text
     sample = re.compile(r'^[a-z_]+(\{[a-z_]+="[^"]*"(,[a-z_]+="[^"]*")*\})? [0-9.e+-]+$|^#')
     assert all(sample.match(line) for line in text.strip().splitlines())

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from typing import Any
 
-import aiohttp
-
 from tests.support.gql import gql
+from tests.support.metrics import samples, scrape
 
-LINE = re.compile(r'^gateway_upstream_requests_total\{source="([^"]+)",kind="([^"]+)",status="([^"]+)"\} (\S+)$')
 FIELDS = """labResults(first: 5) { totalCount edges { node { display } } }
     appointments(first: 5) { edges { node { start } } }
     clinicalNotes(first: 5) { edges { node { title } } }
@@ -22,15 +19,11 @@ PATIENTS = ["1000000001", "1000000002", "1000000003", "1000000004"] + [str(20000
 
 async def _upstream_counts(demo_stack: Any) -> Counter[tuple[str, str]]:
     """gateway_upstream_requests_total summed over status, by (source, kind)."""
-    url = str(demo_stack.info()["graphql_url"]).rsplit("/graphql", 1)[0] + "/metrics"
-    async with aiohttp.ClientSession() as session, session.get(url) as resp:
-        assert resp.status == 200
-        text = await resp.text()
+    text = await scrape(str(demo_stack.info()["graphql_url"]).rsplit("/graphql", 1)[0] + "/metrics")
     counts: Counter[tuple[str, str]] = Counter()
-    for line in text.splitlines():
-        m = LINE.match(line)
-        if m and m.group(2) not in ("auth", "token", "check"):
-            counts[(m.group(1), m.group(2))] += int(float(m.group(4)))
+    for labels, value in samples(text, "gateway_upstream_requests_total"):
+        if labels["kind"] not in ("auth", "token", "check"):
+            counts[(labels["source"], labels["kind"])] += int(value)
     return counts
 
 
