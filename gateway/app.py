@@ -23,6 +23,8 @@ from .auth import Authenticator, JwksCache, TokenVerifier
 from .config import Config
 from .graphiql import STATIC_PREFIX, AssetRoute, render_page
 from .http import GraphQLEndpoint, HealthRoutes, RequestIdMiddleware
+from .http.admin import AdminAccess
+from .http.listener import SideListener
 from .http.phases import PreparedDocument
 from .metrics import GatewayMetrics, worker_exited
 from .persisted import DocumentStore, MemoryDocumentStore, PersistedDocuments, RedisDocumentStore
@@ -86,13 +88,25 @@ def _counters(config: Config) -> Counters:
     return memory_counters()
 
 
+def _admin_app(health: HealthRoutes, runtime: Runtime) -> Starlette:
+    """The admin listener's routes: liveness, readiness with its detail, metrics."""
+    admin = Starlette(routes=[
+        Route("/healthz", health.healthz, methods=["GET"]),
+        Route("/readyz", health.readyz, methods=["GET"]),
+        Route("/metrics", health.metrics, methods=["GET"]),
+    ])
+    admin.state.runtime = runtime
+    return admin
+
+
 def create_app(config: Config, *, services_factory: ServicesFactory | None = None) -> Starlette:
     """The gateway. Clients and pools are created at startup and closed at shutdown."""
     metrics = GatewayMetrics()
     schema = _gateway_schema()
     page = render_page() if config.graphiql else None
     endpoint = GraphQLEndpoint(schema, config, metrics, page)
-    health = HealthRoutes(metrics, probe_timeout=config.readiness_timeout)
+    access = AdminAccess(config.metrics_token, separate=config.admin_port is not None)
+    health = HealthRoutes(metrics, probe_timeout=config.readiness_timeout, access=access)
     assets = AssetRoute(config.graphiql_assets)
     factory = services_factory or build_services
 
@@ -146,6 +160,12 @@ def create_app(config: Config, *, services_factory: ServicesFactory | None = Non
                 limiter=RequestLimiter(config.rate_limits, limiter, config.pseudonym_key),
             )
             app.state.jwks = jwks
+            if config.admin_port is not None:
+                admin = _admin_app(health.on_admin_listener(), app.state.runtime)
+                listener = SideListener(admin, host=config.admin_host, port=config.admin_port)
+                await listener.start()
+                stack.push_async_callback(listener.stop)
+                app.state.admin_url = listener.url
             if config.graphiql and assets.missing():
                 _log.warning("GraphiQL assets missing; run `make setup`",
                              extra={"missing": assets.missing()})

@@ -124,6 +124,9 @@ class Config:
     graphiql_assets: Path = field(default_factory=default_graphiql_assets)
     log_level: str = "INFO"
     readiness_timeout: float = 2.0
+    metrics_token: str | None = field(default=None, repr=False)  # /metrics and /readyz detail need it
+    admin_host: str = "127.0.0.1"
+    admin_port: int | None = None  # a separate listener for /metrics and /readyz detail (only there)
     audit_queue_size: int = 10_000  # audit events waiting to be written before PHI is refused
 
     @property
@@ -162,7 +165,7 @@ class Config:
             mode=mode,
             auth=auth,
             host=env.text("HOST", "127.0.0.1") or "127.0.0.1",
-            port=_port(env),
+            port=_port(env, "PORT", 8000) or 0,
             database_url=database_url,
             redis_url=_redis_url(env),
             sources=_sources(env),
@@ -191,15 +194,28 @@ class Config:
                 "LOG_LEVEL", ("debug", "info", "warning", "error", "critical"), "info"
             ).upper(),
             readiness_timeout=env.number("READINESS_TIMEOUT", 2.0),
+            metrics_token=_token(env, "METRICS_TOKEN"),
+            admin_host=env.text("ADMIN_HOST", "127.0.0.1") or "127.0.0.1",
+            admin_port=_port(env, "ADMIN_PORT", None),
             audit_queue_size=env.integer("AUDIT_QUEUE_SIZE", 10_000, minimum=1),
         )
 
 
-def _port(env: Env) -> int:
-    port = env.integer("PORT", 8000)
+def _port(env: Env, key: str, default: int | None) -> int | None:
+    if env.raw(key) is None:
+        return default
+    port = env.integer(key, 0)
     if port > 65535:
-        raise ConfigError(env.name("PORT"), f"must be a TCP port (0-65535), got {port}")
+        raise ConfigError(env.name(key), f"must be a TCP port (0-65535), got {port}")
     return port
+
+
+def _token(env: Env, key: str) -> str | None:
+    """A bearer secret: at least 16 characters; never echoed."""
+    value = env.raw(key)
+    if value is not None and len(value) < 16:
+        raise ConfigError(env.name(key), "must be at least 16 characters")
+    return value
 
 
 def _networks(env: Env, key: str) -> tuple[IPNetwork, ...]:

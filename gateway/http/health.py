@@ -1,4 +1,5 @@
-"""`/healthz` (process up), `/readyz` (database and each source), `/metrics` (Prometheus text)."""
+"""`/healthz` (process up), `/readyz` (database and each source), `/metrics` (Prometheus text); the
+detail of `/readyz` and `/metrics` only as `AdminAccess` allows."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from gateway.metrics import CONTENT_TYPE, GatewayMetrics, render
 from gateway.runtime import Probe, Runtime
 from sources.base import Source
 from sources.errors import SourceTimeout
+
+from .admin import AdminAccess
 
 __all__ = ["HealthRoutes"]
 
@@ -33,9 +36,19 @@ async def _probe(check: Probe, within: float) -> tuple[str, float]:
 class HealthRoutes:
     """Liveness, readiness and metrics; readiness needs the database, not every source."""
 
-    def __init__(self, metrics: GatewayMetrics, *, probe_timeout: float) -> None:
+    def __init__(self, metrics: GatewayMetrics, *, probe_timeout: float,
+                 access: AdminAccess | None = None, admin_listener: bool = False) -> None:
         self._metrics = metrics
         self._timeout = probe_timeout
+        self._access = access or AdminAccess()
+        self._admin_listener = admin_listener
+
+    def on_admin_listener(self) -> HealthRoutes:
+        """The same routes as the admin listener serves them."""
+        return HealthRoutes(self._metrics, probe_timeout=self._timeout, access=self._access, admin_listener=True)
+
+    def _detail(self, request: Request) -> bool:
+        return self._access.allowed(request, admin_listener=self._admin_listener)
 
     async def healthz(self, request: Request) -> Response:
         return JSONResponse({"status": "ok"}, headers={"Cache-Control": "no-store"})
@@ -69,9 +82,15 @@ class HealthRoutes:
             "audit": audit,
             "sources": source_states,
         }
+        if not self._detail(request):
+            body = {"status": body["status"]}
         return JSONResponse(
             body, status_code=200 if ready else 503, headers={"Cache-Control": "no-store"}
         )
 
     async def metrics(self, request: Request) -> Response:
+        if not self._detail(request):
+            status = self._access.refusal(admin_listener=self._admin_listener)
+            headers = {"WWW-Authenticate": "Bearer"} if status == 401 else {}
+            return Response(status_code=status, headers={"Cache-Control": "no-store", **headers})
         return Response(render(self._metrics), headers={"Content-Type": CONTENT_TYPE, "Cache-Control": "no-store"})
