@@ -12,7 +12,7 @@ setup: $(STAMP) $(GRAPHIQL)
 $(STAMP): pyproject.toml sandbox/pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ./sandbox -e '.[dev,demo]'
+	$(BIN)/python -m pip install --quiet -e ./sandbox -e '.[dev,demo,otel]'
 	touch $(STAMP)
 
 $(GRAPHIQL): graphiql/package.json graphiql/package-lock.json

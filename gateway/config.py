@@ -124,6 +124,7 @@ class Config:
     graphiql_assets: Path = field(default_factory=default_graphiql_assets)
     log_level: str = "INFO"
     readiness_timeout: float = 2.0
+    tracing: bool = False  # OpenTelemetry spans to OTLP (the `otel` extra)
     metrics_token: str | None = field(default=None, repr=False)  # /metrics and /readyz detail need it
     admin_host: str = "127.0.0.1"
     admin_port: int | None = None  # a separate listener for /metrics and /readyz detail (only there)
@@ -194,6 +195,7 @@ class Config:
                 "LOG_LEVEL", ("debug", "info", "warning", "error", "critical"), "info"
             ).upper(),
             readiness_timeout=env.number("READINESS_TIMEOUT", 2.0),
+            tracing=env.flag("TRACING", False),
             metrics_token=_token(env, "METRICS_TOKEN"),
             admin_host=env.text("ADMIN_HOST", "127.0.0.1") or "127.0.0.1",
             admin_port=_port(env, "ADMIN_PORT", None),

@@ -9,6 +9,8 @@ import sys
 from contextvars import ContextVar
 from typing import Any
 
+from sources.calls.request import request_id_var
+
 __all__ = [
     "JsonFormatter",
     "client_request_id_var",
@@ -18,7 +20,6 @@ __all__ = [
     "request_id_var",
 ]
 
-request_id_var: ContextVar[str | None] = ContextVar("mhs_request_id", default=None)
 client_request_id_var: ContextVar[str | None] = ContextVar("mhs_client_request_id", default=None)
 
 _RESERVED = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}

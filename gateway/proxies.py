@@ -46,6 +46,11 @@ class TrustedProxies:
     def _trusted(self, address: IPAddress) -> bool:
         return any(address in network for network in self._networks)
 
+    def trusts(self, peer: str | None) -> bool:
+        """Whether `peer` is one of the configured proxies."""
+        address = _address(peer) if peer else None
+        return address is not None and self._trusted(address)
+
     def client(self, peer: str | None, headers: Headers) -> str | None:
         if peer is None or not self._networks:
             return peer

@@ -24,6 +24,7 @@ from resolvers.audit import AuditClosed
 from resolvers.errors import RateLimited
 from resolvers.principal import Principal
 from sources.calls.deadline import deadline_scope
+from sources.calls.tracing import span
 
 from .documents import DocumentCache, select_operation
 from .errors import format_errors
@@ -74,6 +75,23 @@ class GraphQLEndpoint:
         self._proxies = TrustedProxies(config.trusted_proxies)
 
     async def handle(self, request: Request) -> Response:
+        """One request, in a server span (continuing the caller's trace only behind a trusted proxy)."""
+        peer = request.client.host if request.client else None
+        carrier = dict(request.headers) if self._proxies.trusts(peer) else None
+        attributes = {"http.request.method": request.method, "http.route": "/graphql",
+                      "mhs.request_id": request.state.request_id}
+        with span(f"{request.method} /graphql", kind="server", attributes=attributes, carrier=carrier) as note:
+            response, operation, outcome = await self._handle(request)
+            note.set("http.response.status_code", response.status_code)
+            note.set("graphql.operation.name", operation)
+            note.set("mhs.outcome", outcome)
+            if request.state.client_request_id:
+                note.set("mhs.client_request_id", request.state.client_request_id)
+            if response.status_code >= 500:
+                note.failed(str(response.status_code))
+            return response
+
+    async def _handle(self, request: Request) -> tuple[Response, str, str]:
         started = time.perf_counter()
         operation = "other"
         media_type = "application/json"
@@ -84,7 +102,7 @@ class GraphQLEndpoint:
             if _wants_html(request):
                 if self._graphiql_page is None:
                     raise HttpProblem(406, "NOT_ACCEPTABLE", "GraphiQL is disabled here.")
-                return HTMLResponse(self._graphiql_page, headers=_PAGE_HEADERS)
+                return HTMLResponse(self._graphiql_page, headers=_PAGE_HEADERS), "graphiql", "ok"
             media_type = _response_type(request)
             response, operation, outcome = await self._run(request, media_type)
         except HttpProblem as problem:
@@ -113,7 +131,7 @@ class GraphQLEndpoint:
         response.headers.setdefault("Cache-Control", "private, no-store")
         response.headers.setdefault("Vary", "Authorization")
         self._metrics.request(operation, outcome, time.perf_counter() - started)
-        return response
+        return response, operation, outcome
 
     async def _run(self, request: Request, media_type: str) -> tuple[Response, str, str]:
         runtime: Runtime = request.app.state.runtime
@@ -122,14 +140,16 @@ class GraphQLEndpoint:
         principal = await runtime.authenticator.authenticate(request.headers)
         params = await read_params(request, self._config.limits.max_body_bytes, self._config.request_timeout)
         resolved = await _resolve(runtime.persisted, params)
-        parsed = self._documents.parse(resolved.text, resolved.sha256)
+        with span("graphql.parse"):
+            parsed = self._documents.parse(resolved.text, resolved.sha256)
         operation = select_operation(parsed.document, params.operation_name, request.method)
         client_address = self._proxies.client(request.client.host if request.client else None, request.headers)
         await _admit(runtime, principal, client_address, operation)
         operation_name = operation.name.value if operation.name else None
         operation_label = self._metrics.operations.label(operation_name, known=resolved.known)
         purpose = _break_glass_reason(request)
-        invalid = self._validator.errors(parsed, operation, params.variables)
+        with span("graphql.validate"):
+            invalid = self._validator.errors(parsed, operation, params.variables)
         if invalid:  # nothing runs, nothing is registered: refused before any source is asked
             refusal = {"errors": format_errors(invalid, Phase.VALIDATE, suggestions=self._config.field_suggestions)}
             return JSONResponse(refusal, status_code=400, media_type=media_type), operation_label, "rejected"
@@ -154,7 +174,8 @@ class GraphQLEndpoint:
             if request.method == "POST"
             else {StrawberryOperation.QUERY}
         )
-        with deadline_scope(self._config.request_timeout):
+        with deadline_scope(self._config.request_timeout), span("graphql.execute") as executing:
+            executing.set("graphql.operation.type", operation.operation.value)
             result = await self._schema.execute(
                 resolved.text,
                 variable_values=params.variables,

@@ -14,6 +14,7 @@ from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
 from ..calls.deadline import remaining
 from ..calls.observe import UpstreamObserver
+from ..calls.tracing import outgoing_headers, span
 from ..errors import SourceTimeout, SourceUnavailable, UpstreamRejected
 from ..records import RecordSource
 from .config import FhirSourceConfig
@@ -101,13 +102,16 @@ class SmartAuth:
         started = time.monotonic()
         status = "error"
         try:
-            async with self._session.post(
-                self._config.token_url, data=form, timeout=aiohttp.ClientTimeout(total=budget)
-            ) as resp:
-                status = str(resp.status)
-                if resp.status != 200:
-                    raise UpstreamRejected(self._source, resp.status, self._config.token_url)
-                body: Any = await resp.json(content_type=None)
+            with span("POST token", kind="client", attributes={"http.request.method": "POST",
+                                                                "mhs.source": str(self._source), "mhs.kind": "auth"}):
+                async with self._session.post(
+                    self._config.token_url, data=form, headers=outgoing_headers(),
+                    timeout=aiohttp.ClientTimeout(total=budget),
+                ) as resp:
+                    status = str(resp.status)
+                    if resp.status != 200:
+                        raise UpstreamRejected(self._source, resp.status, self._config.token_url)
+                    body: Any = await resp.json(content_type=None)
         except TimeoutError as exc:
             status = "timeout"
             raise SourceTimeout(self._source, "token request timed out") from exc

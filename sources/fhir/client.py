@@ -8,12 +8,13 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import aiohttp
 
 from ..calls.deadline import remaining
 from ..calls.observe import UpstreamObserver
+from ..calls.tracing import SpanNote, outgoing_headers, span
 from ..errors import SourceError, SourceTimeout, SourceUnavailable, UpstreamRejected
 from ..records import RecordSource
 from .auth import SmartAuth
@@ -231,6 +232,23 @@ class FhirClient:
                 await asyncio.sleep(wait)
 
     async def _once(self, call: _Call) -> Resource:
+        """One attempt, in a client span of its own (the trace and request id go upstream)."""
+        with span(f"{call.method} {self._route(call.url)}", kind="client", attributes=self._attributes(call)) as note:
+            return await self._attempt(call, note)
+
+    def _route(self, url: str) -> str:
+        """The resource type (or operation, or `batch`) a URL addresses: the span's name."""
+        relative = url[len(self.config.base_url):].split("?", 1)[0].strip("/")
+        return relative.split("/", 1)[0] or "batch"
+
+    def _attributes(self, call: _Call) -> dict[str, str | int]:
+        parts = urlsplit(call.url)
+        return {"http.request.method": call.method, "server.address": parts.hostname or "",
+                "server.port": parts.port or (443 if parts.scheme == "https" else 80),
+                "url.full": f"{parts.scheme}://{parts.netloc}{parts.path}",  # never the query: it names patients
+                "mhs.source": str(self.source), "mhs.kind": call.kind}
+
+    async def _attempt(self, call: _Call, note: SpanNote) -> Resource:
         budget = min(self.config.timeout, remaining())
         if budget < _MIN_USEFUL:
             raise SourceTimeout(self.source)
@@ -242,6 +260,7 @@ class FhirClient:
                 headers = {
                     "Authorization": f"Bearer {token}",
                     "Accept": FHIR_JSON,
+                    **outgoing_headers(),
                     **call.headers,
                 }
                 payload = None
@@ -263,6 +282,9 @@ class FhirClient:
         finally:
             self._observer.upstream_call(self.source, call.kind, status, time.monotonic() - started)
         code = int(status)
+        note.set("http.response.status_code", code)
+        if code >= 400:
+            note.failed(status)
         if code == 401:
             raise _Refused(token, UpstreamRejected(self.source, code, call.url))
         if code in RETRYABLE_STATUSES:

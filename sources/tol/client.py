@@ -9,6 +9,7 @@ import asyncpg
 
 from sources.calls.deadline import remaining
 from sources.calls.observe import UpstreamObserver
+from sources.calls.tracing import span, sql_comment
 from sources.errors import SourceError, SourceTimeout, SourceUnavailable
 
 from .name import TOL_ARCHIVE
@@ -38,8 +39,9 @@ class TolClient:
         started = time.perf_counter()
         status = "error"
         try:
-            async with asyncio.timeout(budget):
-                rows = await self._pool.fetch(sql, *args, timeout=budget)
+            with span("SELECT tol_archive", kind="client", attributes=_attributes(kind)):
+                async with asyncio.timeout(budget):  # the comment carries the trace and the request id
+                    rows = await self._pool.fetch(sql + sql_comment(), *args, timeout=budget)
             status = "ok"
             return rows
         except (TimeoutError, asyncpg.QueryCanceledError) as exc:
@@ -49,6 +51,11 @@ class TolClient:
             raise _unavailable(exc) from exc
         finally:
             self._observer.upstream_call(SOURCE, kind, status, time.perf_counter() - started)
+
+
+def _attributes(kind: str) -> dict[str, str]:
+    return {"db.system.name": "postgresql", "db.operation.name": "SELECT", "mhs.source": str(SOURCE),
+            "mhs.kind": kind}
 
 
 def _unavailable(exc: BaseException) -> SourceError:
