@@ -70,11 +70,12 @@ class LimitsConfig:
     max_body_bytes: int = 1_000_000
     max_depth: int = 12
     max_aliases: int = 30
-    max_root_fields: int = 10
+    max_root_fields: int = 25  # the clinician panel asks for 20 patients at once
     max_fields: int = 10_000  # fields selected once fragments are expanded
     max_tokens: int = 5_000
     max_cost: int = 10_000
-    list_weight: int = 10  # how many items the cost estimate assumes for a list without `first`
+    list_weight: int = 10  # the size the cost estimate assumes for a list no entry of schema/costs.py sizes
+    max_page_size: int = 100  # the largest `first`
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,11 +182,12 @@ class Config:
                 max_body_bytes=env.integer("MAX_BODY_BYTES", 1_000_000, minimum=1),
                 max_depth=env.integer("MAX_DEPTH", 12, minimum=1),
                 max_aliases=env.integer("MAX_ALIASES", 30, minimum=1),
-                max_root_fields=env.integer("MAX_ROOT_FIELDS", 10, minimum=1),
+                max_root_fields=env.integer("MAX_ROOT_FIELDS", 25, minimum=1),
                 max_fields=env.integer("MAX_FIELDS", 10_000, minimum=1),
                 max_tokens=env.integer("MAX_TOKENS", 5_000, minimum=1),
                 max_cost=env.integer("MAX_COST", 10_000, minimum=1),
                 list_weight=env.integer("LIST_WEIGHT", 10, minimum=1),
+                max_page_size=env.integer("MAX_PAGE_SIZE", 100, minimum=1),
             ),
             persisted=_persisted(env),
             rate_limits=read_rate_limits(env),

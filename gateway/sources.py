@@ -80,6 +80,7 @@ def build_services(config: Config, opened: Opened) -> Services:
         settings=ResolverSettings(
             request_timeout=config.request_timeout,
             source_timeout=min(config.source_timeout, config.request_timeout),
+            max_page_size=config.limits.max_page_size,
             pseudonym_key=config.pseudonym_key,
             cursor_key=hashlib.sha256(b"mhs-cursor-key:" + config.pseudonym_key).digest(),
             require_strong_auth_for_clinicians=bool(config.auth.clinician_amr),

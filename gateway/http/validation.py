@@ -12,7 +12,7 @@ from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRul
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
 from gateway.config import LimitsConfig
-from gateway.limits import TooComplex, estimate_cost, shape_rule
+from gateway.limits import CostLimits, PageSizeRefused, TooComplex, estimate_cost, shape_rule
 
 from .documents import ParsedDocument
 
@@ -33,6 +33,8 @@ class Validator:
         self._schema = schema
         self._rules = tuple(rules)
         self._limits = limits
+        self._cost = CostLimits(maximum=limits.max_cost, default_list_size=limits.list_weight,
+                                max_page_size=limits.max_page_size)
 
     def errors(
         self, parsed: ParsedDocument, operation: OperationDefinitionNode, variables: Mapping[str, Any] | None
@@ -42,10 +44,12 @@ class Validator:
             parsed.static_errors = self._static(parsed)
         if parsed.static_errors:
             return parsed.static_errors
-        limits = self._limits
-        cost = estimate_cost(self._schema, parsed.document, operation, variables,
-                             list_weight=limits.list_weight, maximum=limits.max_cost)
-        return [TooComplex("estimated cost", cost, limits.max_cost)] if cost > limits.max_cost else []
+        try:
+            cost = estimate_cost(self._schema, parsed.document, operation, variables, self._cost)
+        except PageSizeRefused as refused:
+            return [refused]
+        maximum = self._cost.maximum
+        return [TooComplex("estimated cost", cost, maximum)] if cost > maximum else []
 
     def _static(self, parsed: ParsedDocument) -> tuple[GraphQLError, ...]:
         found = validate(self._schema, parsed.document, self._rules, max_errors=MAX_ERRORS)

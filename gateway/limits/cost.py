@@ -1,8 +1,8 @@
-"""A cost estimate: every field counts once per object it runs for; `first` and lists multiply.
-
-A connection field's children run `first` times (the argument, its variable, or the schema's
-default); a plain list field's children run `list_weight` times. The walk stops as soon as the
-estimate passes the allowed maximum, so a document built to be expensive to estimate is not.
+"""The cost estimate, after the IBM GraphQL Cost Directive specification (`schema/costs.py`):
+scalars and enums cost 0, objects 1, lists multiply by their slicing argument (`first`, as the
+variables coerce it) or their declared size. Page sizes are checked on the way: a slicing argument
+outside 0..max is refused (BAD_USER_INPUT), whatever its size. The walk stops as soon as the
+estimate passes the maximum, so a document built to be expensive to estimate is not.
 """
 
 from __future__ import annotations
@@ -12,28 +12,43 @@ from typing import Any
 
 from graphql import (
     FieldNode,
+    FragmentDefinitionNode,
+    GraphQLError,
     GraphQLField,
     GraphQLList,
     GraphQLNamedType,
     GraphQLNonNull,
     GraphQLSchema,
-    IntValueNode,
     OperationDefinitionNode,
+    OperationType,
     SelectionSetNode,
-    VariableNode,
     get_named_type,
     is_interface_type,
+    is_leaf_type,
     is_object_type,
 )
-from graphql.language import DocumentNode, FragmentDefinitionNode
+from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
+from graphql.language import DocumentNode
 
+from schema.costs import FIELD_COSTS, LIST_SIZES, MUTATION_COST, ListSize
+
+from .refusal import PageSizeRefused
 from .selections import fields_of
 
-__all__ = ["estimate_cost"]
+__all__ = ["CostLimits", "estimate_cost"]
 
 
 class _Over(Exception):
     """The estimate passed the maximum; walking further would be wasted."""
+
+
+class CostLimits:
+    """The maximum estimate, the size of a list no entry declares, and the largest page."""
+
+    def __init__(self, *, maximum: int, default_list_size: int, max_page_size: int) -> None:
+        self.maximum = maximum
+        self.default_list_size = default_list_size
+        self.max_page_size = max_page_size
 
 
 def estimate_cost(
@@ -41,83 +56,91 @@ def estimate_cost(
     document: DocumentNode,
     operation: OperationDefinitionNode,
     variables: Mapping[str, Any] | None,
-    *,
-    list_weight: int,
-    maximum: int,
+    limits: CostLimits,
 ) -> int:
-    """The operation's estimated cost, or `maximum + 1` as soon as it is known to be over."""
+    """The operation's estimated cost, or `maximum + 1` as soon as it is known to be over; raises
+    PageSizeRefused for a slicing argument out of range. Variables that do not coerce cost 0 here:
+    execution refuses them (BAD_USER_INPUT) before anything runs."""
+    coerced = get_variable_values(schema, operation.variable_definitions or (), dict(variables or {}))
+    if isinstance(coerced, list):
+        return 0
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
-    walk = _Walk(schema, fragments, operation, variables or {}, list_weight, maximum)
-    root = schema.get_root_type(operation.operation)
+    walk = _Walk(schema, fragments, coerced, limits, operation.operation is OperationType.MUTATION)
     try:
-        walk.selection(operation.selection_set, root, 1)
+        return walk.selection(operation.selection_set, schema.get_root_type(operation.operation), {}, root=True)
     except _Over:
-        return maximum + 1
-    return walk.total
+        return limits.maximum + 1
 
 
 class _Walk:
-    def __init__(
-        self,
-        schema: GraphQLSchema,
-        fragments: Mapping[str, FragmentDefinitionNode],
-        operation: OperationDefinitionNode,
-        variables: Mapping[str, Any],
-        list_weight: int,
-        maximum: int,
-    ) -> None:
+    def __init__(self, schema: GraphQLSchema, fragments: Mapping[str, FragmentDefinitionNode],
+                 variables: VariableValues, limits: CostLimits, mutation: bool) -> None:
         self.schema = schema
         self.fragments = fragments
         self.variables = variables
-        self.defaults = {
-            d.variable.name.value: int(d.default_value.value)
-            for d in operation.variable_definitions or ()
-            if isinstance(d.default_value, IntValueNode)
-        }
-        self.list_weight = list_weight
-        self.maximum = maximum
-        self.total = 0
+        self.limits = limits
+        self.mutation = mutation
 
     def selection(self, selection_set: SelectionSetNode | None, parent: GraphQLNamedType | None,
-                  times: int) -> None:
+                  sized: Mapping[str, int], *, root: bool = False) -> int:
+        total = 0
         for node, on in fields_of(selection_set, parent, self.schema, self.fragments):
-            self.total += times
-            if self.total > self.maximum:
-                raise _Over
-            if node.selection_set is None:
-                continue
             definition = _field(on, node.name.value)
-            if definition is None:
-                self.selection(node.selection_set, None, times)
-                continue
-            self.selection(node.selection_set, get_named_type(definition.type),
-                           times * self.fan_out(node, definition, on))
+            if definition is None or node.name.value.startswith("__"):
+                continue  # introspection costs nothing here; unknown fields failed validation
+            total += self.field(node, definition, f"{on.name if on else ''}.{node.name.value}",
+                                sized.get(node.name.value), root=root)
+            if total > self.limits.maximum:
+                raise _Over
+        return total
 
-    def fan_out(self, node: FieldNode, definition: GraphQLField, parent: GraphQLNamedType | None) -> int:
-        """How many times the field's children run for each time the field does."""
-        if "first" in definition.args:
-            return max(self.first(node, definition), 1)
-        inner = definition.type.of_type if isinstance(definition.type, GraphQLNonNull) else definition.type
-        if isinstance(inner, GraphQLList):
-            if parent is not None and parent.name.endswith("Connection"):
-                return 1  # a connection's edges: already counted by its `first`
-            return self.list_weight
-        return 1
+    def field(self, node: FieldNode, definition: GraphQLField, key: str, size_from_parent: int | None,
+              *, root: bool) -> int:
+        named = get_named_type(definition.type)
+        listing = LIST_SIZES.get(key)
+        sliced = self.slicing(node, definition, listing)
+        weight = FIELD_COSTS.get(key, 0 if is_leaf_type(named) else 1)
+        if root and self.mutation:
+            weight = max(weight, MUTATION_COST)
+        sizes_children = listing is not None and bool(listing.sized_fields)
+        size = self.size(listing, sliced)
+        inner = dict.fromkeys(listing.sized_fields, size) if listing is not None and sizes_children else {}
+        children = self.selection(node.selection_set, named, inner) if node.selection_set else 0
+        if not _is_list(definition):
+            return weight + children
+        if size_from_parent is not None:
+            size = size_from_parent
+        elif sizes_children:  # the slicing argument sized the children, not this list
+            size = self.size(listing, None)
+        return size * (weight + children)
 
-    def first(self, node: FieldNode, definition: GraphQLField) -> int:
-        default = definition.args["first"].default_value
-        fallback = default if isinstance(default, int) and not isinstance(default, bool) else self.list_weight
-        for argument in node.arguments or ():
-            if argument.name.value != "first":
-                continue
-            value = argument.value
-            if isinstance(value, IntValueNode):
-                return int(value.value)
-            if isinstance(value, VariableNode):
-                name = value.name.value
-                given = self.variables.get(name, self.defaults.get(name, fallback))
-                return given if isinstance(given, int) and not isinstance(given, bool) else fallback
-        return fallback
+    def size(self, listing: ListSize | None, sliced: int | None) -> int:
+        if sliced is not None:
+            return sliced
+        if listing is not None and listing.assumed_size is not None:
+            return listing.assumed_size
+        return self.limits.default_list_size
+
+    def slicing(self, node: FieldNode, definition: GraphQLField, listing: ListSize | None) -> int | None:
+        """The slicing argument's coerced value (the schema's default when not given), checked."""
+        if listing is None or not listing.slicing_arguments:
+            return None
+        try:
+            arguments = get_argument_values(definition, node, self.variables)
+        except GraphQLError:
+            return None  # validation or coercion reports it
+        for name in listing.slicing_arguments:
+            value = arguments.get(name)
+            if isinstance(value, int) and not isinstance(value, bool):
+                if not 0 <= value <= self.limits.max_page_size:
+                    raise PageSizeRefused(name, self.limits.max_page_size, node)
+                return value
+        return None
+
+
+def _is_list(definition: GraphQLField) -> bool:
+    inner = definition.type.of_type if isinstance(definition.type, GraphQLNonNull) else definition.type
+    return isinstance(inner, GraphQLList)
 
 
 def _field(parent: GraphQLNamedType | None, name: str) -> GraphQLField | None:

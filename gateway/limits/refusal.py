@@ -1,10 +1,11 @@
-"""The validation error every limit reports: QUERY_TOO_COMPLEX, naming the limit and its value."""
+"""The validation errors limits report: QUERY_TOO_COMPLEX naming the limit and its value, and
+BAD_USER_INPUT for a page size out of range."""
 
 from __future__ import annotations
 
-from graphql import GraphQLError
+from graphql import FieldNode, GraphQLError
 
-__all__ = ["CODE", "TooComplex"]
+__all__ = ["CODE", "PageSizeRefused", "TooComplex"]
 
 CODE = "QUERY_TOO_COMPLEX"
 
@@ -19,4 +20,17 @@ class TooComplex(GraphQLError):
         super().__init__(
             f"The query's {limit} is {found}; at most {allowed} is allowed.",
             extensions={"code": CODE, "limit": limit, "allowed": allowed},
+        )
+
+
+class PageSizeRefused(GraphQLError):
+    """A slicing argument (`first`) outside 0..max: one code whatever the size (BAD_USER_INPUT)."""
+
+    def __init__(self, argument: str, maximum: int, node: FieldNode | None = None) -> None:
+        self.argument = argument
+        self.maximum = maximum
+        super().__init__(
+            f"`{argument}` must be between 0 and {maximum}.",
+            nodes=node,
+            extensions={"code": "BAD_USER_INPUT", "argument": argument},
         )

@@ -29,8 +29,9 @@ OVER_LIMIT = {
     "tokens": "{ me { " + "dodId " * 5_000 + "} }",
     "depth": _deep(14),
     "aliases": "{ me { " + " ".join(f"a{i}: dodId" for i in range(31)) + " } }",
-    "root fields": "{ " + " ".join(f"r{i}: me {{ dodId }}" for i in range(11)) + " }",
-    "cost": "{ me { labResults(first: 100) { edges { node { healthTopics { codes { code } } } } } } }",
+    "root fields": "{ " + " ".join(f"r{i}: me {{ dodId }}" for i in range(26)) + " }",
+    "cost": """{ me { appointments(first: 100) { edges { node { questionnaire { questionnaire {
+        items { linkId items { linkId items { linkId } } } } } } } } } }""",
 }
 
 
@@ -57,8 +58,8 @@ async def _audited_read(ask: Ask) -> str:
 async def test_just_under_the_limits_runs(ask: Ask) -> None:
     status, body = await ask("P1", _deep(12))
     assert status == 200 and "errors" not in body, body
-    status, body = await ask("P1", "{ " + " ".join(f"r{i}: me {{ dodId }}" for i in range(10)) + " }")
-    assert status == 200 and body["data"]["r9"]["dodId"] == "1000000001"
+    status, body = await ask("P1", "{ " + " ".join(f"r{i}: me {{ dodId }}" for i in range(25)) + " }")
+    assert status == 200 and body["data"]["r24"]["dodId"] == "1000000001"
 
 
 async def test_cost_counts_first_from_variables(ask: Ask, upstreams: Upstreams) -> None:
@@ -72,11 +73,44 @@ async def test_cost_counts_first_from_variables(ask: Ask, upstreams: Upstreams) 
 
 
 async def test_cost_counts_fragments(ask: Ask) -> None:
-    query = """{ me { ...Labs } } fragment Labs on Patient {
-        labResults(first: 100) { edges { node { ...Topics } } } }
-        fragment Topics on LabResult { healthTopics { codes { code system display } } }"""
-    status, body = await ask("P1", query)
+    query = """query($n: Int!) { me { ...Threads } } fragment Threads on Patient {
+        messageThreads(first: $n) { edges { node { ...Messages } } } }
+        fragment Messages on MessageThread { messages(first: $n) { edges { node { sentAt body } } } }"""
+    status, body = await ask("P1", query, {"n": 100})
     assert status == 400 and code(body) == "QUERY_TOO_COMPLEX"
+    status, body = await ask("P1", query, {"n": 20})
+    assert status == 200 and "errors" not in body, body
+
+
+TRICKS = {
+    "literal": ("{ me { labResults(first: 101) { totalCount } } }", None),
+    "variable": ("query($n: Int!) { me { labResults(first: $n) { totalCount } } }", {"n": 101}),
+    "float variable": ("query($n: Int!) { me { labResults(first: $n) { totalCount } } }", {"n": 101.0}),
+    "huge float": ("query($n: Int!) { me { labResults(first: $n) { totalCount } } }", {"n": 1e9}),
+    "variable default": ("query($n: Int = 101) { me { labResults(first: $n) { totalCount } } }", None),
+    "in a fragment": ("query($n: Int) { me { ...L } } fragment L on Patient { labResults(first: $n) { totalCount } }",
+                      {"n": 5000}),
+    "nested": ("{ me { messageThreads(first: 1) { edges { node { messages(first: 1000000) { totalCount } } } } } }",
+               None),
+}
+
+
+@pytest.mark.parametrize("trick", sorted(TRICKS))
+async def test_a_page_over_the_cap_is_one_error_whatever_its_form(ask: Ask, upstreams: Upstreams, trick: str) -> None:
+    query, variables = TRICKS[trick]
+    await upstreams.reset()
+    status, body = await ask("P1", query, variables)
+    assert status == 400 and code(body) == "BAD_USER_INPUT", body
+    assert body["errors"][0]["message"].startswith("`first` must be between 0 and 100")
+    assert await upstreams.requests() == {"genesis": 0, "community": 0}
+
+
+async def test_a_float_that_is_an_integer_counts_as_that_integer(ask: Ask) -> None:
+    status, body = await ask("P1", THREADS, {"n": 100.0})  # coerced to 100: refused as 100 is
+    assert status == 400 and code(body) == "QUERY_TOO_COMPLEX"
+    assert body["errors"][0]["extensions"]["limit"] == "estimated cost"
+    status, body = await ask("P1", THREADS, {"n": 3.0})
+    assert status == 200 and body["data"]["me"]["messageThreads"]["edges"], body
 
 
 async def test_a_body_over_one_megabyte_is_413(demo_stack: Any, upstreams: Upstreams) -> None:

@@ -162,13 +162,16 @@ CASES = [
       for persona in ("A1", "C1") for value in (
           "1000000001\n", "\u0661" * 10, "\uff11" * 10, " 1000000001", "1" * 100_000, "", "100000000\u00b9")],
     # --- first --------------------------------------------------------------------------------
-    Case("first 2**63 (variable)", labs(f=2**63), expect=(400, "QUERY_TOO_COMPLEX")),
-    Case("first 2**31 (variable)", labs(f=2**31), expect=(400, "QUERY_TOO_COMPLEX")),
+    # over the page size, whatever the size and form: one code, refused before anything runs
+    Case("first 2**63 (variable)", labs(f=2**63), expect=(400, "BAD_USER_INPUT")),
+    Case("first 2**31 (variable)", labs(f=2**31), expect=(400, "BAD_USER_INPUT")),
     Case("first 2**63 (literal)", q("{ me { labResults(first: 9223372036854775808) { totalCount } } }"),
          expect=(400, None)),
-    Case("first -1", labs(f=-1), expect=(200, "BAD_USER_INPUT")),
+    Case("first -1", labs(f=-1), expect=(400, "BAD_USER_INPUT")),
     Case("first 0", labs(f=0), expect=(200, None)),
-    Case("first 101", labs(f=101), expect=(200, "BAD_USER_INPUT")),
+    Case("first 101", labs(f=101), expect=(400, "BAD_USER_INPUT")),
+    Case("first 101.0", labs(f=101.0), expect=(400, "BAD_USER_INPUT")),
+    Case("first 2**30", labs(f=2**30), expect=(400, "BAD_USER_INPUT")),
     Case("first 1.5", labs(f=1.5), expect=(400, "BAD_USER_INPUT")),
     Case("first '5'", labs(f="5"), expect=(400, "BAD_USER_INPUT")),
     Case("first true", labs(f=True), expect=(400, "BAD_USER_INPUT")),
