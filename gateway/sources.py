@@ -43,6 +43,16 @@ async def _source_pool(dsn: str) -> Pool:
     return pool
 
 
+def _http_session(timeout: aiohttp.ClientTimeout) -> aiohttp.ClientSession:
+    """A source's session. aiohttp resends an idempotent request once, unasked, when a kept-alive
+    connection fails; the sources retry within their own budget, so that resend is turned off (there
+    is no public switch for it: aio-libs/aiohttp#10790), or a source that is down gets twice the
+    attempts the budget allows."""
+    session = aiohttp.ClientSession(timeout=timeout, raise_for_status=False)
+    session._retry_connection = False
+    return session
+
+
 async def open_sources(
     config: Config, stack: contextlib.AsyncExitStack, observer: UpstreamObserver
 ) -> dict[RecordSource, Deps]:
@@ -53,7 +63,7 @@ async def open_sources(
         needs = configured.needs()
         http = None
         if needs.http:
-            http = aiohttp.ClientSession(timeout=timeout, raise_for_status=False)
+            http = _http_session(timeout)
             stack.push_async_callback(http.close)
         pool = None
         if needs.database is not None:

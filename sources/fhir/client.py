@@ -19,6 +19,7 @@ from ..errors import SourceError, SourceTimeout, SourceUnavailable, UpstreamReje
 from ..records import RecordSource
 from .auth import SmartAuth
 from .breaker import BreakerState, CircuitBreaker
+from .budget import RetryBudget
 from .bundle import Bundle, Resource
 from .config import FhirSourceConfig
 from .retry import RETRYABLE_STATUSES, backoff, retry_after
@@ -91,6 +92,7 @@ class FhirClient:
         self.auth = SmartAuth(source, config, session, observer)
         self._semaphore = asyncio.Semaphore(config.max_concurrency)
         self._breaker = CircuitBreaker(config.breaker_failures, config.breaker_reset)
+        self._budget = RetryBudget(config.retry_budget, config.retry_reserve)
 
     @property
     def breaker_state(self) -> BreakerState:
@@ -212,24 +214,37 @@ class FhirClient:
         return result
 
     async def _attempts(self, call: _Call) -> Resource:
+        """Attempts of one call: a read retries within the source's retry budget (at most one retry
+        while the source is failing); a write never retries."""
         attempt = 0
         token_retried = False
+        self._budget.called()
         while True:
             try:
-                return await self._once(call)
+                result = await self._once(call)
             except _Refused as refused:
+                self._budget.answered(True)
                 if token_retried:
                     raise refused.error from None
                 token_retried = True
                 self.auth.invalidate(refused.token)
+                continue
             except _Retry as retry:
-                if not call.idempotent or attempt >= self.config.retries:
+                self._budget.answered(False)
+                allowed = self._budget.retries_for(self.config.retries)
+                if not call.idempotent or attempt >= allowed or not self._budget.withdraw():
                     raise retry.error from None
                 wait = retry.wait if retry.wait is not None else backoff(attempt)
                 if wait + _MIN_USEFUL >= remaining():
                     raise retry.error from None
                 attempt += 1
                 await asyncio.sleep(wait)
+                continue
+            except SourceError as error:
+                self._budget.answered(not _source_is_down(error))
+                raise
+            self._budget.answered(True)
+            return result
 
     async def _once(self, call: _Call) -> Resource:
         """One attempt, in a client span of its own (the trace and request id go upstream)."""
@@ -249,7 +264,7 @@ class FhirClient:
                 "mhs.source": str(self.source), "mhs.kind": call.kind}
 
     async def _attempt(self, call: _Call, note: SpanNote) -> Resource:
-        budget = min(self.config.timeout, remaining())
+        budget = min(self.config.call_timeout or self.config.timeout, remaining())
         if budget < _MIN_USEFUL:
             raise SourceTimeout(self.source)
         started = time.monotonic()

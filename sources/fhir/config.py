@@ -28,10 +28,13 @@ class FhirSourceConfig:
     scope: str = "system/*.read"
     timeout: float = 5.0
     max_concurrency: int = 8
-    retries: int = 2
-    breaker_failures: int = 5
-    breaker_reset: float = 10.0
+    retries: int = 2  # at most, per call; one while the source is failing
+    breaker_failures: int = 5  # consecutive failed calls that open the breaker
+    breaker_reset: float = 10.0  # seconds the breaker stays open before one probe call
     page_size: int = 100
+    retry_budget: float = 0.2  # retries as a share of the calls of the last 10 seconds
+    retry_reserve: float = 1.0  # retries per second allowed whatever the share
+    call_timeout: float | None = None  # one attempt's limit (None: the request's deadline only)
 
     def __post_init__(self) -> None:
         _check_url("base_url", self.base_url)
@@ -53,5 +56,11 @@ class FhirSourceConfig:
             raise ValueError("FhirSourceConfig.breaker_failures must be at least 1")
         if not self.breaker_reset > 0:
             raise ValueError("FhirSourceConfig.breaker_reset must be positive")
+        if not 0.0 <= self.retry_budget <= 1.0:
+            raise ValueError("FhirSourceConfig.retry_budget must be between 0 and 1")
+        if self.retry_reserve < 0:
+            raise ValueError("FhirSourceConfig.retry_reserve must not be negative")
+        if self.call_timeout is not None and not self.call_timeout > 0:
+            raise ValueError("FhirSourceConfig.call_timeout must be positive")
         if not 1 <= self.page_size <= 1000:
             raise ValueError("FhirSourceConfig.page_size must be between 1 and 1000")

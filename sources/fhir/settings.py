@@ -10,7 +10,9 @@ __all__ = ["read_fhir_settings"]
 
 def read_fhir_settings(env: EnvReader, *, default_scope: str) -> FhirSourceConfig | None:
     """`URL` and its SMART backend-services credentials (`TOKEN_URL`, `CLIENT_ID`, `PRIVATE_KEY`,
-    `KEY_ID`, `SCOPE`), plus `MAX_CONCURRENCY`; None when `URL` is not set."""
+    `KEY_ID`, `SCOPE`), how hard to lean on it (`MAX_CONCURRENCY`, `TIMEOUT` per attempt), how to
+    retry (`RETRIES`, `RETRY_BUDGET` as a percentage of recent calls, `RETRY_RESERVE` per second)
+    and when to stop (`BREAKER_FAILURES`, `BREAKER_RESET` seconds); None when `URL` is not set."""
     base_url = env.url("URL")
     if base_url is None:
         return None
@@ -28,4 +30,10 @@ def read_fhir_settings(env: EnvReader, *, default_scope: str) -> FhirSourceConfi
         key_id=env.required("KEY_ID", why),
         scope=env.text("SCOPE", default_scope) or default_scope,
         max_concurrency=env.integer("MAX_CONCURRENCY", 8, minimum=1),
+        retries=env.integer("RETRIES", 2),
+        retry_budget=env.number("RETRY_BUDGET", 20.0, low_inclusive=True, high=100.0) / 100.0,
+        retry_reserve=env.number("RETRY_RESERVE", 1.0, low_inclusive=True),
+        breaker_failures=env.integer("BREAKER_FAILURES", 5, minimum=1),
+        breaker_reset=env.number("BREAKER_RESET", 10.0),
+        call_timeout=env.number("TIMEOUT", 0.0, low_inclusive=True) or None,
     )

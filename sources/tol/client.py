@@ -26,13 +26,16 @@ _UNAVAILABLE = (asyncpg.PostgresError, asyncpg.InterfaceError, OSError)
 class TolClient:
     """Borrows a pooled connection for exactly one statement at a time."""
 
-    def __init__(self, pool: asyncpg.Pool[asyncpg.Record], observer: UpstreamObserver) -> None:
+    def __init__(self, pool: asyncpg.Pool[asyncpg.Record], observer: UpstreamObserver, *,
+                 timeout: float | None = None) -> None:
         self._pool = pool
         self._observer = observer
+        self._timeout = timeout  # one statement's limit; None: the request's deadline only
 
     async def fetch(self, kind: str, sql: str, *args: object) -> list[asyncpg.Record]:
-        """Rows of `sql`; SourceTimeout past the deadline, SourceUnavailable on any failure."""
-        budget = remaining()
+        """Rows of `sql`; SourceTimeout past the deadline (or this source's own timeout),
+        SourceUnavailable on any failure."""
+        budget = remaining() if self._timeout is None else min(self._timeout, remaining())
         if budget <= 0:
             self._observer.upstream_call(SOURCE, kind, "timeout", 0.0)
             raise SourceTimeout(SOURCE)

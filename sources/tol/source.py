@@ -51,8 +51,9 @@ class TolSource:
     name: ClassVar[RecordSource] = TOL_ARCHIVE
     provides: ClassVar[frozenset[RecordKind]] = TOL_KINDS
 
-    def __init__(self, pool: asyncpg.Pool[asyncpg.Record], observer: UpstreamObserver) -> None:
-        self._client = TolClient(pool, observer)
+    def __init__(self, pool: asyncpg.Pool[asyncpg.Record], observer: UpstreamObserver, *,
+                 timeout: float | None = None) -> None:
+        self._client = TolClient(pool, observer, timeout=timeout)
 
     async def check(self) -> None:
         """Raise SourceTimeout / SourceUnavailable unless the archive answers `SELECT 1`."""

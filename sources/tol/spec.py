@@ -14,18 +14,22 @@ __all__ = ["SPEC", "TolConfig"]
 
 @dataclass(frozen=True, slots=True)
 class TolConfig:
-    """`MHS_GATEWAY_TOL_DSN`: the archive (a read-only role is enough)."""
+    """`MHS_GATEWAY_TOL_DSN`: the archive (a read-only role is enough); `MHS_GATEWAY_TOL_TIMEOUT`: the
+    most one statement may take (unset: the request's deadline only)."""
 
     dsn: str = field(repr=False)
+    timeout: float | None = None
 
 
 def _configure(env: EnvReader) -> TolConfig | None:
     dsn = env.dsn("DSN")
-    return None if dsn is None else TolConfig(dsn)
+    if dsn is None:
+        return None
+    return TolConfig(dsn, env.number("TIMEOUT", 0.0, low_inclusive=True) or None)
 
 
-def _build(_: TolConfig, deps: Deps) -> Source:
-    return TolSource(deps.database(), deps.observer)
+def _build(config: TolConfig, deps: Deps) -> Source:
+    return TolSource(deps.database(), deps.observer, timeout=config.timeout)
 
 
 SPEC: SourceSpec[TolConfig] = SourceSpec(

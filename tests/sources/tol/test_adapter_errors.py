@@ -118,3 +118,36 @@ async def test_an_unreachable_server_is_unavailable() -> None:
             await asyncio.wait_for(tol.check(), 5)
     finally:
         await pool.close()
+
+
+async def test_the_archive_s_own_timeout_ends_a_statement_before_the_request_deadline(archive_dsn: str) -> None:
+    recorder = Recorder()
+    pool = await asyncpg.create_pool(archive_dsn, min_size=1, max_size=2)
+    locker = await asyncpg.connect(archive_dsn)
+    try:
+        tol = TolSource(pool, recorder, timeout=0.2)
+        transaction = locker.transaction()
+        await transaction.start()
+        await locker.execute("LOCK TABLE tol.lab_results IN ACCESS EXCLUSIVE MODE")
+        loop = asyncio.get_running_loop()
+        began = loop.time()
+        with deadline_scope(10):
+            answer = await tol.fetch(RecordKind.LAB_RESULT, [query("acct-1")])
+        took = loop.time() - began
+        await transaction.rollback()
+        assert [type(a) for a in answer] == [SourceTimeout] and took < 5
+        assert recorder.statuses == [("lab_result", "timeout")]
+    finally:
+        await locker.close()
+        await pool.close()
+
+
+def test_the_archive_timeout_is_read_from_its_own_variable() -> None:
+    from gateway.config import Config
+    from tests.gateway.test_config import BASE
+
+    env = {**BASE, "MHS_GATEWAY_TOL_DSN": "postgresql://u@127.0.0.1:9/tol"}
+    configured = Config.from_env({**env, "MHS_GATEWAY_TOL_TIMEOUT": "1.5"}).source(TOL)
+    assert configured is not None and configured.config.timeout == 1.5
+    plain = Config.from_env(env).source(TOL)
+    assert plain is not None and plain.config.timeout is None
