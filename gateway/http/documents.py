@@ -58,6 +58,7 @@ class DocumentCache:
                 "QUERY_TOO_COMPLEX" if too_big else "GRAPHQL_PARSE_FAILED",
                 error.message,
                 extensions={"locations": locations} if locations else None,
+                graphql_error=True,
             ) from None
         _refuse_nul_literals(document)
         parsed = ParsedDocument(digest, document)
@@ -85,7 +86,7 @@ def _refuse_nul_literals(document: DocumentNode) -> None:
         loc = finder.found.loc
         locations = [{"line": loc.start_token.line, "column": loc.start_token.column}] if loc else []
         raise HttpProblem(400, "BAD_USER_INPUT", "A string literal holds a NUL character (\\u0000).",
-                          extensions={"locations": locations} if locations else None)
+                          extensions={"locations": locations} if locations else None, graphql_error=True)
 
 
 def select_operation(
@@ -99,9 +100,9 @@ def select_operation(
             if operation_name
             else "The document must hold exactly one operation, or give operationName."
         )
-        raise HttpProblem(400, "GRAPHQL_VALIDATION_FAILED", message)
+        raise HttpProblem(400, "GRAPHQL_VALIDATION_FAILED", message, graphql_error=True)
     if operation.operation is OperationType.SUBSCRIPTION:
-        raise HttpProblem(400, "GRAPHQL_VALIDATION_FAILED", "Subscriptions are not supported.")
+        raise HttpProblem(400, "GRAPHQL_VALIDATION_FAILED", "Subscriptions are not supported.", graphql_error=True)
     if operation.operation is OperationType.MUTATION and method != "POST":
         raise HttpProblem(
             405, "METHOD_NOT_ALLOWED", "Mutations must be sent with POST.",

@@ -30,7 +30,7 @@ from .documents import DocumentCache, select_operation
 from .errors import format_errors
 from .params import GraphQLParams, read_params, too_large
 from .phases import GatewayContext, Phase
-from .problems import HttpProblem, error_body, problem_response
+from .problems import HttpProblem, error_body, problem_response, request_error_status
 from .validation import Validator
 
 __all__ = ["GraphQLEndpoint"]
@@ -152,7 +152,8 @@ class GraphQLEndpoint:
             invalid = self._validator.errors(parsed, operation, params.variables)
         if invalid:  # nothing runs, nothing is registered: refused before any source is asked
             refusal = {"errors": format_errors(invalid, Phase.VALIDATE, suggestions=self._config.field_suggestions)}
-            return JSONResponse(refusal, status_code=400, media_type=media_type), operation_label, "rejected"
+            status = request_error_status(media_type)
+            return JSONResponse(refusal, status_code=status, media_type=media_type), operation_label, "rejected"
         sink = runtime.audit
         if operation.operation is OperationType.MUTATION:
             _require_audit(sink)  # a write must never happen unrecorded
@@ -197,7 +198,7 @@ class GraphQLEndpoint:
             body["data"] = result.data
         if result.extensions:
             body["extensions"] = result.extensions
-        status = 400 if refused else 200
+        status = request_error_status(media_type) if refused else 200
         outcome = "rejected" if refused else ("error" if result.errors else "ok")
         headers: dict[str, str] = {}
         waits = [_retry_after(e) for e in errors]

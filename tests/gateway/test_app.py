@@ -6,6 +6,7 @@ import json
 import re
 
 import aiohttp
+import pytest
 
 from sandbox.issuer import Issuer
 
@@ -65,30 +66,24 @@ async def test_expired_and_forged_tokens_are_401(gateway_url: str, issuer: Issue
     assert status == 401 and _code(body) == "UNAUTHENTICATED"
 
 
-async def test_parse_error_is_400(gateway_url: str, issuer: Issuer,
-                                  http: aiohttp.ClientSession) -> None:
-    status, _, body = await _post(http, gateway_url, {"query": "{ __typename "}, **_auth(issuer))
-    assert status == 400
-    assert _code(body) == "GRAPHQL_PARSE_FAILED"
-    assert "data" not in body  # type: ignore[operator]
+REQUEST_ERRORS = [
+    ({"query": "{ __typename "}, "GRAPHQL_PARSE_FAILED"),
+    ({"query": "{ noSuchFieldAnywhere }"}, "GRAPHQL_VALIDATION_FAILED"),
+    ({"query": "query Q($b: Boolean!) { __typename @include(if: $b) }", "variables": {"b": "x"}}, "BAD_USER_INPUT"),
+]
+ACCEPTS = {"none": ({}, 200), "application/json": ({"Accept": "application/json"}, 200),
+           "graphql-response+json": ({"Accept": "application/graphql-response+json"}, 400)}
 
 
-async def test_validation_error_is_400(gateway_url: str, issuer: Issuer,
-                                       http: aiohttp.ClientSession) -> None:
-    status, _, body = await _post(http, gateway_url, {"query": "{ noSuchFieldAnywhere }"},
-                                  **_auth(issuer))
-    assert status == 400
-    assert _code(body) == "GRAPHQL_VALIDATION_FAILED"
-
-
-async def test_wrong_variable_type_is_400_bad_user_input(
-    gateway_url: str, issuer: Issuer, http: aiohttp.ClientSession
+@pytest.mark.parametrize(("body", "code"), REQUEST_ERRORS, ids=[c for _, c in REQUEST_ERRORS])
+@pytest.mark.parametrize("accept", sorted(ACCEPTS))
+async def test_a_request_error_is_400_unless_the_client_accepts_only_json(
+    gateway_url: str, issuer: Issuer, http: aiohttp.ClientSession, body: dict[str, object], code: str, accept: str
 ) -> None:
-    query = "query Q($b: Boolean!) { __typename @include(if: $b) }"
-    status, _, body = await _post(http, gateway_url, {"query": query, "variables": {"b": "x"}},
-                                  **_auth(issuer))
-    assert status == 400
-    assert _code(body) == "BAD_USER_INPUT"
+    headers, expected = ACCEPTS[accept]
+    status, _, answer = await _post(http, gateway_url, body, **_auth(issuer), **headers)
+    assert (status, _code(answer)) == (expected, code)
+    assert "data" not in answer  # type: ignore[operator]
 
 
 async def test_get_runs_queries_but_not_mutations(gateway_url: str, issuer: Issuer,
@@ -215,6 +210,7 @@ async def test_too_deep_query_is_refused_unexecuted(issuer: Issuer,
     config = Config.from_env(base_env(issuer, MAX_DEPTH="2"))
     async with serve(create_app(config, services_factory=no_sources)) as url:
         query = "{ me { primaryCareTeam { facility { name } } } }"
-        status, _, body = await _post(http, url, {"query": query}, **_auth(issuer))
+        status, _, body = await _post(http, url, {"query": query}, **_auth(issuer),
+                                      Accept="application/graphql-response+json")
     assert status == 400
     assert _code(body) == "QUERY_TOO_COMPLEX"

@@ -19,7 +19,8 @@ PORTAL = "https://portal.example.mil"
 
 
 async def _post(http: aiohttp.ClientSession, url: str, body: object, token: str) -> tuple[int, dict]:  # type: ignore[type-arg]
-    async with http.post(f"{url}/graphql", json=body, headers={"Authorization": f"Bearer {token}"}) as response:
+    headers = {"Authorization": f"Bearer {token}", "Accept": "application/graphql-response+json"}
+    async with http.post(f"{url}/graphql", json=body, headers=headers) as response:
         return response.status, await response.json()
 
 
