@@ -4,10 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 GRAPHIQL := graphiql/node_modules/.installed
+HTTP_AUDIT := tests/http_audit/node_modules/.installed
 
 .PHONY: setup run test lint clean bench
 
-setup: $(STAMP) $(GRAPHIQL)
+setup: $(STAMP) $(GRAPHIQL) $(HTTP_AUDIT)
 
 $(STAMP): pyproject.toml sandbox/pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -18,6 +19,11 @@ $(STAMP): pyproject.toml sandbox/pyproject.toml
 $(GRAPHIQL): graphiql/package.json graphiql/package-lock.json
 	cd graphiql && npm ci --no-audit --no-fund --loglevel=error
 	touch $(GRAPHIQL)
+
+# The GraphQL over HTTP audit suite (npm graphql-http) that tests/http_audit runs against the gateway.
+$(HTTP_AUDIT): tests/http_audit/package.json tests/http_audit/package-lock.json
+	cd tests/http_audit && npm ci --no-audit --no-fund --loglevel=error
+	touch $(HTTP_AUDIT)
 
 run: setup
 	$(BIN)/mhs-gateway demo
@@ -34,4 +40,4 @@ bench: setup
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) graphiql/node_modules
+	rm -rf $(VENV) graphiql/node_modules tests/http_audit/node_modules
