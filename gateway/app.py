@@ -24,6 +24,8 @@ from .config import Config
 from .graphiql import STATIC_PREFIX, AssetRoute, render_page
 from .http import GraphQLEndpoint, HealthRoutes, RequestIdMiddleware
 from .http.admin import AdminAccess
+from .http.compression import compression
+from .http.headers import SecurityHeadersMiddleware
 from .http.listener import SideListener
 from .http.phases import PreparedDocument
 from .metrics import GatewayMetrics, worker_exited
@@ -94,7 +96,7 @@ def _admin_app(health: HealthRoutes, runtime: Runtime) -> Starlette:
         Route("/healthz", health.healthz, methods=["GET"]),
         Route("/readyz", health.readyz, methods=["GET"]),
         Route("/metrics", health.metrics, methods=["GET"]),
-    ])
+    ], middleware=[Middleware(SecurityHeadersMiddleware)])
     admin.state.runtime = runtime
     return admin
 
@@ -187,7 +189,10 @@ def create_app(config: Config, *, services_factory: ServicesFactory | None = Non
     ]
     if config.graphiql:
         routes.append(Route(STATIC_PREFIX + "/{file}", assets.serve, methods=["GET"]))
-    middleware = [Middleware(RequestIdMiddleware)]
+    middleware = [Middleware(SecurityHeadersMiddleware)]
+    if config.compression_min_size:
+        middleware.append(compression(config.compression_min_size))
+    middleware.append(Middleware(RequestIdMiddleware))
     if config.cors_origins:
         middleware.append(
             Middleware(

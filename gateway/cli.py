@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib
+import math
 import os
 import shutil
 import sys
@@ -67,6 +68,7 @@ def _serve(args: argparse.Namespace) -> int:
             access_log=False,
             proxy_headers=False,  # the gateway reads X-Forwarded-For itself, from MHS_GATEWAY_TRUSTED_PROXIES only
             server_header=False,
+            timeout_graceful_shutdown=math.ceil(config.drain_seconds),  # requests in flight may finish
         )
     return 0
 

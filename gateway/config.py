@@ -126,6 +126,8 @@ class Config:
     log_level: str = "INFO"
     readiness_timeout: float = 2.0
     tracing: bool = False  # OpenTelemetry spans to OTLP (the `otel` extra)
+    compression_min_size: int = 1024  # answers of at least this many bytes are compressed; 0: never
+    drain_seconds: float = 10.0  # at shutdown, how long requests in flight may still finish
     metrics_token: str | None = field(default=None, repr=False)  # /metrics and /readyz detail need it
     admin_host: str = "127.0.0.1"
     admin_port: int | None = None  # a separate listener for /metrics and /readyz detail (only there)
@@ -198,6 +200,8 @@ class Config:
             ).upper(),
             readiness_timeout=env.number("READINESS_TIMEOUT", 2.0),
             tracing=env.flag("TRACING", False),
+            compression_min_size=env.integer("COMPRESSION_MIN_SIZE", 1024),
+            drain_seconds=env.number("DRAIN_SECONDS", 10.0, low_inclusive=True),
             metrics_token=_token(env, "METRICS_TOKEN"),
             admin_host=env.text("ADMIN_HOST", "127.0.0.1") or "127.0.0.1",
             admin_port=_port(env, "ADMIN_PORT", None),

@@ -9,7 +9,7 @@ from typing import Any
 
 from graphql import GraphQLError, OperationDefinitionNode, OperationType
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, Response
 from strawberry import Schema
 from strawberry.types.graphql import OperationType as StrawberryOperation
 
@@ -31,6 +31,7 @@ from .errors import format_errors
 from .params import GraphQLParams, read_params, too_large
 from .phases import GatewayContext, Phase
 from .problems import HttpProblem, error_body, problem_response, request_error_status
+from .responses import JSON
 from .validation import Validator
 
 __all__ = ["GraphQLEndpoint"]
@@ -111,7 +112,7 @@ class GraphQLEndpoint:
             if problem.code == PersistedQueryNotFound.code:
                 outcome = "persisted_query_miss"  # the protocol's first step, not a refusal
         except AuthError as error:
-            response = JSONResponse(
+            response = JSON(
                 error_body("UNAUTHENTICATED", error.message, reason=error.reason.value),
                 status_code=error.status,
                 headers={"WWW-Authenticate": _challenge(error)},
@@ -122,7 +123,7 @@ class GraphQLEndpoint:
                                                 "detail": error.detail})
         except Exception as error:
             _log.exception("request failed", extra={"exception_type": type(error).__name__})
-            response = JSONResponse(
+            response = JSON(
                 error_body("INTERNAL_SERVER_ERROR", "Internal server error."),
                 status_code=500, media_type=media_type,
             )
@@ -153,7 +154,7 @@ class GraphQLEndpoint:
         if invalid:  # nothing runs, nothing is registered: refused before any source is asked
             refusal = {"errors": format_errors(invalid, Phase.VALIDATE, suggestions=self._config.field_suggestions)}
             status = request_error_status(media_type)
-            return JSONResponse(refusal, status_code=status, media_type=media_type), operation_label, "rejected"
+            return JSON(refusal, status_code=status, media_type=media_type), operation_label, "rejected"
         sink = runtime.audit
         if operation.operation is OperationType.MUTATION:
             _require_audit(sink)  # a write must never happen unrecorded
@@ -205,7 +206,7 @@ class GraphQLEndpoint:
         if any(wait is not None for wait in waits):  # a quota (bookings per day) was spent
             status, outcome = 429, "rate_limited"
             headers["Retry-After"] = str(max(w for w in waits if w is not None))
-        response = JSONResponse(body, status_code=status, headers=headers, media_type=media_type)
+        response = JSON(body, status_code=status, headers=headers, media_type=media_type)
         return response, operation_label, outcome
 
 

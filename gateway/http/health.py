@@ -7,7 +7,7 @@ import asyncio
 import time
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from gateway.metrics import CONTENT_TYPE, GatewayMetrics, render
 from gateway.runtime import Probe, Runtime
@@ -15,6 +15,7 @@ from sources.base import Source
 from sources.errors import SourceTimeout
 
 from .admin import AdminAccess
+from .responses import JSON
 
 __all__ = ["HealthRoutes"]
 
@@ -51,12 +52,12 @@ class HealthRoutes:
         return self._access.allowed(request, admin_listener=self._admin_listener)
 
     async def healthz(self, request: Request) -> Response:
-        return JSONResponse({"status": "ok"}, headers={"Cache-Control": "no-store"})
+        return JSON({"status": "ok"}, headers={"Cache-Control": "no-store"})
 
     async def readyz(self, request: Request) -> Response:
         runtime: Runtime | None = getattr(request.app.state, "runtime", None)
         if runtime is None:
-            return JSONResponse({"status": "starting"}, status_code=503)
+            return JSON({"status": "starting"}, status_code=503)
         sources: dict[str, Source] = {s: runtime.services.sources[s] for s in runtime.services.ranked()}
         names = [*runtime.database_probes, *sources]
         checks = [*runtime.database_probes.values(), *(src.check for src in sources.values())]
@@ -84,7 +85,7 @@ class HealthRoutes:
         }
         if not self._detail(request):
             body = {"status": body["status"]}
-        return JSONResponse(
+        return JSON(
             body, status_code=200 if ready else 503, headers={"Cache-Control": "no-store"}
         )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from starlette.responses import JSONResponse
+from .responses import JSON
 
 __all__ = ["LEGACY_JSON", "HttpProblem", "error_body", "problem_response", "request_error_status"]
 
@@ -45,8 +45,8 @@ def error_body(code: str, message: str, **extensions: Any) -> dict[str, Any]:
     return {"errors": [{"message": message, "extensions": {"code": code, **extensions}}]}
 
 
-def problem_response(problem: HttpProblem, media_type: str = "application/json") -> JSONResponse:
-    return JSONResponse(
+def problem_response(problem: HttpProblem, media_type: str = "application/json") -> JSON:
+    return JSON(
         error_body(problem.code, problem.message, **problem.extensions),
         status_code=request_error_status(media_type) if problem.graphql_error else problem.status,
         headers=problem.headers,
