@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 GRAPHIQL := graphiql/node_modules/.installed
 HTTP_AUDIT := tests/http_audit/node_modules/.installed
 
-.PHONY: setup run test lint clean bench
+.PHONY: setup run test lint clean bench schema manifest
 
 setup: $(STAMP) $(GRAPHIQL) $(HTTP_AUDIT)
 
@@ -35,6 +35,15 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+
+# The served schema into schema.graphql (commit it; the suite fails while it is stale), and the
+# trusted-documents manifest of operations/ (for MHS_GATEWAY_TRUSTED_DOCUMENTS).
+schema: setup
+	$(BIN)/mhs-gateway schema --write
+
+manifest: setup
+	mkdir -p build
+	$(BIN)/mhs-gateway manifest --output build/trusted-documents.json
 
 bench: setup
 	$(BIN)/python -m bench

@@ -21,7 +21,7 @@ from sources.spec import Pool
 from .audit import AuditSink
 from .auth import Authenticator, JwksCache, TokenVerifier
 from .config import Config
-from .graphiql import STATIC_PREFIX, AssetRoute, render_page
+from .graphiql import STATIC_PREFIX, AssetRoute, examples, render_page
 from .http import GraphQLEndpoint, HealthRoutes, RequestIdMiddleware
 from .http.admin import AdminAccess
 from .http.compression import compression
@@ -105,7 +105,7 @@ def create_app(config: Config, *, services_factory: ServicesFactory | None = Non
     """The gateway. Clients and pools are created at startup and closed at shutdown."""
     metrics = GatewayMetrics()
     schema = _gateway_schema()
-    page = render_page() if config.graphiql else None
+    page = render_page(tabs=examples(config.operations_dir)) if config.graphiql else None
     endpoint = GraphQLEndpoint(schema, config, metrics, page)
     access = AdminAccess(config.metrics_token, separate=config.admin_port is not None)
     health = HealthRoutes(metrics, probe_timeout=config.readiness_timeout, access=access)

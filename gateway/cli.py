@@ -1,4 +1,5 @@
-"""`mhs-gateway`: serve the gateway, mint a demo sign-in token, or run the whole demo."""
+"""`mhs-gateway`: serve the gateway, print its schema or its operations' manifest, mint a demo sign-in
+token, or run the whole demo."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from . import files_cli
 from .demo import token_cli
 from .errors import ConfigError
 
@@ -28,6 +30,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, help="overrides MHS_GATEWAY_PORT")
     serve.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     serve.set_defaults(handler=_serve)
+
+    sdl = commands.add_parser("schema", help="print the served schema (SDL); --write / --check schema.graphql")
+    files_cli.add_schema_arguments(sdl)
+    sdl.set_defaults(handler=files_cli.run_schema)
+
+    manifest = commands.add_parser("manifest", help="the trusted-documents manifest of operations/ (JSON)")
+    files_cli.add_manifest_arguments(manifest)
+    manifest.set_defaults(handler=files_cli.run_manifest)
 
     token = commands.add_parser("token", help="mint a sign-in token with the demo's key")
     token_cli.add_arguments(token)

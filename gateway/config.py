@@ -13,6 +13,7 @@ from sources.spec import Configured
 
 from .env import Env
 from .errors import ConfigError
+from .operations import default_operations_dir
 from .persisted import TrustedDocuments
 from .proxies import IPNetwork, parse_networks
 from .ratelimit.settings import RateLimitConfig, read_rate_limits
@@ -123,6 +124,7 @@ class Config:
     rate_limits: RateLimitConfig = field(default_factory=RateLimitConfig)
     graphiql: bool = True
     graphiql_assets: Path = field(default_factory=default_graphiql_assets)
+    operations_dir: Path = field(default_factory=default_operations_dir)  # GraphiQL's tabs come from it
     log_level: str = "INFO"
     readiness_timeout: float = 2.0
     tracing: bool = False  # OpenTelemetry spans to OTLP (the `otel` extra)
@@ -195,6 +197,7 @@ class Config:
             rate_limits=read_rate_limits(env),
             graphiql=env.flag("GRAPHIQL", not production),
             graphiql_assets=Path(env.text("GRAPHIQL_ASSETS") or default_graphiql_assets()),
+            operations_dir=Path(env.text("OPERATIONS") or default_operations_dir()),
             log_level=env.choice(
                 "LOG_LEVEL", ("debug", "info", "warning", "error", "critical"), "info"
             ).upper(),

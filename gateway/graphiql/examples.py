@@ -1,138 +1,32 @@
-"""The demo's example operations, opened as GraphiQL's default tabs (contract field names)."""
+"""GraphiQL's example tabs: operations from `operations/` (the portal's own), dates filled in by the
+page (`{{today}}`, `{{today+N}}` in the variables)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
-__all__ = ["EXAMPLES", "Example"]
+from gateway.operations import load_operations
+
+__all__ = ["TABS", "Example", "examples"]
+
+# In this order; the first is open when the page loads.
+TABS = ("Me", "PortalHome", "WholeRecord", "Appointments", "Prescriptions", "MessageThreads",
+        "DentalQuestionnaire", "HealthTopics", "ClinicianChart")
 
 
 @dataclass(frozen=True, slots=True)
 class Example:
-    """One GraphiQL tab; `{{today}}` / `{{today+N}}` in the variables become dates when the page loads."""
+    """One GraphiQL tab."""
 
     title: str
     query: str
     variables: str = ""
 
 
-_ME = """# Signed in as a patient: who am I, and which sources answered?
-query Me {
-  me {
-    dodId
-    name { text }
-    birthDate
-    primaryCareTeam { name facility { name onGenesis } }
-    sourceCoverage { source state message }
-  }
-}
-"""
-
-_LABS = """# One page of a patient's lab results, newest first, from every source.
-query Labs($dodId: String!, $first: Int = 20, $after: String) {
-  patient(dodId: $dodId) {
-    labResults(first: $first, after: $after) {
-      totalCount
-      pageInfo { hasNextPage endCursor }
-      edges {
-        node {
-          display
-          effectiveAt
-          valueQuantity { value unit }
-          interpretation
-          provenance { source organization alsoIn matchConfidence }
-        }
-      }
-    }
-    sourceCoverage { source state }
-  }
-}
-"""
-
-_APPOINTMENTS = """# Upcoming appointments and the slots open for booking.
-query Appointments($from: DateTime!, $to: DateTime!) {
-  me {
-    appointments(first: 10, from: $from, status: [BOOKED]) {
-      edges {
-        node {
-          start
-          service
-          status
-          facility { name }
-          canCancel
-          canReschedule
-          questionnaire { dueBy questionnaire { title } }
-        }
-      }
-    }
-  }
-  availableSlots(service: PRIMARY_CARE, from: $from, to: $to) {
-    id
-    start
-    facility { name }
-  }
-}
-"""
-
-_PRESCRIPTIONS = """# Prescriptions, whether each can be renewed, then a renewal request.
-query Prescriptions {
-  me {
-    prescriptions(first: 20) {
-      edges {
-        node {
-          id
-          display
-          status
-          refillsRemaining
-          expiresOn
-          renewal { eligible reason }
-          pendingRenewal { status requestedAt }
-          provenance { source }
-        }
-      }
-    }
-  }
-}
-
-mutation RequestRenewal($prescriptionId: ID!, $key: String!) {
-  requestPrescriptionRenewal(
-    input: { prescriptionId: $prescriptionId, idempotencyKey: $key }
-  ) {
-    renewalRequest { status requestedAt }
-    userErrors { code message }
-  }
-}
-"""
-
-_MESSAGES = """# Secure message threads (TOL archive threads are read-only) and their messages.
-query MessageThreads {
-  me {
-    messageThreads(first: 10) {
-      edges {
-        node {
-          subject
-          folder
-          lastMessageAt
-          canReply
-          provenance { source }
-          messages(first: 5) {
-            edges { node { sentAt sender fromPatient body } }
-          }
-        }
-      }
-    }
-  }
-}
-"""
-
-EXAMPLES: tuple[Example, ...] = (
-    Example("Me", _ME),
-    Example("Lab results", _LABS, '{"dodId": "1000000001", "first": 20}'),
-    Example(
-        "Appointments",
-        _APPOINTMENTS,
-        '{"from": "{{today}}", "to": "{{today+30}}"}',
-    ),
-    Example("Prescriptions", _PRESCRIPTIONS, '{"prescriptionId": "", "key": "renewal-1"}'),
-    Example("Messages", _MESSAGES),
-)
+def examples(directory: Path | None = None) -> tuple[Example, ...]:
+    """The tabs, from the operation files (none when the directory is not there)."""
+    if directory is not None and not directory.is_dir():
+        return ()
+    by_name = {operation.name: operation for operation in load_operations(directory)}
+    return tuple(Example(name, by_name[name].text, by_name[name].variables) for name in TABS if name in by_name)

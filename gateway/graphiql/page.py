@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import json
 
-from .examples import EXAMPLES, Example
+from .examples import Example, examples
 
 __all__ = ["STATIC_PREFIX", "render_page"]
 
@@ -18,8 +18,9 @@ def _examples_json(examples: tuple[Example, ...]) -> str:
     return json.dumps(data).replace("<", "\\u003c").replace(">", "\\u003e")
 
 
-def render_page(endpoint: str = "/graphql", examples: tuple[Example, ...] = EXAMPLES) -> str:
-    """The whole page; every URL in it is on this origin."""
+def render_page(endpoint: str = "/graphql", tabs: tuple[Example, ...] | None = None) -> str:
+    """The whole page (tabs: the operations' by default); every URL in it is on this origin."""
+    tabs = examples() if tabs is None else tabs
     static = STATIC_PREFIX
     return f"""<!doctype html>
 <html lang="en">
@@ -32,7 +33,7 @@ def render_page(endpoint: str = "/graphql", examples: tuple[Example, ...] = EXAM
 </head>
 <body data-endpoint="{html.escape(endpoint)}">
   <div id="graphiql">Loading GraphiQL…</div>
-  <script type="application/json" id="examples">{_examples_json(examples)}</script>
+  <script type="application/json" id="examples">{_examples_json(tabs)}</script>
   <script src="{static}/react.production.min.js"></script>
   <script src="{static}/react-dom.production.min.js"></script>
   <script src="{static}/graphiql.min.js"></script>

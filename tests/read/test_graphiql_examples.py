@@ -1,4 +1,5 @@
-"""Every example tab GraphiQL opens with runs cleanly for P1 (dates filled in as the page does)."""
+"""GraphiQL's example tabs are operations from operations/, and each runs cleanly for P1 (dates filled
+in as the page does)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import re
 import pytest
 from graphql import OperationDefinitionNode, parse
 
-from gateway.graphiql.examples import EXAMPLES, Example
+from gateway.graphiql.examples import TABS, Example, examples
+from gateway.operations import load_operations
 from tests.read.conftest import Ask
 
 DAY = re.compile(r"\{\{today([+-]\d+)?\}\}")
@@ -19,6 +21,15 @@ def _dated(text: str) -> str:
     """What the page's script does to example variables."""
     midnight = dt.datetime.now(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     return DAY.sub(lambda m: (midnight + dt.timedelta(days=int(m.group(1) or 0))).isoformat(), text)
+
+
+EXAMPLES = examples()
+
+
+def test_the_tabs_are_the_portal_s_operations() -> None:
+    files = {operation.name: operation.text for operation in load_operations()}
+    assert [e.title for e in EXAMPLES] == list(TABS) and EXAMPLES[0].title == "Me"
+    assert all(files[e.title] == e.query for e in EXAMPLES)
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[e.title for e in EXAMPLES])
