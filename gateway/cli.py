@@ -49,6 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--info-file", type=Path)
     demo.add_argument("--patients", type=int, default=0)
     demo.add_argument("--seed", type=int, default=None, help="synthetic data seed (default: the personas' seed)")
+    demo.add_argument("--workers", type=int, default=1,
+                      help="serve the gateway as N uvicorn worker processes (REDIS_URL: shared counters)")
     demo.set_defaults(handler=_demo)
     return parser
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import signal
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TextIO
 
@@ -25,13 +27,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--info-file", type=Path, help="write URLs, DSNs and persona tokens here (JSON)")
     parser.add_argument("--patients", type=int, default=0, help="extra synthetic patients for load runs")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="synthetic data seed")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="serve the gateway as N uvicorn worker processes, as production does")
+
+
+def operator_environment(environ: Mapping[str, str]) -> dict[str, str]:
+    """What the person running the demo set for the gateway: `REDIS_URL` (counters and persisted
+    queries shared by the workers) and any `MHS_GATEWAY_*` (rate limits, tracing, ...)."""
+    return {k: v for k, v in environ.items() if k == "REDIS_URL" or k.startswith("MHS_GATEWAY_")}
 
 
 def run(args: argparse.Namespace) -> int:
     """Run the demo until a stop signal; 0 on a clean stop, 1 if it could not start."""
     try:
         seed = DEFAULT_SEED if args.seed is None else args.seed
-        options = StackOptions(host=args.host, port=args.port, seed=seed, extra_patients=args.patients)
+        options = StackOptions(host=args.host, port=args.port, seed=seed, extra_patients=args.patients,
+                               gateway_workers=args.workers, gateway_env=operator_environment(os.environ))
     except ValueError as exc:
         print(f"mhs-gateway demo: {exc}", file=sys.stderr)
         return 2
@@ -81,10 +92,13 @@ def _remove(path: Path | None) -> None:
 
 def _announce(stack: DemoStack, out: TextIO) -> None:
     """Where to point a browser, and a token for each persona to paste into GraphiQL."""
+    served = "in this process" if stack.workers == 1 else f"by {stack.workers} worker processes"
+    shared = "shared through Redis" if stack.config.redis_url else "in each process's memory"
     lines = [
         "",
         f"GraphiQL:  {stack.graphql_url}",
         f"GraphQL:   POST {stack.graphql_url}",
+        f"Gateway:   served {served}; rate limits and persisted queries {shared}",
         "",
         "Paste a persona's header into GraphiQL's \"Headers\" tab:",
     ]

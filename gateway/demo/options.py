@@ -25,7 +25,7 @@ class StackOptions:
     today: dt.date | None = None  # None: the real date
     database_url: str | None = None  # None: an embedded PostgreSQL server
     fresh_databases: bool = False  # uniquely named databases, dropped on exit (tests)
-    gateway_workers: int = 1
+    gateway_workers: int = 1  # 1: in the demo's own process; more: `mhs-gateway serve --workers N`
     faults: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # sandbox -> faults
     log_level: str = "warning"
     gateway_env: Mapping[str, str] = field(default_factory=dict)  # more MHS_GATEWAY_* for the gateway
@@ -35,8 +35,8 @@ class StackOptions:
             raise ValueError(f"port must be 0-65535, got {self.port}")
         if self.extra_patients < 0:
             raise ValueError(f"extra_patients must be 0 or more, got {self.extra_patients}")
-        if self.gateway_workers != 1:
-            raise ValueError("the demo serves the gateway in-process: gateway_workers must be 1")
+        if not 1 <= self.gateway_workers <= 64:
+            raise ValueError(f"gateway_workers must be 1-64, got {self.gateway_workers}")
         unknown = set(self.faults) - set(SANDBOXES)
         if unknown:
             raise ValueError(f"faults name unknown sandboxes: {sorted(unknown)}")

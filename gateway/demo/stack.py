@@ -12,18 +12,21 @@ import aiohttp
 
 from gateway.app import create_app
 from gateway.config import Config
+from gateway.tracing import configure_tracing
 from sandbox.data import DemoData, generate
 from sandbox.fhir import BULK_IG, MILLENNIUM, FhirServer
 from sandbox.issuer import Issuer
 
 from .environment import gateway_environment
 from .errors import StackStartError
+from .operations import trusted_operations
 from .options import StackOptions
 from .personas import PersonaToken, mint_persona_tokens
 from .provision import DemoDatabases, provision, release
 from .serve import InLoopServer
 from .servers import postgres_server
 from .upstreams import Upstream, apply_faults, start_upstream
+from .workers import ServeProcess
 
 __all__ = ["DemoStack"]
 
@@ -44,7 +47,7 @@ class DemoStack:
         self._genesis: Upstream | None = None
         self._community: Upstream | None = None
         self._issuer: Issuer | None = None
-        self._gateway: InLoopServer | None = None
+        self._gateway: InLoopServer | ServeProcess | None = None
         self._config: Config | None = None
         self._environment: dict[str, str] | None = None
         self._tokens: dict[str, PersonaToken] = {}
@@ -77,6 +80,11 @@ class DemoStack:
         return dict(_running(self._environment, "config"))
 
     @property
+    def workers(self) -> int:
+        """How many processes serve the gateway (1: the demo's own)."""
+        return self.options.gateway_workers
+
+    @property
     def databases(self) -> DemoDatabases:
         return _running(self._databases, "databases")
 
@@ -87,7 +95,9 @@ class DemoStack:
 
     @property
     def base_url(self) -> str:
-        gateway = _running(self._gateway, "gateway")
+        gateway = self._gateway
+        if gateway is None:
+            raise RuntimeError("the demo stack's gateway is not running")
         host = _LOOPBACK if gateway.host in ("0.0.0.0", "") else gateway.host  # noqa: S104
         return f"http://{host}:{gateway.port}"
 
@@ -143,6 +153,8 @@ class DemoStack:
         # Bind the gateway's port first: a taken port fails in a moment, not after the data.
         gateway = InLoopServer(host=opts.host, port=opts.port, log_level=opts.log_level)
         self._exit.push_async_callback(gateway.stop)  # closes the socket if start is not reached
+        if opts.gateway_workers > 1:  # worker processes bind it themselves: keep the port, free the socket
+            await gateway.stop()
         # Generate the data while PostgreSQL starts.
         generating = asyncio.ensure_future(
             asyncio.to_thread(generate, seed=opts.seed, extra_patients=opts.extra_patients, today=opts.today)
@@ -182,12 +194,25 @@ class DemoStack:
                 log_level=opts.log_level,
                 extra=opts.gateway_env,
             )
+        self._environment.update(await self._exit.enter_async_context(trusted_operations()))
         self._config = Config.from_env(self._environment)
-        self._exit.push_async_callback(gateway.stop)  # the gateway stops first (LIFO)
-        await gateway.start(create_app(self._config))
-        self._gateway = gateway
+        if opts.gateway_workers > 1:
+            self._gateway = await self._serve_workers(gateway.host, gateway.port)
+        else:
+            configure_tracing(self._config)
+            self._exit.push_async_callback(gateway.stop)  # the gateway stops first (LIFO)
+            await gateway.start(create_app(self._config))
+            self._gateway = gateway
         self._tokens = mint_persona_tokens(self._issuer, data.personas)
         await self._wait_until_answering()
+
+    async def _serve_workers(self, host: str, port: int) -> ServeProcess:
+        """`mhs-gateway serve --workers N` on the demo's environment, as production runs it."""
+        assert self._environment is not None
+        process = ServeProcess(self._environment, host=host, port=port, workers=self.options.gateway_workers)
+        self._exit.push_async_callback(process.stop)  # the gateway stops first (LIFO)
+        await process.start(within=_READY_TIMEOUT * 2)
+        return process
 
     async def _wait_until_answering(self) -> None:
         """Every part answers: the gateway's GraphQL endpoint and the sandboxes' admin surfaces."""

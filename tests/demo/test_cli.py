@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import socket
 import subprocess
@@ -12,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import psutil
 import pytest
 
 from gateway.demo.ports import free_port
@@ -31,13 +33,14 @@ STOP_WITHIN = 30.0
 class DemoProcess:
     """One `python -m gateway.cli demo` child, its output kept in files."""
 
-    def __init__(self, tmp_path: Path, *extra: str) -> None:
+    def __init__(self, tmp_path: Path, *extra: str, own_group: bool = False) -> None:
         self.port = free_port()
         self.info_file = tmp_path / "demo-info.json"
         self.out = (tmp_path / "demo.out").open("w+")
         command = [*COMMAND, "demo", "--port", str(self.port)]
         command += ["--info-file", str(self.info_file), *extra]
-        self.process = subprocess.Popen(command, cwd=ROOT, stdout=self.out, stderr=subprocess.STDOUT, text=True)
+        self.process = subprocess.Popen(command, cwd=ROOT, stdout=self.out, stderr=subprocess.STDOUT, text=True,
+                                        start_new_session=own_group)
 
     def output(self) -> str:
         self.out.flush()
@@ -143,6 +146,31 @@ def test_ctrl_c_stops_the_demo_too(demo: DemoProcess) -> None:
     assert demo.process.wait(STOP_WITHIN) == 0
     assert gone(server.pid)
     assert not server.data_dir.parent.exists()
+
+
+@pytest.fixture
+def two_worker_demo(tmp_path: Path) -> Iterator[DemoProcess]:
+    process = DemoProcess(tmp_path, "--workers", "2", own_group=True)  # a terminal's Ctrl-C reaches its group
+    yield process
+    process.close()
+
+
+async def test_demo_with_two_workers_serves_and_stops_on_ctrl_c(two_worker_demo: DemoProcess) -> None:
+    info = two_worker_demo.wait_for_info()
+    await _assert_answers(info)
+    assert "served by 2 worker processes" in two_worker_demo.output()
+    family = psutil.Process(two_worker_demo.process.pid).children(recursive=True)
+    serving = [p for p in family if "serve" in " ".join(p.cmdline())]
+    assert serving, "no `mhs-gateway serve` process"
+    server = postgres_serving(info["sources"]["tol_dsn"])
+    assert server is not None
+
+    os.killpg(two_worker_demo.process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+    assert two_worker_demo.process.wait(STOP_WITHIN) == 0
+    assert all(gone(p.pid) for p in family)
+    assert gone(server.pid) and not server.data_dir.parent.exists()
+    assert _port_is_free(two_worker_demo.port)
+    assert "Demo stopped" in two_worker_demo.output()
 
 
 def test_a_taken_port_is_reported_not_crashed_on(tmp_path: Path) -> None:

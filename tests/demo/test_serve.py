@@ -88,7 +88,7 @@ def test_info_file_is_written_whole_and_private(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "fields",
-    [{"port": 70000}, {"extra_patients": -1}, {"gateway_workers": 2}, {"faults": {"tol": {}}}],
+    [{"port": 70000}, {"extra_patients": -1}, {"gateway_workers": 0}, {"gateway_workers": 65}, {"faults": {"tol": {}}}],
 )
 def test_impossible_stack_options_are_refused(fields: dict[str, object]) -> None:
     with pytest.raises(ValueError):

@@ -1,29 +1,15 @@
-"""`mhs-gateway serve --workers N` on a running demo stack's sources, and what each worker counted
-(read from the multiprocess metrics files, which only a test on the same machine can see)."""
+"""What each gateway worker counted, read from the multiprocess metrics files (which only a test on
+the same machine can see): proof that requests were spread over the workers."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 from collections import Counter
-from collections.abc import AsyncIterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from prometheus_client.mmap_dict import MmapedDict
 
-from gateway.demo.ports import free_port
-from gateway.demo.workers import ServeProcess
-
-__all__ = ["Workers", "requests_by_worker", "serve_workers"]
-
-
-@dataclass(frozen=True)
-class Workers:
-    url: str  # the base URL every worker serves
-    metrics_dir: Path
-    log: Path
+__all__ = ["requests_by_worker"]
 
 
 def requests_by_worker(metrics_dir: Path) -> Counter[int]:
@@ -35,19 +21,3 @@ def requests_by_worker(metrics_dir: Path) -> Counter[int]:
             if json.loads(key)[1] == "gateway_requests_total":
                 counts[pid] += int(value)
     return counts
-
-
-@contextlib.asynccontextmanager
-async def serve_workers(stack: Any, tmp: Path, *, workers: int = 2,
-                        environment: Mapping[str, str] | None = None) -> AsyncIterator[Workers]:
-    """The stack's gateway configuration served by `workers` processes on a free port."""
-    metrics_dir, log_path = tmp / "metrics", tmp / "serve.log"
-    metrics_dir.mkdir()
-    env = {**stack.gateway_environment, "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir), **(environment or {})}
-    with log_path.open("w") as log:
-        process = ServeProcess(env, host="127.0.0.1", port=free_port(), workers=workers, log=log)
-        await process.start()
-        try:
-            yield Workers(process.url, metrics_dir, log_path)
-        finally:
-            await process.stop()
