@@ -25,7 +25,7 @@ async def main(runs: int) -> None:
     )
     async with stack, aiohttp.ClientSession() as session:
         demo = Demo(stack.info(), session)
-        print("Upstream round trips, one request, analyst A1 (gateway_upstream_requests_total):")
+        print("Upstream round trips, one request, clinician C2 with break-glass (gateway_upstream_requests_total):")
         trips = await round_trips(demo)
         keys = sorted(set(trips[1][0]) | set(trips[10][0]))
         print(f"  {'source':<12} {'kind':<16} {'1 patient':>9} {'10 patients':>11}")

@@ -127,7 +127,9 @@ def create_app(config: Config, *, services_factory: ServicesFactory | None = Non
             stack.push_async_callback(persisted.close)
             app.state.runtime = Runtime(
                 services=services,
-                authenticator=Authenticator(verifier, clinician_amr=config.auth.clinician_amr),
+                authenticator=Authenticator(
+                    verifier, clinician_amr=config.auth.clinician_amr, projects=config.analyst_projects.names
+                ),
                 persisted=persisted,
                 database_probes=probes,
                 audit=audit,

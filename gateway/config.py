@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from resolvers.deid import Projects
 from sources.registry import SPECS
 from sources.spec import Configured
 
@@ -26,7 +28,6 @@ __all__ = [
 _REFUSED_ALGS = frozenset({"none", "HS256", "HS384", "HS512"})
 _KNOWN_ALGS = frozenset({"RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256", "PS384",
                          "PS512", "EdDSA"})
-_DEMO_PSEUDONYM_KEY = b"demo-only-pseudonym-key"
 _REDIS_SCHEMES = ("redis", "rediss", "unix")
 _THIRTY_DAYS = 30 * 24 * 3600
 
@@ -110,7 +111,8 @@ class Config:
     sources: tuple[Configured[Any], ...] = ()  # the registered sources this deployment configures
     request_timeout: float = 5.0
     source_timeout: float = 3.0
-    pseudonym_key: bytes = field(default=_DEMO_PSEUDONYM_KEY, repr=False)
+    pseudonym_key: bytes = field(default_factory=lambda: _random_key(), repr=False)
+    analyst_projects: Projects = field(default_factory=Projects)
     introspection: bool = True
     field_suggestions: bool = True  # "Did you mean ...?" in validation errors (demo only by default)
     cors_origins: tuple[str, ...] = ()
@@ -164,7 +166,8 @@ class Config:
             sources=_sources(env),
             request_timeout=request_timeout,
             source_timeout=env.number("SOURCE_TIMEOUT", round(0.6 * request_timeout, 3)),
-            pseudonym_key=pseudonym.encode() if pseudonym else _DEMO_PSEUDONYM_KEY,
+            pseudonym_key=pseudonym.encode() if pseudonym else _random_key(),
+            analyst_projects=_projects(env),
             introspection=env.flag("INTROSPECTION", not production),
             field_suggestions=env.flag("FIELD_SUGGESTIONS", not production),
             cors_origins=env.items("CORS_ORIGINS"),
@@ -187,6 +190,18 @@ class Config:
             readiness_timeout=env.number("READINESS_TIMEOUT", 2.0),
             audit_queue_size=env.integer("AUDIT_QUEUE_SIZE", 10_000, minimum=1),
         )
+
+
+def _random_key() -> bytes:
+    """A demo's pseudonym secret when none is configured: new at every start, known to no one."""
+    return secrets.token_urlsafe(32).encode()
+
+
+def _projects(env: Env) -> Projects:
+    try:
+        return Projects.parse(env.items("ANALYST_PROJECTS"))
+    except ValueError as error:
+        raise ConfigError(env.name("ANALYST_PROJECTS"), str(error)) from None
 
 
 def _port(env: Env) -> int:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import aiohttp
 import asyncpg
 
+from resolvers.deid import AnalystKeys
 from resolvers.services import ResolverSettings, Services
 from sources.calls.observe import UpstreamObserver
 from sources.records import RecordSource
@@ -18,7 +19,7 @@ from sources.spec import Configured, Deps, Pool
 from sources.writes import PatientWrites
 
 from .config import Config
-from .store import HealthTopicStore, IdempotencyStore
+from .store import HealthTopicStore, IdempotencyStore, PersonStore
 
 __all__ = ["Opened", "build_services", "open_sources"]
 
@@ -78,11 +79,13 @@ def build_services(config: Config, opened: Opened) -> Services:
         settings=ResolverSettings(
             request_timeout=config.request_timeout,
             source_timeout=min(config.source_timeout, config.request_timeout),
-            pseudonym_key=config.pseudonym_key,
+            analyst_keys=AnalystKeys(config.pseudonym_key),
+            projects=config.analyst_projects,
             cursor_key=hashlib.sha256(b"mhs-cursor-key:" + config.pseudonym_key).digest(),
             require_strong_auth_for_clinicians=bool(config.auth.clinician_amr),
         ),
         topics=HealthTopicStore(pool) if pool is not None else None,
         idempotency=IdempotencyStore(pool) if pool is not None else None,
         writes=_writes(config.sources, opened.deps),
+        persons=PersonStore(pool) if pool is not None else None,
     )

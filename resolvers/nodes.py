@@ -4,7 +4,8 @@ Records owned by a patient (appointments, labs, messages, ...) are served only a
 is found (from the record's source patient id: its DoD ID, or for community patients linked by
 `$match`, the GENESIS patient whose link holds them) and `open_patient` allowed the caller in.
 Directory objects (practitioners, facilities, slots, questionnaires, health topics) belong to no
-patient and any signed-in caller may read them.
+patient and any signed-in caller may read them. Analysts open a patient only by the sealed id
+a cohort answer handed their project (`resolvers/analysts.py`).
 """
 
 from __future__ import annotations
@@ -17,11 +18,13 @@ from sources.base import DemographicMatcher
 from sources.errors import SourceError
 from sources.records import Link, MessageRecord, RecordKind, RecordSource, RenewalRequestRecord
 
+from .analysts import open_person
 from .context import RequestContext
+from .deid.persons import is_sealed_person
 from .errors import BadUserInput, Forbidden, GatewayError
 from .ids import LIBRARY, GlobalId, decode_id
 from .loaders import PatientLinks
-from .patients import PatientHandle, is_dod_id, open_patient
+from .patients import PatientHandle, deny, is_dod_id, open_patient
 from .principal import Role
 
 __all__ = ["NodeResult", "fetch_node"]
@@ -40,6 +43,8 @@ OWNED: dict[str, RecordKind] = {
 }
 SHARED_RECORDS: dict[str, RecordKind] = {"Slot": RecordKind.SLOT, "Questionnaire": RecordKind.QUESTIONNAIRE}
 DIRECTORY: dict[str, RecordKind] = {"Practitioner": RecordKind.PRACTITIONER, "Facility": RecordKind.FACILITY}
+# What analysts may fetch besides the patients a cohort answer handed them: what is no one's record.
+FOR_ANALYSTS = frozenset({"Facility", "Practitioner", "Questionnaire", "HealthTopic"})
 
 
 class NodeSourceError(GatewayError):
@@ -60,8 +65,15 @@ class NodeResult:
 async def fetch_node(ctx: RequestContext, raw_id: str, path: tuple[str | int, ...]) -> NodeResult | None:
     """The object behind an opaque id if the caller may see it: FORBIDDEN for another patient's
     record (or one that does not exist), BAD_USER_INPUT for an id that is not one of ours, and
-    None for a directory object that is gone."""
+    None for a directory object that is gone.
+
+    Analysts open patients only by the sealed ids cohort answers hand their project; any other
+    id of a patient or of a patient's record is refused before a source or store is asked."""
+    if ctx.principal.role is Role.ANALYST and is_sealed_person(raw_id):
+        return NodeResult("Patient", None, await open_person(ctx, raw_id, path))
     gid = decode_id(raw_id)
+    if ctx.principal.role is Role.ANALYST and gid.type_name not in FOR_ANALYSTS:
+        deny(ctx, None)
     if gid.type_name == "Patient":
         return NodeResult("Patient", None, await open_patient(ctx, gid.source_id, path))
     if gid.type_name == "HealthTopic":

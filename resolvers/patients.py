@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NoReturn
 
 from sources.base import PageRequest, Query
 from sources.errors import SourceError
@@ -21,7 +22,17 @@ from .federation import source_rank
 from .loaders import PatientLinks
 from .principal import Role
 
-__all__ = ["PatientHandle", "care_team", "coverage", "is_dod_id", "open_patient", "opened"]
+__all__ = [
+    "PatientHandle",
+    "admit",
+    "care_team",
+    "coverage",
+    "deny",
+    "is_dod_id",
+    "linked",
+    "open_patient",
+    "opened",
+]
 
 DOD_ID = re.compile(r"[0-9]{10}\Z")  # ASCII digits only; \Z, unlike $, refuses a trailing newline
 
@@ -38,6 +49,7 @@ class PatientHandle:
     dod_id: str
     links: PatientLinks
     break_glass: bool = False
+    person_key: str | None = None  # set when an analyst opened the patient by a sealed id
 
     def link(self, source: RecordSource) -> Link | None:
         found = self.links.get(source)
@@ -66,25 +78,25 @@ async def care_team(ctx: RequestContext, handle: PatientHandle) -> CareTeamRecor
 
 
 async def open_patient(ctx: RequestContext, dod_id: str, path: tuple[str | int, ...]) -> PatientHandle:
-    """Return the patient if the caller may read them; otherwise the same FORBIDDEN for all."""
+    """Return the patient if the caller may read them; otherwise the same FORBIDDEN for all.
+
+    Analysts never address a patient by DoD ID: they are refused first, before the DoD ID is
+    even checked and before any source or store is asked, so every input answers alike."""
+    if ctx.principal.role is Role.ANALYST:
+        deny(ctx, dod_id if is_dod_id(dod_id) else None)
     if not is_dod_id(dod_id):
         raise BadUserInput("A DoD ID is 10 digits.", argument="dodId")
     ctx.audit.check_open()  # no audit, no health data: refuse before any source is asked
     principal = ctx.principal
     if principal.role is Role.PATIENT and principal.subject != dod_id:
-        _deny(ctx, dod_id)
+        deny(ctx, dod_id)
     if (
         principal.role is Role.CLINICIAN
         and ctx.services.settings.require_strong_auth_for_clinicians
         and not principal.strong_auth
     ):
-        _deny(ctx, dod_id)
-    links = await ctx.loaders.links(dod_id)
-    # Failures are reported only once the caller is let in: which sources fail (`$match`, the
-    # care team) depends on whether the patient exists, and a denial must not tell.
-    failures = [link for link in links.values() if isinstance(link, SourceError)]
-    if not any(isinstance(lk, Link) and lk.linked for lk in links.values()):
-        _deny(ctx, dod_id)
+        deny(ctx, dod_id)
+    links, failures = await linked(ctx, dod_id)
     handle = PatientHandle(dod_id, links)
     if principal.role is Role.CLINICIAN:
         try:
@@ -100,12 +112,37 @@ async def open_patient(ctx: RequestContext, dod_id: str, path: tuple[str | int, 
         )
         if not at_facility:
             if not ctx.purpose:
-                _deny(ctx, dod_id)
+                deny(ctx, dod_id)
             handle = PatientHandle(dod_id, links, break_glass=True)
+    return admit(ctx, handle, failures, path, purpose=ctx.purpose if handle.break_glass else None)
+
+
+async def linked(ctx: RequestContext, dod_id: str) -> tuple[PatientLinks, list[SourceError]]:
+    """The DoD ID linked to every source, and the sources that failed; FORBIDDEN (audited) when
+    no source holds the patient.
+
+    Failures are reported only once the caller is let in (`admit`): which sources fail (`$match`,
+    the care team) depends on whether the patient exists, and a denial must not tell."""
+    links = await ctx.loaders.links(dod_id)
+    failures = [link for link in links.values() if isinstance(link, SourceError)]
+    if not any(isinstance(lk, Link) and lk.linked for lk in links.values()):
+        deny(ctx, dod_id)
+    return links, failures
+
+
+def admit(
+    ctx: RequestContext,
+    handle: PatientHandle,
+    failures: list[SourceError],
+    path: tuple[str | int, ...],
+    *,
+    purpose: str | None = None,
+) -> PatientHandle:
+    """Let the caller in: report the sources that failed, audit the access, remember the patient."""
     for failure in failures:
-        ctx.outcomes.failed(dod_id, failure, path)
-    ctx.audit.touch(dod_id, purpose=ctx.purpose if handle.break_glass else None)
-    ctx.patients[dod_id] = handle
+        ctx.outcomes.failed(handle.dod_id, failure, path)
+    ctx.audit.touch(handle.dod_id, purpose=purpose)
+    ctx.patients[handle.dod_id] = handle
     return handle
 
 
@@ -116,7 +153,8 @@ async def opened(ctx: RequestContext, dod_id: str, path: tuple[str | int, ...]) 
     return handle if handle is not None else await open_patient(ctx, dod_id, path)
 
 
-def _deny(ctx: RequestContext, dod_id: str) -> None:
+def deny(ctx: RequestContext, dod_id: str | None) -> NoReturn:
+    """Audit the refusal and answer FORBIDDEN (the same for a patient who does not exist)."""
     ctx.audit.touch(dod_id, outcome="denied", purpose=ctx.purpose)
     raise Forbidden()
 

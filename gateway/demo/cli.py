@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import signal
 import sys
 from pathlib import Path
@@ -31,7 +32,13 @@ def run(args: argparse.Namespace) -> int:
     """Run the demo until a stop signal; 0 on a clean stop, 1 if it could not start."""
     try:
         seed = DEFAULT_SEED if args.seed is None else args.seed
-        options = StackOptions(host=args.host, port=args.port, seed=seed, extra_patients=args.patients)
+        options = StackOptions(
+            host=args.host,
+            port=args.port,
+            seed=seed,
+            extra_patients=args.patients,
+            pseudonym_key=os.environ.get("MHS_GATEWAY_PSEUDONYM_KEY") or None,
+        )
     except ValueError as exc:
         print(f"mhs-gateway demo: {exc}", file=sys.stderr)
         return 2

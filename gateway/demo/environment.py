@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from sandbox.issuer import Issuer
 
 from .upstreams import Upstream
@@ -18,10 +20,13 @@ def gateway_environment(
     genesis: Upstream,
     community: Upstream,
     issuer: Issuer,
-    seed: int,
     log_level: str,
+    pseudonym_key: str | None = None,
 ) -> dict[str, str]:
-    """`MHS_GATEWAY_*` variables and `DATABASE_URL` for a gateway pointed at the sandboxes."""
+    """`MHS_GATEWAY_*` variables and `DATABASE_URL` for a gateway pointed at the sandboxes.
+
+    The pseudonym secret is the one configured (`pseudonym_key`), else random for this start:
+    nothing public (such as the seed) derives it, so the demo's pseudonyms cannot be recomputed."""
     return {
         "MHS_GATEWAY_MODE": "demo",
         "MHS_GATEWAY_HOST": host,
@@ -31,8 +36,7 @@ def gateway_environment(
         "MHS_GATEWAY_ISSUER": issuer.issuer_url,
         "MHS_GATEWAY_AUDIENCE": issuer.audience,
         "MHS_GATEWAY_JWKS_URL": issuer.jwks_url,
-        # Stable per seed, so an analyst sees the same pseudonyms after a restart.
-        "MHS_GATEWAY_PSEUDONYM_KEY": f"demo-only-pseudonym-key-{seed}",
+        "MHS_GATEWAY_PSEUDONYM_KEY": pseudonym_key or secrets.token_urlsafe(32),
         "MHS_GATEWAY_LOG_LEVEL": log_level,
         **genesis.env("GENESIS"),
         **community.env("COMMUNITY"),

@@ -28,6 +28,7 @@ class StackOptions:
     gateway_workers: int = 1
     faults: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # sandbox -> faults
     log_level: str = "warning"
+    pseudonym_key: str | None = field(default=None, repr=False)  # None: random for this start
 
     def __post_init__(self) -> None:
         if not 0 <= self.port <= 65535:

@@ -173,8 +173,8 @@ class DemoStack:
                 genesis=self._genesis,
                 community=self._community,
                 issuer=self._issuer,
-                seed=opts.seed,
                 log_level=opts.log_level,
+                pseudonym_key=opts.pseudonym_key,
             )
         )
         self._exit.push_async_callback(gateway.stop)  # the gateway stops first (LIFO)

@@ -2,6 +2,7 @@
 
 from .idempotency import BeginOutcome, Begun, Conflict, IdempotencyKeys, InFlight, Replay, StoreError
 from .library import HealthLibrary
+from .persons import PersonVault
 
 __all__ = [
     "BeginOutcome",
@@ -10,6 +11,7 @@ __all__ = [
     "HealthLibrary",
     "IdempotencyKeys",
     "InFlight",
+    "PersonVault",
     "Replay",
     "StoreError",
 ]

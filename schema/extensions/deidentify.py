@@ -3,28 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from graphql import GraphQLList, GraphQLNonNull, GraphQLResolveInfo, get_named_type, is_leaf_type
 from strawberry.extensions import SchemaExtension
 
+from resolvers.analysts import analyst_patient_id, analyst_pseudonym
 from resolvers.context import RequestContext
+from resolvers.ids import decode_id
 from resolvers.principal import Role
 
 from ..deid_policy import PSEUDONYMIZED, SAFE_FOR_ANALYSTS, SEALED, YEAR_ONLY
 from .sealed_cursors import seal_cursor, unseal_cursor
 
-__all__ = ["REDACTED", "DeIdentify", "pseudonym"]
+__all__ = ["REDACTED", "DeIdentify"]
 
 REDACTED = "[redacted]"
-
-
-def pseudonym(key: bytes, value: str) -> str:
-    """A stable, keyed, irreversible stand-in for an identifier."""
-    return "anon-" + hmac.new(key, value.encode(), hashlib.sha256).hexdigest()[:20]
 
 
 class DeIdentify(SchemaExtension):
@@ -42,7 +37,7 @@ class DeIdentify(SchemaExtension):
         if not isinstance(context, RequestContext) or context.principal.role is not Role.ANALYST:
             return _next(root, info, *args, **kwargs)
         name = f"{info.parent_type.name}.{info.field_name}"
-        key = context.services.settings.pseudonym_key
+        key = context.services.settings.analyst_keys.cursors
         if isinstance(kwargs.get("after"), str):  # analysts page with the sealed cursors they got
             kwargs = {**kwargs, "after": unseal_cursor(key, kwargs["after"])}
         if name in SAFE_FOR_ANALYSTS or info.parent_type.name.startswith("__") or info.field_name.startswith("__"):
@@ -52,10 +47,21 @@ class DeIdentify(SchemaExtension):
         if name in SEALED:
             return _after(_next(root, info, *args, **kwargs), lambda v: None if v is None else seal_cursor(key, str(v)))
         if name in PSEUDONYMIZED:
-            return _after(_next(root, info, *args, **kwargs), lambda v: None if v is None else pseudonym(key, str(v)))
+            return _after(_next(root, info, *args, **kwargs), lambda v: _pseudonymized(context, name, v))
         if name in YEAR_ONLY:
             return _after(_next(root, info, *args, **kwargs), _year_only)
         return _redacted(info)
+
+
+def _pseudonymized(context: RequestContext, name: str, value: Any) -> str:
+    """The project's stand-in for a patient's DoD ID or id: only for patients opened by sealed id."""
+    if not isinstance(value, str):
+        return REDACTED
+    if name == "Patient.id":
+        found = analyst_patient_id(context, decode_id(value, expect="Patient").source_id)
+    else:
+        found = analyst_pseudonym(context, value)
+    return found or REDACTED
 
 
 def _redacted(info: GraphQLResolveInfo[Any]) -> Any:

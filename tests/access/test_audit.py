@@ -11,6 +11,7 @@ import asyncpg
 import jwt
 
 from tests.access.conftest import AuditLog, code, new_request_id
+from tests.support.analysts import sealed_id
 from tests.support.gql import gql
 
 P1, P2, P3, UNKNOWN = "1000000001", "1000000002", "1000000003", "1999999999"
@@ -97,8 +98,9 @@ async def test_own_facility_reads_carry_no_purpose(demo_stack: Any, audit_log: A
 
 
 async def test_analyst_reads_are_audited_under_the_real_dod_id(demo_stack: Any, audit_log: AuditLog) -> None:
-    request_id, _, body = await _as(demo_stack, "A1", variables={"d": P3})
-    assert body["data"]["patient"]["dodId"] != P3
+    query = "query($id: ID!) { node(id: $id) { ... on Patient { dodId } } }"
+    request_id, _, body = await _as(demo_stack, "A1", query, variables={"id": await sealed_id(demo_stack, P3)})
+    assert body["data"]["node"]["dodId"].startswith("anon-")
     [row] = await audit_log.rows(request_id)
     assert (row["role"], row["patient"], row["outcome"]) == ("analyst", P3, "allowed")
 

@@ -21,14 +21,17 @@ from graphql import (
 
 from schema import build_schema
 from schema.deid_policy import PSEUDONYMIZED, SAFE_FOR_ANALYSTS, SEALED, YEAR_ONLY
-from schema.extensions.deidentify import REDACTED, pseudonym
+from schema.extensions.deidentify import REDACTED
 from tests.access.conftest import Ask, code
+from tests.support.analysts import analyst_token, project_pseudonym, sealed_id
+from tests.support.gql import gql
 
 P1, P2 = "1000000001", "1000000002"
 POLICY = SAFE_FOR_ANALYSTS | PSEUDONYMIZED | YEAR_ONLY | SEALED
 REDACTIONS: tuple[Any, ...] = (REDACTED, None, [], 0.0, False)
 NOT_FOR_ANALYSTS = {"Slot", "UserError"}  # reached only through patients' own queries and mutations
-ANON = re.compile(r"^anon-[0-9a-f]{20}$")
+ANON = re.compile(r"^anon-[0-9a-f]{24}$")
+SEALED_ID = re.compile(r"^a1\.[A-Za-z0-9_-]{43}$")
 
 
 @pytest.fixture(scope="module")
@@ -62,12 +65,24 @@ def _selection(t: GraphQLObjectType, seen: frozenset[str]) -> str:
     return " ".join(parts)
 
 
-def _everything(schema: GraphQLSchema) -> str:
+def _everything(schema: GraphQLSchema, *, by_dod_id: bool = False) -> str:
+    """Every field, under `node(id: $id)` (as analysts reach a patient) or `patient(dodId: $d)`."""
     patient = schema.type_map["Patient"]
     sources = schema.type_map["SourceHealth"]
     assert isinstance(patient, GraphQLObjectType) and isinstance(sources, GraphQLObjectType)
-    return (f"query($d: String!) {{ patient(dodId: $d) {{ {_selection(patient, frozenset({'Patient'}))} }} "
-            f"sources {{ {_selection(sources, frozenset())} }} }}")
+    fields = _selection(patient, frozenset({"Patient"}))
+    if by_dod_id:
+        root, variables = f"node: patient(dodId: $d) {{ {fields} }}", "$d: String!"
+    else:
+        root, variables = f"node(id: $id) {{ ... on Patient {{ {fields} }} }}", "$id: ID!"
+    return f"query({variables}) {{ {root} sources {{ {_selection(sources, frozenset())} }} }}"
+
+
+def _collect(schema: GraphQLSchema, data: dict[str, Any]) -> dict[str, list[Any]]:
+    found: dict[str, list[Any]] = {}
+    _walk(data["node"], schema.type_map["Patient"], found)
+    _walk({"sources": data["sources"]}, schema.type_map["Query"], found)
+    return found
 
 
 def _walk(value: Any, t: Any, found: dict[str, list[Any]]) -> None:
@@ -130,12 +145,13 @@ def test_every_redacted_leaf_has_a_value_that_keeps_the_answer_valid(served: Gra
         assert get_named_type(field.type).name in ("String", "ID", "Float", "Boolean"), name
 
 
-async def test_every_leaf_field_reaches_analysts_de_identified(ask: Ask, served: GraphQLSchema) -> None:
+async def test_every_leaf_field_reaches_analysts_de_identified(
+    ask: Ask, served: GraphQLSchema, demo_stack: Any
+) -> None:
     query = _everything(served)
-    status, body = await ask("A1", query, {"d": P1})
+    status, body = await ask("A1", query, {"id": await sealed_id(demo_stack, P1)})
     assert status == 200 and "errors" not in body, body.get("errors")
-    found: dict[str, list[Any]] = {}
-    _walk(body["data"], served.type_map["Query"], found)
+    found = _collect(served, body["data"])
     expected = {n for n in _leaves(served) if n.split(".")[0] not in NOT_FOR_ANALYSTS}
     selected = set(re.findall(r"\w+", query))
     assert sorted(n for n in expected if n.split(".")[1] not in selected) == []  # the query asks for all
@@ -146,7 +162,9 @@ async def test_every_leaf_field_reaches_analysts_de_identified(ask: Ask, served:
         for value in values:
             if name in SAFE_FOR_ANALYSTS:
                 continue
-            if name in PSEUDONYMIZED:
+            if name == "Patient.id":
+                assert SEALED_ID.match(value), (name, value)
+            elif name in PSEUDONYMIZED:
                 assert ANON.match(value), (name, value)
             elif name in YEAR_ONLY:
                 assert value is None or re.match(r"^\d{4}-01-01$", value), (name, value)
@@ -155,9 +173,8 @@ async def test_every_leaf_field_reaches_analysts_de_identified(ask: Ask, served:
             else:
                 assert value in REDACTIONS, (name, value)
     # what a clinician sees of the same patient appears nowhere in the analyst's answer
-    _, real = await ask("C1", query, {"d": P1})
-    plain: dict[str, list[Any]] = {}
-    _walk(real["data"], served.type_map["Query"], plain)
+    _, real = await ask("C1", _everything(served, by_dod_id=True), {"d": P1})
+    plain = _collect(served, real["data"])
     text = str(body)
     public = {v for name, values in plain.items() if name in SAFE_FOR_ANALYSTS for v in values if isinstance(v, str)}
     identifying = [v for name, values in plain.items() if name not in SAFE_FOR_ANALYSTS | YEAR_ONLY
@@ -165,44 +182,54 @@ async def test_every_leaf_field_reaches_analysts_de_identified(ask: Ask, served:
     assert identifying and [v for v in identifying if v in text] == []
 
 
-async def test_pseudonym_is_a_keyed_hmac_stable_and_per_patient(ask: Ask, demo_stack: Any) -> None:
-    query = "query($d: String!) { patient(dodId: $d) { id dodId birthDate } }"
-    _, first = await ask("A1", query, {"d": P1})
-    _, again = await ask("A1", query, {"d": P1})
-    _, other = await ask("A1", query, {"d": P2})
-    mine = first["data"]["patient"]
-    assert mine == again["data"]["patient"]
-    assert mine["dodId"] != other["data"]["patient"]["dodId"] and mine["id"] != other["data"]["patient"]["id"]
-    key = demo_stack.config.pseudonym_key
-    assert mine["dodId"] == pseudonym(key, P1)  # the configured key makes it ...
-    assert mine["dodId"] != pseudonym(b"some-other-key-of-32-characters!", P1)  # ... and only that key
-    assert hashlib.sha256(P1.encode()).hexdigest()[:20] not in mine["dodId"]  # not an unkeyed hash
+async def test_pseudonyms_are_keyed_stable_per_patient_and_per_project(ask: Ask, demo_stack: Any) -> None:
+    query = "query($id: ID!) { node(id: $id) { id ... on Patient { dodId birthDate } } }"
+    p1, p2 = await sealed_id(demo_stack, P1), await sealed_id(demo_stack, P2)
+    _, first = await ask("A1", query, {"id": p1})
+    _, again = await ask("A1", query, {"id": p1})
+    _, other = await ask("A1", query, {"id": p2})
+    mine = first["data"]["node"]
+    assert mine == again["data"]["node"] and mine["id"] == p1  # node(id:) fetches it again
+    assert mine["dodId"] != other["data"]["node"]["dodId"] and mine["id"] != other["data"]["node"]["id"]
+    assert mine["dodId"] == await project_pseudonym(demo_stack, P1)
+    assert P1 not in str(first) and hashlib.sha256(P1.encode()).hexdigest()[:20] not in str(first)
+    # another project: other pseudonyms, other ids, and this project's ids do not open there
+    elsewhere = analyst_token(demo_stack, "sleep-study")
+    theirs = await sealed_id(demo_stack, P1, "sleep-study")
+    _, there = await gql(demo_stack, query, {"id": theirs}, token=elsewhere)
+    assert there["data"]["node"]["dodId"] != mine["dodId"] and there["data"]["node"]["id"] == theirs != p1
+    assert there["data"]["node"]["dodId"] == await project_pseudonym(demo_stack, P1, "sleep-study")
+    _, crossed = await gql(demo_stack, query, {"id": p1}, token=elsewhere)
+    assert crossed["data"]["node"] is None and code(crossed) == "FORBIDDEN"
 
 
-async def test_patient_id_does_not_carry_the_dod_id(ask: Ask) -> None:
-    _, body = await ask("A1", "query($d: String!) { patient(dodId: $d) { id } }", {"d": P1})
-    patient_id = body["data"]["patient"]["id"]
+async def test_patient_id_does_not_carry_the_dod_id(ask: Ask, demo_stack: Any) -> None:
+    patient_id = await sealed_id(demo_stack, P1)
+    _, body = await ask("A1", "query($id: ID!) { node(id: $id) { id } }", {"id": patient_id})
+    assert body["data"]["node"]["id"] == patient_id
     assert P1 not in _unsealed(patient_id).decode(errors="replace") and P1 not in patient_id
-    _, refetch = await ask("A1", "query($id: ID!) { node(id: $id) { id } }", {"id": patient_id})
-    assert refetch["data"]["node"] is None and code(refetch) == "BAD_USER_INPUT"
 
 
-async def test_analysts_page_with_sealed_cursors(ask: Ask) -> None:
+async def test_analysts_page_with_sealed_cursors(ask: Ask, demo_stack: Any) -> None:
     query = """query($d: String!, $after: String) { patient(dodId: $d) {
         labResults(first: 2, after: $after) { edges { cursor node { display effectiveAt } }
         pageInfo { endCursor hasNextPage } } } }"""
+    by_id = """query($id: ID!, $after: String) { node(id: $id) { ... on Patient {
+        labResults(first: 2, after: $after) { edges { cursor node { display effectiveAt } }
+        pageInfo { endCursor hasNextPage } } } } }"""
+    p1 = await sealed_id(demo_stack, P1)
     _, plain = await ask("P1", query, {"d": P1})
-    _, first = await ask("A1", query, {"d": P1})
-    page = first["data"]["patient"]["labResults"]
+    _, first = await ask("A1", by_id, {"id": p1})
+    page = first["data"]["node"]["labResults"]
     assert [e["node"] for e in page["edges"]] == [e["node"] for e in plain["data"]["patient"]["labResults"]["edges"]]
     cursor = page["pageInfo"]["endCursor"]
     assert cursor.startswith("s1.") and b"obs-" not in _unsealed(cursor)
     assert all(e["cursor"].startswith("s1.") for e in page["edges"])
-    _, second = await ask("A1", query, {"d": P1, "after": cursor})
+    _, second = await ask("A1", by_id, {"id": p1, "after": cursor})
     plain_cursor = plain["data"]["patient"]["labResults"]["pageInfo"]["endCursor"]
     _, expected = await ask("P1", query, {"d": P1, "after": plain_cursor})
-    assert [e["node"] for e in second["data"]["patient"]["labResults"]["edges"]] == \
+    assert [e["node"] for e in second["data"]["node"]["labResults"]["edges"]] == \
         [e["node"] for e in expected["data"]["patient"]["labResults"]["edges"]]
     for forged in (plain_cursor, cursor[:-4] + "AAAA"):
-        _, refused = await ask("A1", query, {"d": P1, "after": forged})
+        _, refused = await ask("A1", by_id, {"id": p1, "after": forged})
         assert code(refused) == "BAD_USER_INPUT"
