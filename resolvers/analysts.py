@@ -8,13 +8,21 @@ answer shows the project's pseudonym in its place (`schema/extensions/deidentify
 from __future__ import annotations
 
 from .context import RequestContext
-from .deid import ProjectKeys, pseudonym, seal_person, unseal_person
+from .deid import DateMode, ProjectKeys, pseudonym, seal_person, unseal_person
+from .deid.dates import shift_days
 from .errors import Forbidden, GatewayError
 from .patients import PatientHandle, admit, deny, linked
 from .ports import StoreError
 from .principal import Role
 
-__all__ = ["VaultUnavailable", "analyst_patient_id", "analyst_pseudonym", "open_person", "project_keys"]
+__all__ = [
+    "VaultUnavailable",
+    "analyst_patient_id",
+    "analyst_pseudonym",
+    "analyst_shift_days",
+    "open_person",
+    "project_keys",
+]
 
 
 class VaultUnavailable(GatewayError):
@@ -67,3 +75,14 @@ def analyst_patient_id(ctx: RequestContext, dod_id: str) -> str | None:
     """The sealed id this project refetches the patient with (else None)."""
     key = _person_key(ctx, dod_id)
     return None if key is None else seal_person(project_keys(ctx), key)
+
+
+def analyst_shift_days(ctx: RequestContext, root_key: str | int) -> int | None:
+    """For a project configured to shift dates: the offset of the patient opened under this root
+    field; None (dates are reduced to years) otherwise."""
+    project = ctx.principal.project
+    if project is None or ctx.services.settings.projects.dates(project) is not DateMode.SHIFT:
+        return None
+    dod_id = ctx.roots.get(root_key)
+    key = None if dod_id is None else _person_key(ctx, dod_id)
+    return None if key is None else shift_days(project_keys(ctx), key)

@@ -143,6 +143,8 @@ def admit(
         ctx.outcomes.failed(handle.dod_id, failure, path)
     ctx.audit.touch(handle.dod_id, purpose=purpose)
     ctx.patients[handle.dod_id] = handle
+    if path:
+        ctx.roots.setdefault(path[0], handle.dod_id)
     return handle
 
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
+import datetime as dt
 import hashlib
 import re
 from typing import Any
 
+import asyncpg
 import pytest
 from graphql import (
     GraphQLNonNull,
@@ -19,19 +22,24 @@ from graphql import (
     is_object_type,
 )
 
+from gateway.app import create_app
+from resolvers.deid import Projects
+from resolvers.deid.policy import POLICY, Treatment, rule_of
 from schema import build_schema
-from schema.deid_policy import PSEUDONYMIZED, SAFE_FOR_ANALYSTS, SEALED, YEAR_ONLY
 from schema.extensions.deidentify import REDACTED
 from tests.access.conftest import Ask, code
-from tests.support.analysts import analyst_token, project_pseudonym, sealed_id
+from tests.support.analysts import ANALYST_PROJECT, analyst_token, project_pseudonym, sealed_id
 from tests.support.gql import gql
+from tests.support.servers import serve
 
-P1, P2 = "1000000001", "1000000002"
-POLICY = SAFE_FOR_ANALYSTS | PSEUDONYMIZED | YEAR_ONLY | SEALED
+P1, P2, ELDER = "1000000001", "1000000002", "2000000010"  # the extra born in 1924
 REDACTIONS: tuple[Any, ...] = (REDACTED, None, [], 0.0, False)
 NOT_FOR_ANALYSTS = {"Slot", "UserError"}  # reached only through patients' own queries and mutations
+NOT_PATIENT_DATA = {"HealthTopic", "Questionnaire", "QuestionnaireItem", "SourceCoverage", "UserError"}
 ANON = re.compile(r"^anon-[0-9a-f]{24}$")
 SEALED_ID = re.compile(r"^a1\.[A-Za-z0-9_-]{43}$")
+YEAR = re.compile(r"^\d{4}$")
+FINER_THAN_A_YEAR = re.compile(r"\d{4}-\d{2}|\d{2}:\d{2}")
 
 
 @pytest.fixture(scope="module")
@@ -118,36 +126,63 @@ def _unsealed(value: str) -> bytes:
         return b""
 
 
-def test_the_policy_names_only_leaf_fields_that_exist(served: GraphQLSchema) -> None:
+def test_the_policy_table_classifies_every_leaf_field_and_only_those(served: GraphQLSchema) -> None:
     leaves = _leaves(served)
-    assert sorted(POLICY - leaves.keys()) == []
-    for a, b in ((SAFE_FOR_ANALYSTS, PSEUDONYMIZED), (SAFE_FOR_ANALYSTS, YEAR_ONLY),
-                 (SAFE_FOR_ANALYSTS, SEALED), (PSEUDONYMIZED, YEAR_ONLY)):
-        assert not a & b
+    assert sorted(leaves.keys() - POLICY.keys()) == []  # nothing is left to the "removed" default
+    assert sorted(POLICY.keys() - leaves.keys()) == []
+    for name, rule in POLICY.items():
+        if rule.treatment is Treatment.DISPLAY:
+            assert rule.code_field in served.type_map[name.split(".")[0]].fields, name  # type: ignore[attr-defined]
+        if rule.treatment in (Treatment.PUBLIC, Treatment.GATEWAY):
+            assert name.split(".")[0] in NOT_PATIENT_DATA, name
 
 
-def test_identifying_fields_are_never_marked_safe(served: GraphQLSchema) -> None:
-    identifying = {name for name in _leaves(served)
-                   if name.startswith(("Patient.", "HumanName."))
-                   or name.endswith((".id", ".sourceId", ".body", ".sender", ".subject", ".note", ".email",
-                                     ".phone", ".description"))
-                   or name in ("ClinicalNote.text",)}
-    reviewed_public = {"Facility.id", "HealthTopic.id", "Patient.gender"}  # no one's identity
-    assert sorted((identifying - reviewed_public) & SAFE_FOR_ANALYSTS) == []
-    assert {"Patient.dodId", "Patient.id"} <= PSEUDONYMIZED and "Patient.birthDate" in YEAR_ONLY
+def test_identifying_fields_are_removed_and_every_date_is_reduced(served: GraphQLSchema) -> None:
+    leaves = _leaves(served)
+    identifying = {name for name in leaves
+                   if name.startswith("HumanName.")
+                   or name.endswith((".sourceId", ".body", ".sender", ".subject", ".note", ".email",
+                                     ".phone", ".description", ".text", ".title", ".valueString",
+                                     ".dosageInstructions", ".role"))
+                   or name in ("CareTeam.name",)}
+    public = {n for n in identifying if n.split(".")[0] in NOT_PATIENT_DATA}
+    assert sorted(n for n in identifying - public if rule_of(n).treatment is not Treatment.REMOVE) == []
+    dates = {n for n, f in leaves.items() if get_named_type(f.type).name in ("Date", "DateTime")}
+    assert dates and all(rule_of(n).treatment in (Treatment.DATE, Treatment.BIRTH_DATE) for n in dates)
+    ids = {n for n in leaves if n.endswith(".id") and n.split(".")[0] not in NOT_PATIENT_DATA | {"Facility"}}
+    assert all(rule_of(n).treatment in (Treatment.REMOVE, Treatment.PATIENT_ID) for n in ids), ids
 
 
-def test_every_redacted_leaf_has_a_value_that_keeps_the_answer_valid(served: GraphQLSchema) -> None:
-    """A field nobody reviewed comes back redacted, never as an error that nulls its parent."""
+def test_every_removed_leaf_has_a_value_that_keeps_the_answer_valid(served: GraphQLSchema) -> None:
+    """A removed field comes back as a placeholder, never as an error that nulls its parent."""
     for name, field in _leaves(served).items():
-        if name in POLICY or not isinstance(field.type, GraphQLNonNull) or is_list_type(field.type.of_type):
+        if rule_of(name).treatment is not Treatment.REMOVE:
+            continue
+        if not isinstance(field.type, GraphQLNonNull) or is_list_type(field.type.of_type):
             continue
         assert get_named_type(field.type).name in ("String", "ID", "Float", "Boolean"), name
+
+
+def _names(data: Any) -> set[str]:
+    """Every person's name in the demo data: patients, practitioners, archive senders."""
+    found: set[str] = set()
+    for resource in [*data.genesis, *data.community]:
+        if resource["resourceType"] in ("Patient", "Practitioner", "RelatedPerson"):
+            for name in resource.get("name", []):
+                found |= {name.get("family", ""), *name.get("given", [])}
+    for account in data.tol.accounts:
+        found |= {account.given_name, account.family_name}
+    for message in data.tol.messages:
+        found |= set(message.sender_name.split()) if not message.from_patient else set()
+    for appointment in data.tol.appointments:
+        found |= set((appointment.provider_name or "").split())
+    return {n.strip(".,") for n in found if len(n.strip(".,")) >= 3} - {"Dr"}
 
 
 async def test_every_leaf_field_reaches_analysts_de_identified(
     ask: Ask, served: GraphQLSchema, demo_stack: Any
 ) -> None:
+    """The leaf walk: every leaf of the served schema, as an analyst sees it."""
     query = _everything(served)
     status, body = await ask("A1", query, {"id": await sealed_id(demo_stack, P1)})
     assert status == 200 and "errors" not in body, body.get("errors")
@@ -158,28 +193,71 @@ async def test_every_leaf_field_reaches_analysts_de_identified(
     unseen = {n for n in expected - found.keys() if n.split(".")[0] + "." in found}
     assert sorted(unseen) == []  # every leaf of every object the demo data has came back
     assert len(found) > 100
+    known = _Known(demo_stack.data, found)
+    conn = await asyncpg.connect(demo_stack.info()["gateway_dsn"])
+    try:  # the health library's coded concepts
+        known.displays |= {r["display"] for r in await conn.fetch("SELECT display FROM library.health_topic_codes")}
+    finally:
+        await conn.close()
     for name, values in found.items():
         for value in values:
-            if name in SAFE_FOR_ANALYSTS:
-                continue
-            if name == "Patient.id":
-                assert SEALED_ID.match(value), (name, value)
-            elif name in PSEUDONYMIZED:
-                assert ANON.match(value), (name, value)
-            elif name in YEAR_ONLY:
-                assert value is None or re.match(r"^\d{4}-01-01$", value), (name, value)
-            elif name in SEALED:
-                assert value is None or (value.startswith("s1.") and b"GENESIS" not in _unsealed(value)), name
-            else:
-                assert value in REDACTIONS, (name, value)
+            _check(name, value, known)
     # what a clinician sees of the same patient appears nowhere in the analyst's answer
     _, real = await ask("C1", _everything(served, by_dod_id=True), {"d": P1})
     plain = _collect(served, real["data"])
     text = str(body)
-    public = {v for name, values in plain.items() if name in SAFE_FOR_ANALYSTS for v in values if isinstance(v, str)}
-    identifying = [v for name, values in plain.items() if name not in SAFE_FOR_ANALYSTS | YEAR_ONLY
-                   for v in values if isinstance(v, str) and len(v) > 3 and v not in public]
-    assert identifying and [v for v in identifying if v in text] == []
+    hidden = [v for name, values in plain.items() if rule_of(name).treatment in (Treatment.REMOVE, Treatment.DATE)
+              for v in values if isinstance(v, str) and len(v) > 3 and not YEAR.match(v)]
+    assert len(hidden) > 50 and [v for v in hidden if v in text] == []
+
+
+class _Known:
+    """What the checks compare against: names, places and code displays of the demo data."""
+
+    def __init__(self, data: Any, found: dict[str, list[Any]]) -> None:
+        self.names = _names(data)
+        self.places = {str(r["name"]) for r in [*data.genesis, *data.community]
+                       if r["resourceType"] in ("Location", "Organization")} | {f.name for f in data.tol.facilities}
+        self.displays = {str(c["display"]) for r in [*data.genesis, *data.community] for c in _codings(r)
+                         if c.get("display")} | {x.test_name for x in data.tol.lab_results}
+        self.displays |= {x.drug_name for x in data.tol.prescriptions}
+        self.codes = {v for n in ("Coding.display", "Coding.code") for v in found.get(n, []) if v}
+
+
+def _codings(value: Any) -> list[dict[str, Any]]:
+    if isinstance(value, list):
+        return [c for item in value for c in _codings(item)]
+    if not isinstance(value, dict):
+        return []
+    own = [c for c in value.get("coding", []) if isinstance(c, dict)]
+    return own + [c for key, item in value.items() if key != "coding" for c in _codings(item)]
+
+
+def _check(name: str, value: Any, known: _Known) -> None:
+    """Fail on a date finer than a year, a name or free text; and each value as its rule says."""
+    treatment = rule_of(name).treatment
+    sealed = treatment in (Treatment.PATIENT_ID, Treatment.CURSOR, Treatment.PSEUDONYM)
+    if isinstance(value, str) and not sealed:
+        assert not FINER_THAN_A_YEAR.search(value), (name, value)  # no date finer than a year
+        assert not set(re.findall(r"[A-Za-z']{3,}", value)) & known.names, (name, value)  # no name
+    if treatment is Treatment.REMOVE:
+        assert value in REDACTIONS, (name, value)
+    elif treatment in (Treatment.DATE, Treatment.BIRTH_DATE):
+        assert value is None or YEAR.match(value), (name, value)
+    elif treatment is Treatment.PATIENT_ID:
+        assert SEALED_ID.match(value), (name, value)
+    elif treatment is Treatment.PSEUDONYM:
+        assert ANON.match(value), (name, value)
+    elif treatment is Treatment.CURSOR:
+        assert value is None or (value.startswith("s1.") and b"GENESIS" not in _unsealed(value)), name
+    elif treatment is Treatment.CODED:  # free text only as a code system's display
+        assert value is None or value in known.displays, (name, value)
+    elif treatment is Treatment.DISPLAY:
+        assert value in known.codes, (name, value)
+    elif treatment is Treatment.PLACE:
+        assert value is None or value in known.places or name == "Facility.id", (name, value)
+    elif treatment is Treatment.KEEP and isinstance(value, str):
+        assert not re.search(r"\s", value), (name, value)  # a code, not words
 
 
 async def test_pseudonyms_are_keyed_stable_per_patient_and_per_project(ask: Ask, demo_stack: Any) -> None:
@@ -221,15 +299,62 @@ async def test_analysts_page_with_sealed_cursors(ask: Ask, demo_stack: Any) -> N
     _, plain = await ask("P1", query, {"d": P1})
     _, first = await ask("A1", by_id, {"id": p1})
     page = first["data"]["node"]["labResults"]
-    assert [e["node"] for e in page["edges"]] == [e["node"] for e in plain["data"]["patient"]["labResults"]["edges"]]
+    assert [_in_years(e["node"]) for e in page["edges"]] == \
+        [_in_years(e["node"]) for e in plain["data"]["patient"]["labResults"]["edges"]]
     cursor = page["pageInfo"]["endCursor"]
     assert cursor.startswith("s1.") and b"obs-" not in _unsealed(cursor)
     assert all(e["cursor"].startswith("s1.") for e in page["edges"])
     _, second = await ask("A1", by_id, {"id": p1, "after": cursor})
     plain_cursor = plain["data"]["patient"]["labResults"]["pageInfo"]["endCursor"]
     _, expected = await ask("P1", query, {"d": P1, "after": plain_cursor})
-    assert [e["node"] for e in second["data"]["node"]["labResults"]["edges"]] == \
-        [e["node"] for e in expected["data"]["patient"]["labResults"]["edges"]]
+    assert [_in_years(e["node"]) for e in second["data"]["node"]["labResults"]["edges"]] == \
+        [_in_years(e["node"]) for e in expected["data"]["patient"]["labResults"]["edges"]]
     for forged in (plain_cursor, cursor[:-4] + "AAAA"):
         _, refused = await ask("A1", by_id, {"id": p1, "after": forged})
         assert code(refused) == "BAD_USER_INPUT"
+
+
+def _in_years(lab: dict[str, Any]) -> tuple[str, str]:
+    return lab["display"], lab["effectiveAt"][:4]
+
+
+async def test_ages_over_89_are_grouped_and_their_birth_year_is_withheld(ask: Ask, demo_stack: Any) -> None:
+    query = "query($id: ID!) { node(id: $id) { ... on Patient { birthDate ageBand } } }"
+    _, elder = await ask("A1", query, {"id": await sealed_id(demo_stack, ELDER)})
+    assert elder["data"]["node"] == {"birthDate": None, "ageBand": "AGE_90_PLUS"}
+    _, p1 = await ask("A1", query, {"id": await sealed_id(demo_stack, P1)})
+    _, own = await ask("P1", "{ me { birthDate ageBand } }")
+    me = own["data"]["me"]
+    assert p1["data"]["node"] == {"birthDate": me["birthDate"][:4], "ageBand": me["ageBand"]}
+
+
+SHIFTED = """query($id: ID!) { node(id: $id) { ... on Patient { birthDate
+    appointments(first: 10) { edges { node { start end } } }
+    labResults(first: 10) { edges { node { effectiveAt provenance { retrievedAt } } } } } } }"""
+PLAIN = SHIFTED.replace("query($id: ID!) { node(id: $id) { ... on Patient {", "{ me {").replace("} } } } }", "} } } }")
+
+
+async def test_a_project_configured_to_shift_sees_every_date_moved_by_one_offset(demo_stack: Any) -> None:
+    projects = Projects.parse(["shift-study:shift", ANALYST_PROJECT])
+    config = dataclasses.replace(demo_stack.config, analyst_projects=projects)
+    async with serve(create_app(config)) as url:
+        token = analyst_token(demo_stack, "shift-study")
+        _, shifted = await gql(f"{url}/graphql", SHIFTED, {"id": await sealed_id(demo_stack, P1, "shift-study")},
+                               token=token)
+        _, year_only = await gql(f"{url}/graphql", SHIFTED, {"id": await sealed_id(demo_stack, P1)},
+                                 token=analyst_token(demo_stack))
+    _, plain = await gql(demo_stack, PLAIN, token=demo_stack.info()["tokens"]["P1"])
+    got, real = shifted["data"]["node"], plain["data"]["me"]
+    offset = dt.date.fromisoformat(got["birthDate"]) - dt.date.fromisoformat(real["birthDate"])
+    assert offset != dt.timedelta(0) and abs(offset.days) <= 365
+    visits = zip(got["appointments"]["edges"], real["appointments"]["edges"], strict=True)
+    for seen, truth in visits:
+        start, end = (dt.datetime.fromisoformat(seen["node"][k]) for k in ("start", "end"))
+        assert start.utcoffset() == dt.timedelta(0)  # in UTC: no offset tells where
+        assert start - dt.datetime.fromisoformat(truth["node"]["start"]) == offset
+        assert end - start == dt.datetime.fromisoformat(truth["node"]["end"]) - \
+            dt.datetime.fromisoformat(truth["node"]["start"])  # intervals are kept
+    for seen, truth in zip(got["labResults"]["edges"], real["labResults"]["edges"], strict=True):
+        moved = dt.datetime.fromisoformat(seen["node"]["effectiveAt"])
+        assert moved - dt.datetime.fromisoformat(truth["node"]["effectiveAt"]) == offset
+    assert year_only["data"]["node"]["birthDate"] == real["birthDate"][:4]  # other projects: years only
