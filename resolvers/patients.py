@@ -59,6 +59,7 @@ async def care_team(ctx: RequestContext, handle: PatientHandle) -> CareTeamRecor
         if link is None:
             continue
         page = await ctx.loaders.fetch(source, RecordKind.CARE_TEAM, Query(link, PageRequest(first=1)))
+        ctx.audit.touch(handle.dod_id, kind=RecordKind.CARE_TEAM.value, source=source)
         team = page.items[0] if page.items else None
         if isinstance(team, CareTeamRecord):
             return team
@@ -105,6 +106,9 @@ async def open_patient(ctx: RequestContext, dod_id: str, path: tuple[str | int, 
     for failure in failures:
         ctx.outcomes.failed(dod_id, failure, path)
     ctx.audit.touch(dod_id, purpose=ctx.purpose if handle.break_glass else None)
+    for source, link in links.items():  # who they are (demographics, identifiers) was read here
+        if isinstance(link, Link) and link.linked:
+            ctx.audit.touch(dod_id, kind=RecordKind.PATIENT.value, source=source)
     ctx.patients[dod_id] = handle
     return handle
 

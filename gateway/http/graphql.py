@@ -164,7 +164,7 @@ class GraphQLEndpoint:
                 operation_name=params.operation_name,
                 allowed_operation_types=allowed,
             )
-        _record_audit(sink, context, result.errors or ())
+        await _record_audit(sink, context, result.errors or ())
         phase = context.phase
         await runtime.persisted.register(resolved, parsed.document)  # it validated: it can run
         body: dict[str, Any] = {}
@@ -225,18 +225,18 @@ def _require_audit(sink: AuditSink | None) -> None:
         raise _audit_problem(error) from None
 
 
-def _record_audit(sink: AuditSink | None, context: GatewayContext, errors: Sequence[GraphQLError]) -> None:
-    """Queue who touched which patient; serve nothing if that cannot be recorded (fail closed)."""
+async def _record_audit(sink: AuditSink | None, context: GatewayContext, errors: Sequence[GraphQLError]) -> None:
+    """Commit who touched which patient before anything is answered; serve nothing if that cannot
+    be done in time (fail closed: the data never leaves)."""
     events = events_for(context)
     if events:
         try:
             if sink is None:
                 raise AuditUnavailable("NOT_CONFIGURED", 0)
-            sink.submit(events)
+            await sink.commit(events)
         except AuditUnavailable as error:
-            _log.error("audit events refused", extra={"state": error.state, "events": len(events)})
+            _log.error("audit events not committed", extra={"state": error.state, "events": len(events)})
             raise _audit_problem(error) from None
-        _require_audit(sink)  # it began failing while this request ran: do not serve its data
     if any((e.extensions or {}).get("code") == AuditClosed.code for e in errors):
         raise _audit_problem(AuditUnavailable("FAILING", sink.pending if sink else 0))
 

@@ -7,11 +7,13 @@ import re
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import asyncpg
 import jwt
 
 from tests.access.conftest import AuditLog, code, new_request_id
 from tests.support.gql import gql
+from tests.support.recovery import sources_recovered
 
 P1, P2, P3, UNKNOWN = "1000000001", "1000000002", "1000000003", "1999999999"
 READ = ("query Read($d: String!) { patient(dodId: $d) { dodId name { text } phone "
@@ -70,7 +72,9 @@ async def test_denials_are_audited_even_for_nobody(demo_stack: Any, audit_log: A
         assert code(body) == "FORBIDDEN"
         [row] = await audit_log.rows(request_id)
         assert (row["patient"], row["outcome"], row["action"]) == (target, "denied", "read"), persona
-        assert row["record_kinds"] == [] and row["sources"] == []
+        # nothing of the record, but what deciding took: a clinician's access rests on the care team
+        decided_by = (["care_team"], ["GENESIS"]) if persona == "C2" else ([], [])
+        assert (row["record_kinds"], row["sources"]) == decided_by, persona
 
 
 async def test_break_glass_is_audited_with_its_purpose(demo_stack: Any, audit_log: AuditLog) -> None:
@@ -154,3 +158,37 @@ def test_no_code_updates_or_deletes_audit_rows() -> None:
         if path.suffix in (".py", ".sql") and changing.search(path.read_text())
     ]
     assert found == []
+
+
+async def test_rows_name_what_was_read_where_demographics_care_team_and_node(
+    demo_stack: Any, audit_log: AuditLog
+) -> None:
+    request_id, status, body = await _as(demo_stack, "P1", "{ me { name { text } primaryCareTeam { name } } }")
+    assert status == 200 and "errors" not in body
+    [row] = await audit_log.rows(request_id)
+    assert {"patient", "care_team"} <= set(row["record_kinds"])
+    assert {"GENESIS", "COMMUNITY", "TOL_ARCHIVE"} <= set(row["sources"])  # P1 is linked in all three
+
+    _, _, listed = await _as(demo_stack, "P1", "{ me { labResults(first: 1) { edges { node { id } } } } }")
+    lab_id = listed["data"]["me"]["labResults"]["edges"][0]["node"]["id"]
+    request_id, status, body = await _as(demo_stack, "P1", "query N($id: ID!) { node(id: $id) { id } }", {"id": lab_id})
+    assert status == 200 and body["data"]["node"]["id"] == lab_id
+    [row] = await audit_log.rows(request_id)
+    assert row["patient"] == P1 and "lab_result" in row["record_kinds"] and row["sources"]
+
+
+async def test_a_read_a_source_failed_for_is_partial_and_names_the_source(demo_stack: Any, audit_log: AuditLog) -> None:
+    admin = demo_stack.info()["admin"]["community"]
+    async with aiohttp.ClientSession() as http:
+        async with http.put(f"{admin}/faults", json={"error_status": 503}) as response:
+            assert response.status == 200
+        try:
+            request_id, status, body = await _as(demo_stack, "P1", variables={"d": P1})
+        finally:
+            async with http.delete(f"{admin}/faults") as response:
+                assert response.status == 200
+    assert status == 200 and any(e["extensions"].get("source") == "COMMUNITY" for e in body["errors"])
+    [row] = await audit_log.rows(request_id)
+    assert (row["outcome"], row["failed_sources"]) == ("partial", ["COMMUNITY"])
+    assert "COMMUNITY" not in row["sources"]  # nothing was read there
+    assert await sources_recovered(demo_stack)
