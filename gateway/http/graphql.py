@@ -25,6 +25,7 @@ from sources.calls.deadline import deadline_scope
 
 from .documents import DocumentCache, select_operation
 from .errors import format_errors
+from .headers import text_header
 from .params import GraphQLParams, read_params, too_large
 from .phases import GatewayContext, Phase
 from .problems import HttpProblem, error_body, problem_response
@@ -242,15 +243,8 @@ async def _record_audit(sink: AuditSink | None, context: GatewayContext, errors:
 
 
 def _break_glass_reason(request: Request) -> str | None:
-    """The `X-Break-Glass-Reason` header, stripped; blank is none, too long is refused (400)."""
-    reason = request.headers.get("x-break-glass-reason", "").strip()
-    if len(reason) > _MAX_PURPOSE:
-        raise HttpProblem(
-            400, "BAD_USER_INPUT",
-            f"X-Break-Glass-Reason is limited to {_MAX_PURPOSE} characters.",
-            extensions={"header": "X-Break-Glass-Reason"},
-        )
-    return reason or None
+    """The `X-Break-Glass-Reason` header (it is stored in the audit row): clean UTF-8 text or 400."""
+    return text_header(request, "X-Break-Glass-Reason", _MAX_PURPOSE)
 
 
 def _challenge(error: AuthError) -> str:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import json
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
 import asyncpg
@@ -192,3 +195,42 @@ async def test_a_read_a_source_failed_for_is_partial_and_names_the_source(demo_s
     assert (row["outcome"], row["failed_sources"]) == ("partial", ["COMMUNITY"])
     assert "COMMUNITY" not in row["sources"]  # nothing was read there
     assert await sources_recovered(demo_stack)
+
+
+async def test_a_break_glass_reason_is_stored_as_the_clinician_wrote_it_or_refused(
+    demo_stack: Any, audit_log: AuditLog
+) -> None:
+    reason = "Urgence: patiente inconsciente, allergie à la pénicilline"
+    request_id, status, body = await _as(demo_stack, "C2", variables={"d": P1},
+                                         headers={"X-Break-Glass-Reason": reason})  # sent as UTF-8
+    assert status == 200 and body["data"]["patient"]["dodId"] == P1
+    [row] = await audit_log.rows(request_id)
+    assert row["purpose"] == reason  # UTF-8 on the wire, UTF-8 in the row: not garbled
+    for hostile in ("ED visit\x1b[31m", "ED visit\x85 next line", "ED \u202egnimoc", "ED\u2066visit\u2069",
+                    "ED\x07visit"):
+        status, refusal = await _raw_read(demo_stack, "C2", hostile.encode())
+        assert (status, refusal["errors"][0]["extensions"]) == (400, REFUSED), hostile
+
+
+REFUSED = {"code": "BAD_USER_INPUT", "header": "X-Break-Glass-Reason"}
+
+
+async def _raw_read(demo_stack: Any, persona: str, reason: bytes) -> tuple[int, Any]:
+    """P1's record asked for with these exact header bytes (no client library rewrites them)."""
+    url = urlsplit(demo_stack.info()["graphql_url"])
+    body = b'{"query": "{ patient(dodId: \\"1000000001\\") { dodId } }"}'
+    token = demo_stack.info()["tokens"][persona].encode()
+    request = (b"POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+               b"Authorization: Bearer " + token + b"\r\nX-Break-Glass-Reason: " + reason + b"\r\n"
+               b"Content-Length: " + str(len(body)).encode() + b"\r\nConnection: close\r\n\r\n" + body)
+    reader, writer = await asyncio.open_connection(url.hostname, url.port)
+    writer.write(request)
+    answer = await reader.read()
+    writer.close()
+    head, _, payload = answer.partition(b"\r\n\r\n")
+    return int(head.split(b" ")[1]), json.loads(payload)
+
+
+async def test_a_header_that_is_not_utf8_is_refused(demo_stack: Any) -> None:
+    status, refusal = await _raw_read(demo_stack, "C2", b"ED \xff\xfe visit")
+    assert (status, refusal["errors"][0]["extensions"]) == (400, REFUSED)
