@@ -27,7 +27,7 @@ from .http.phases import PreparedDocument
 from .metrics import GatewayMetrics
 from .persisted import DocumentStore, MemoryDocumentStore, PersistedDocuments, RedisDocumentStore
 from .runtime import Probe, Runtime
-from .sources import Opened, build_services, open_sources
+from .sources import Opened, StorePools, build_services, open_sources
 from .store import AuditEvent, insert_audit_events, migrate_store
 
 __all__ = ["ServicesFactory", "create_app"]
@@ -43,9 +43,12 @@ def _gateway_schema() -> Schema:
     return build_schema(extensions=[PreparedDocument])
 
 
-async def _open_pool(dsn: str, name: str) -> Pool:
-    pool = await asyncpg.create_pool(dsn, min_size=1, max_size=10, command_timeout=10)
-    _log.info("database pool open", extra={"pool": name})
+async def _open_pool(dsn: str, name: str, size: int, statement_timeout: float) -> Pool:
+    """A bounded pool of its own; every statement on it is cut off server-side past the timeout."""
+    settings = {"statement_timeout": str(int(statement_timeout * 1000)), "application_name": f"mhs-gateway-{name}"}
+    pool = await asyncpg.create_pool(dsn, min_size=1, max_size=size, command_timeout=statement_timeout + 1,
+                                     server_settings=settings)
+    _log.info("database pool open", extra={"pool": name, "size": size})
     return pool
 
 
@@ -62,8 +65,8 @@ def _audit_sink(pool: Pool, config: Config) -> AuditSink:
     async def write(events: Sequence[AuditEvent]) -> None:
         await insert_audit_events(pool, events)
 
-    return AuditSink(write, max_pending=config.audit_queue_size,
-                     write_timeout=config.request_timeout)
+    return AuditSink(write, max_pending=config.audit_queue_size, write_timeout=config.request_timeout,
+                     commit_timeout=config.database.audit_commit_timeout)
 
 
 def _document_store(config: Config) -> DocumentStore:
@@ -95,17 +98,22 @@ def create_app(config: Config, *, services_factory: ServicesFactory | None = Non
             stack.push_async_callback(issuer_session.close)
             probes: dict[str, Probe] = {}
             audit = None
-            gateway_pool: Pool | None = None
+            store: StorePools | None = None
             if config.database_url:
                 await migrate_store(config.database_url)
-                gateway_pool = await _open_pool(config.database_url, "gateway")
-                stack.push_async_callback(gateway_pool.close)
-                probes["gateway"] = _pool_probe(gateway_pool)
-                audit = _audit_sink(gateway_pool, config)
+                db = config.database
+                pools = [await _open_pool(config.database_url, name, size, db.statement_timeout)
+                         for name, size in (("audit", db.audit_pool), ("idempotency", db.idempotency_pool),
+                                            ("library", db.library_pool))]
+                for pool in pools:
+                    stack.push_async_callback(pool.close)
+                store = StorePools(*pools)
+                probes["gateway"] = _pool_probe(store.library)
+                audit = _audit_sink(store.audit, config)
                 audit.start()
-                stack.push_async_callback(audit.close)  # closed before the pool: drains first
+                stack.push_async_callback(audit.close)  # closed before the pools: drains first
             deps = await open_sources(config, stack, metrics)
-            services = factory(config, Opened(deps, gateway_pool, metrics))
+            services = factory(config, Opened(deps, store, metrics))
             jwks = JwksCache(
                 issuer_session,
                 config.auth.jwks_url,

@@ -20,6 +20,7 @@ from .persisted import TrustedDocuments
 __all__ = [
     "AuthConfig",
     "Config",
+    "DatabaseConfig",
     "LimitsConfig",
     "PersistedConfig",
     "default_graphiql_assets",
@@ -77,6 +78,22 @@ class LimitsConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class DatabaseConfig:
+    """The gateway's own database: a pool per use, so nothing a client sends can starve the audit."""
+
+    audit_pool: int = 2  # connections the audit writer has to itself
+    idempotency_pool: int = 4  # connections for the patient actions' keys
+    library_pool: int = 4  # connections for the health library
+    statement_timeout: float = 2.0  # seconds any one statement may run (server-side)
+    audit_commit_timeout: float = 0.5  # seconds a request waits for its audit row before 503
+
+    def __post_init__(self) -> None:
+        for name in ("statement_timeout", "audit_commit_timeout"):
+            if not getattr(self, name) > 0:
+                raise ConfigError(f"MHS_GATEWAY_{name.upper()}", "must be positive")
+
+
+@dataclass(frozen=True, slots=True)
 class PersistedConfig:
     """Persisted queries: the trusted-document manifest, and the APQ store's size and expiry."""
 
@@ -123,6 +140,7 @@ class Config:
     log_level: str = "INFO"
     readiness_timeout: float = 2.0
     audit_queue_size: int = 10_000  # audit events waiting to be written before PHI is refused
+    database: DatabaseConfig = field(default_factory=DatabaseConfig)
 
     @property
     def production(self) -> bool:
@@ -189,6 +207,13 @@ class Config:
             ).upper(),
             readiness_timeout=env.number("READINESS_TIMEOUT", 2.0),
             audit_queue_size=env.integer("AUDIT_QUEUE_SIZE", 10_000, minimum=1),
+            database=DatabaseConfig(
+                audit_pool=env.integer("AUDIT_POOL_SIZE", 2, minimum=1),
+                idempotency_pool=env.integer("IDEMPOTENCY_POOL_SIZE", 4, minimum=1),
+                library_pool=env.integer("LIBRARY_POOL_SIZE", 4, minimum=1),
+                statement_timeout=env.number("STATEMENT_TIMEOUT", 2.0),
+                audit_commit_timeout=env.number("AUDIT_COMMIT_TIMEOUT", 0.5),
+            ),
         )
 
 

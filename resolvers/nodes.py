@@ -27,7 +27,7 @@ from .loaders import PatientLinks
 from .patients import PatientHandle, deny, is_dod_id, open_patient
 from .principal import Role
 
-__all__ = ["NodeResult", "fetch_node"]
+__all__ = ["NodeResult", "fetch_node", "owner_of"]
 
 OWNED: dict[str, RecordKind] = {
     "Appointment": RecordKind.APPOINTMENT,
@@ -92,17 +92,40 @@ async def fetch_node(ctx: RequestContext, raw_id: str, path: tuple[str | int, ..
     return await _owned(ctx, gid, source, path)
 
 
-async def _owned(ctx: RequestContext, gid: GlobalId, source: RecordSource, path: tuple[str | int, ...]) -> NodeResult:
+async def _record_and_patient(ctx: RequestContext, gid: GlobalId, source: RecordSource) -> tuple[Any, str | None]:
+    """The record `gid` names and its source's id of the patient it belongs to."""
     record = await _guard(source, ctx.loaders.get(source, OWNED[gid.type_name], gid.source_id))
-    if record is None:
-        raise Forbidden()  # the same answer as for another patient's record
     patient_id = getattr(record, "patient_id", None)
     if isinstance(record, MessageRecord):
         thread = await _guard(source, ctx.loaders.get(source, RecordKind.MESSAGE_THREAD, record.thread_id))
         patient_id = getattr(thread, "patient_id", None)
-    if not patient_id:
-        raise Forbidden()
+    return record, patient_id
+
+
+async def owner_of(ctx: RequestContext, raw_id: str) -> str | None:
+    """The DoD ID of the patient a record id belongs to, for the audit of a refused write only
+    (no access check, nothing shown): None when it is not a patient's record or cannot be told."""
+    try:
+        gid = decode_id(raw_id)
+        if gid.type_name not in OWNED or gid.record_source not in ctx.services.sources:
+            return None
+        record, patient_id = await _record_and_patient(ctx, gid, gid.record_source)
+        if record is None or not patient_id:
+            return None
+        for dod_id in await _candidates(ctx, gid.record_source, patient_id):
+            if _holds(await ctx.loaders.links(dod_id), gid.record_source, patient_id):
+                return dod_id
+    except (GatewayError, SourceError):
+        return None
+    return None
+
+
+async def _owned(ctx: RequestContext, gid: GlobalId, source: RecordSource, path: tuple[str | int, ...]) -> NodeResult:
+    record, patient_id = await _record_and_patient(ctx, gid, source)
+    if record is None or not patient_id:
+        raise Forbidden()  # the same answer as for another patient's record
     owner = await _owner(ctx, source, patient_id, path)
+    ctx.audit.touch(owner.dod_id, kind=OWNED[gid.type_name].value, source=source)
     record = _as_listed(record, owner, source, patient_id)
     related = None
     if isinstance(record, RenewalRequestRecord):
@@ -110,6 +133,8 @@ async def _owned(ctx: RequestContext, gid: GlobalId, source: RecordSource, path:
         if rx is not None and getattr(rx, "patient_id", None) != patient_id:
             raise Forbidden()  # the Task points at another patient's prescription: show neither
         related = None if rx is None else _as_listed(rx, owner, source, patient_id)
+        if rx is not None:
+            ctx.audit.touch(owner.dod_id, kind=RecordKind.PRESCRIPTION.value, source=source)
     return NodeResult(gid.type_name, record, owner, source, related)
 
 

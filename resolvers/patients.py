@@ -71,6 +71,7 @@ async def care_team(ctx: RequestContext, handle: PatientHandle) -> CareTeamRecor
         if link is None:
             continue
         page = await ctx.loaders.fetch(source, RecordKind.CARE_TEAM, Query(link, PageRequest(first=1)))
+        ctx.audit.touch(handle.dod_id, kind=RecordKind.CARE_TEAM.value, source=source)
         team = page.items[0] if page.items else None
         if isinstance(team, CareTeamRecord):
             return team
@@ -142,6 +143,9 @@ def admit(
     for failure in failures:
         ctx.outcomes.failed(handle.dod_id, failure, path)
     ctx.audit.touch(handle.dod_id, purpose=purpose)
+    for source, link in handle.links.items():  # who they are (demographics, identifiers) was read here
+        if isinstance(link, Link) and link.linked:
+            ctx.audit.touch(handle.dod_id, kind=RecordKind.PATIENT.value, source=source)
     ctx.patients[handle.dod_id] = handle
     if path:
         ctx.roots.setdefault(path[0], handle.dod_id)

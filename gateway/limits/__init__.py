@@ -1,7 +1,8 @@
-"""Request limits checked before anything executes: root fields, depth, aliases, fields and cost."""
+"""Request limits checked before anything executes: shape, input sizes and cost."""
 
 from .cost import estimate_cost
-from .refusal import TooComplex
+from .inputs import check_inputs
+from .refusal import InputTooLarge, TooComplex
 from .shape import shape_rule
 
-__all__ = ["TooComplex", "estimate_cost", "shape_rule"]
+__all__ = ["InputTooLarge", "TooComplex", "check_inputs", "estimate_cost", "shape_rule"]

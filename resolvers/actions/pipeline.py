@@ -26,6 +26,7 @@ from sources.writes import PatientWrites, WriteRefused
 from ..context import RequestContext
 from ..errors import Forbidden
 from ..ids import GlobalId
+from ..nodes import owner_of
 from ..patients import PatientHandle, open_patient
 from ..principal import Role
 from . import codec
@@ -112,6 +113,10 @@ class WriteAction(Generic[Raw, Clean, Result]):
         """Check the rules against the record and write; raise Refused or WriteRefused to say no."""
         raise NotImplementedError
 
+    def targets(self, raw: Raw) -> tuple[str, ...]:
+        """The ids of patients' records the input names (whose owners a refused attempt is audited on)."""
+        return ()
+
     def refusal(self, refused: WriteRefused) -> UserErrorRecord:
         """The userError for an upstream refusal (actions name their fields and messages)."""
         return UserErrorRecord(refused.reason_code, "The request was refused; nothing was changed.")
@@ -120,6 +125,7 @@ class WriteAction(Generic[Raw, Clean, Result]):
 async def perform(ctx: RequestContext, action: WriteAction[Raw, Clean, Result], raw: Raw, key: str) -> Answer[Result]:
     """Run `action` for the signed-in patient; see the module docstring for the steps."""
     if ctx.principal.role is not Role.PATIENT:
+        await _audit_targets(ctx, action, raw)
         return _refused(ctx, action, None, UserErrorRecord("FORBIDDEN", action.not_patient))
     dod_id = ctx.principal.subject
     writes = ctx.services.writes
@@ -140,6 +146,8 @@ async def perform(ctx: RequestContext, action: WriteAction[Raw, Clean, Result], 
     except Forbidden:  # no record of the caller: the key was released, nothing was written
         return _refused(ctx, action, dod_id, UserErrorRecord("FORBIDDEN", _NO_RECORD))
     answer: Answer[Result] = Answer(dod_id, user_errors=stored.user_errors)
+    if "NOT_FOUND" in stored.codes:  # perhaps someone else's record: say whose was targeted
+        await _audit_targets(ctx, action, raw)
     if not stored.user_errors:
         ctx.refresh_loaders()
         answer = Answer(dod_id, codec.load(action.result, dict(stored.data)))
@@ -161,6 +169,14 @@ async def _run(
     except WriteRefused as refused:
         return ActionResult(user_errors=(action.refusal(refused),))
     return ActionResult(data=codec.dump(value))
+
+
+async def _audit_targets(ctx: RequestContext, action: WriteAction[Raw, Any, Any], raw: Raw) -> None:
+    """A refused attempt on another patient's records is audited on that patient too."""
+    for target in action.targets(raw):
+        owner = await owner_of(ctx, target)
+        if owner is not None and owner != ctx.principal.subject:
+            ctx.audit.touch(owner, action=action.audit_action, outcome="denied", kind=action.kind.value)
 
 
 def _refused(
