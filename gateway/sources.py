@@ -99,5 +99,5 @@ def build_services(config: Config, opened: Opened) -> Services:
         topics=HealthTopicStore(store.library) if store is not None else None,
         idempotency=IdempotencyStore(store.idempotency) if store is not None else None,
         writes=_writes(config.sources, opened.deps),
-        persons=PersonStore(pool) if pool is not None else None,
+        persons=PersonStore(store.library) if store is not None else None,
     )
