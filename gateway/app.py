@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 
 import aiohttp
 import asyncpg
@@ -16,7 +16,8 @@ from strawberry import Schema
 
 from resolvers.services import Services
 from schema import build_schema
-from sources.spec import Pool
+from sources.records import RecordSource
+from sources.spec import Deps, Pool
 
 from .audit import AuditSink
 from .auth import Authenticator, JwksCache, TokenVerifier
@@ -24,6 +25,7 @@ from .config import Config
 from .graphiql import STATIC_PREFIX, AssetRoute, render_page
 from .http import GraphQLEndpoint, HealthRoutes, RequestIdMiddleware
 from .http.phases import PreparedDocument
+from .mart import MartReader, MartRefresher, export_job
 from .metrics import GatewayMetrics
 from .persisted import DocumentStore, MemoryDocumentStore, PersistedDocuments, RedisDocumentStore
 from .runtime import Probe, Runtime
@@ -67,6 +69,23 @@ def _audit_sink(pool: Pool, config: Config) -> AuditSink:
 
     return AuditSink(write, max_pending=config.audit_queue_size, write_timeout=config.request_timeout,
                      commit_timeout=config.database.audit_commit_timeout)
+
+
+async def _mart_refresher(
+    config: Config, deps: Mapping[RecordSource, Deps], services: Services, stack: contextlib.AsyncExitStack
+) -> MartRefresher | None:
+    """The export job on this process's schedule, when `MHS_GATEWAY_MART_REFRESH` asks for one."""
+    if config.mart.refresh <= 0 or config.mart.directory is None or not config.database_url:
+        return None
+    pool = await asyncpg.create_pool(config.database_url, min_size=0, max_size=2, command_timeout=30)
+    stack.push_async_callback(pool.close)
+    job = export_job(config, deps, services.sources, pool)
+    if job is None:
+        return None
+    refresher = MartRefresher(job, config.mart.refresh)
+    refresher.start()
+    stack.push_async_callback(refresher.close)  # stops before the sources' sessions close
+    return refresher
 
 
 def _document_store(config: Config) -> DocumentStore:
@@ -113,7 +132,11 @@ def create_app(config: Config, *, services_factory: ServicesFactory | None = Non
                 audit.start()
                 stack.push_async_callback(audit.close)  # closed before the pools: drains first
             deps = await open_sources(config, stack, metrics)
-            services = factory(config, Opened(deps, store, metrics))
+            reader = MartReader(config.mart.directory) if config.mart.directory is not None else None
+            if reader is not None:
+                stack.callback(reader.close)
+            services = factory(config, Opened(deps, store, metrics, reader))
+            app.state.mart_refresher = await _mart_refresher(config, deps, services, stack)
             jwks = JwksCache(
                 issuer_session,
                 config.auth.jwks_url,

@@ -22,6 +22,7 @@ __all__ = [
     "Config",
     "DatabaseConfig",
     "LimitsConfig",
+    "MartConfig",
     "PersistedConfig",
     "default_graphiql_assets",
 ]
@@ -116,6 +117,20 @@ class PersistedConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class MartConfig:
+    """The de-identified mart: where its files live, how small a count may be shown, how often
+    this process refreshes it (0: not at all; run `mhs-gateway mart export` instead)."""
+
+    directory: Path | None = None
+    threshold: int = 11
+    refresh: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.threshold < 1:
+            raise ConfigError("MHS_GATEWAY_COHORT_THRESHOLD", "must be at least 1")
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """Everything the gateway process needs; nothing else reads the environment."""
 
@@ -130,6 +145,7 @@ class Config:
     source_timeout: float = 3.0
     pseudonym_key: bytes = field(default_factory=lambda: _random_key(), repr=False)
     analyst_projects: Projects = field(default_factory=Projects)
+    mart: MartConfig = field(default_factory=MartConfig)
     introspection: bool = True
     field_suggestions: bool = True  # "Did you mean ...?" in validation errors (demo only by default)
     cors_origins: tuple[str, ...] = ()
@@ -186,6 +202,7 @@ class Config:
             source_timeout=env.number("SOURCE_TIMEOUT", round(0.6 * request_timeout, 3)),
             pseudonym_key=pseudonym.encode() if pseudonym else _random_key(),
             analyst_projects=_projects(env),
+            mart=_mart(env),
             introspection=env.flag("INTROSPECTION", not production),
             field_suggestions=env.flag("FIELD_SUGGESTIONS", not production),
             cors_origins=env.items("CORS_ORIGINS"),
@@ -227,6 +244,15 @@ def _projects(env: Env) -> Projects:
         return Projects.parse(env.items("ANALYST_PROJECTS"))
     except ValueError as error:
         raise ConfigError(env.name("ANALYST_PROJECTS"), str(error)) from None
+
+
+def _mart(env: Env) -> MartConfig:
+    directory = env.text("MART_DIR")
+    return MartConfig(
+        directory=Path(directory) if directory else None,
+        threshold=env.integer("COHORT_THRESHOLD", 11, minimum=1),
+        refresh=env.number("MART_REFRESH", 0.0, low_inclusive=True),
+    )
 
 
 def _port(env: Env) -> int:

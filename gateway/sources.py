@@ -12,6 +12,7 @@ import aiohttp
 import asyncpg
 
 from resolvers.deid import AnalystKeys
+from resolvers.ports import CohortMart
 from resolvers.services import ResolverSettings, Services
 from sources.calls.observe import UpstreamObserver
 from sources.records import RecordSource
@@ -42,6 +43,7 @@ class Opened:
     deps: Mapping[RecordSource, Deps]
     store: StorePools | None
     observer: UpstreamObserver
+    mart: CohortMart | None = None
 
 
 async def _source_pool(dsn: str, statement_timeout: float) -> Pool:
@@ -100,4 +102,6 @@ def build_services(config: Config, opened: Opened) -> Services:
         idempotency=IdempotencyStore(store.idempotency) if store is not None else None,
         writes=_writes(config.sources, opened.deps),
         persons=PersonStore(store.library) if store is not None else None,
+        mart=opened.mart,
+        cohort_threshold=config.mart.threshold,
     )

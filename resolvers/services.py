@@ -11,7 +11,7 @@ from sources.registry import rank_of
 from sources.writes import PatientWrites
 
 from .deid import AnalystKeys, Projects
-from .ports import HealthLibrary, IdempotencyKeys, PersonVault
+from .ports import CohortMart, HealthLibrary, IdempotencyKeys, PersonVault
 
 __all__ = ["ResolverSettings", "Services"]
 
@@ -35,7 +35,8 @@ class Services:
 
     `sources` holds the configured sources (any order; `ranked()` orders them). `writes` is the
     port of the one source that takes patient actions, when this deployment configures it;
-    `persons` is the identity vault analysts' patient ids are resolved with.
+    `persons` is the identity vault analysts' patient ids are resolved with; `mart` the de-identified
+    mart cohort questions are answered from, with counts below `cohort_threshold` suppressed.
     """
 
     sources: Mapping[RecordSource, Source]
@@ -44,6 +45,8 @@ class Services:
     idempotency: IdempotencyKeys | None = None
     writes: PatientWrites | None = None
     persons: PersonVault | None = None
+    mart: CohortMart | None = None
+    cohort_threshold: int = 11
 
     def ranked(self) -> list[RecordSource]:
         """The configured sources, most authoritative first."""

@@ -46,6 +46,7 @@ async def demo_stack(pg_admin_dsn: str) -> AsyncIterator[DemoStack]:
         fresh_databases=True,
         extra_patients=12,  # patients 2000000000+ for the batching tests
         today=dt.date.today(),
+        mart_refresh=3600,  # built once at start; the tests that export run their own jobs
     )
     async with stack:
         yield stack

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping, Sequence
 
 from sandbox.issuer import Issuer
 
@@ -22,12 +23,24 @@ def gateway_environment(
     issuer: Issuer,
     log_level: str,
     pseudonym_key: str | None = None,
+    mart_dir: str | None = None,
+    groups: Mapping[str, Sequence[str]] | None = None,
+    mart_refresh: float = 300.0,
 ) -> dict[str, str]:
     """`MHS_GATEWAY_*` variables and `DATABASE_URL` for a gateway pointed at the sandboxes.
 
     The pseudonym secret is the one configured (`pseudonym_key`), else random for this start:
-    nothing public (such as the seed) derives it, so the demo's pseudonyms cannot be recomputed."""
+    nothing public (such as the seed) derives it, so the demo's pseudonyms cannot be recomputed.
+    With `mart_dir`, the gateway builds the de-identified mart there at once and then refreshes it
+    every `mart_refresh` seconds, exporting the sandboxes' `groups` (by sandbox name)."""
+    mart = {
+        "MHS_GATEWAY_MART_DIR": mart_dir,
+        "MHS_GATEWAY_MART_REFRESH": str(mart_refresh),
+        "MHS_GATEWAY_GENESIS_EXPORT_GROUPS": ",".join((groups or {}).get("genesis", ())),
+        "MHS_GATEWAY_COMMUNITY_EXPORT_GROUPS": ",".join((groups or {}).get("community", ())),
+    } if mart_dir else {}
     return {
+        **mart,
         "MHS_GATEWAY_MODE": "demo",
         "MHS_GATEWAY_HOST": host,
         "MHS_GATEWAY_PORT": str(port),

@@ -29,6 +29,8 @@ class StackOptions:
     faults: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # sandbox -> faults
     log_level: str = "warning"
     pseudonym_key: str | None = field(default=None, repr=False)  # None: random for this start
+    mart: bool = True  # build the de-identified mart (in a temporary folder) in the background
+    mart_refresh: float = 300.0  # then refresh it every so many seconds
 
     def __post_init__(self) -> None:
         if not 0 <= self.port <= 65535:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import shutil
+import tempfile
 from contextlib import AsyncExitStack
+from pathlib import Path
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
@@ -47,6 +50,7 @@ class DemoStack:
         self._gateway: InLoopServer | None = None
         self._config: Config | None = None
         self._tokens: dict[str, PersonaToken] = {}
+        self.mart_dir: Path | None = None
 
     # -- what tests and the CLI use --------------------------------------------------------------
 
@@ -175,6 +179,9 @@ class DemoStack:
                 issuer=self._issuer,
                 log_level=opts.log_level,
                 pseudonym_key=opts.pseudonym_key,
+                mart_dir=self._mart_folder() if opts.mart else None,
+                mart_refresh=opts.mart_refresh,
+                groups={"genesis": _groups(data.genesis), "community": _groups(data.community)},
             )
         )
         self._exit.push_async_callback(gateway.stop)  # the gateway stops first (LIFO)
@@ -182,6 +189,13 @@ class DemoStack:
         self._gateway = gateway
         self._tokens = mint_persona_tokens(self._issuer, data.personas)
         await self._wait_until_answering()
+
+    def _mart_folder(self) -> str:
+        """A fresh folder for the mart, removed when the stack stops."""
+        folder = tempfile.mkdtemp(prefix="mhs-mart-")
+        self._exit.callback(shutil.rmtree, folder, True)
+        self.mart_dir = Path(folder)
+        return folder
 
     async def _wait_until_answering(self) -> None:
         """Every part answers: the gateway's GraphQL endpoint and the sandboxes' admin surfaces."""
@@ -205,6 +219,11 @@ class DemoStack:
                         if response.status < 500:
                             return
                 await asyncio.sleep(0.1)
+
+
+def _groups(resources: list[dict[str, Any]]) -> list[str]:
+    """The ids of the Bulk Data Groups a sandbox holds (what the mart's export job reads)."""
+    return sorted(str(r["id"]) for r in resources if r.get("resourceType") == "Group")
 
 
 def _running(value: T | None, part: str) -> T:

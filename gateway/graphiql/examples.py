@@ -14,6 +14,7 @@ class Example:
     title: str
     query: str
     variables: str = ""
+    persona: str = "P1"  # whose token the tab is for (the page does not pick it: paste it in Headers)
 
 
 _ME = """# Signed in as a patient: who am I, and which sources answered?
@@ -125,6 +126,36 @@ query MessageThreads {
 }
 """
 
+_COHORT = """# As the analyst A1: patients with a hemoglobin A1c above range, by home facility and age band,
+# counted in the de-identified mart (a count below the threshold comes back suppressed).
+query HighA1c {
+  cohort(
+    criteria: { labs: [{ code: "4548-4", interpretations: [HIGH, CRITICAL_HIGH] }] }
+    by: [FACILITY, AGE_BAND]
+  ) {
+    threshold
+    total { count suppressed }
+    cells { facility { name } ageBand count suppressed }
+    freshness { builtSecondsAgo sources { source dataSecondsAgo } }
+    patients(first: 5) { patients { id pseudonym } pageInfo { hasNextPage endCursor } }
+  }
+}
+
+# Then open one member by the id the cohort handed out: de-identified, years only.
+query Member($id: ID!) {
+  node(id: $id) {
+    ... on Patient {
+      dodId
+      birthDate
+      ageBand
+      gender
+      conditions { code { code display } display onsetDate }
+      labResults(first: 5) { edges { node { display interpretation effectiveAt } } }
+    }
+  }
+}
+"""
+
 EXAMPLES: tuple[Example, ...] = (
     Example("Me", _ME),
     Example("Lab results", _LABS, '{"dodId": "1000000001", "first": 20}'),
@@ -135,4 +166,5 @@ EXAMPLES: tuple[Example, ...] = (
     ),
     Example("Prescriptions", _PRESCRIPTIONS, '{"prescriptionId": "", "key": "renewal-1"}'),
     Example("Messages", _MESSAGES),
+    Example("Analyst cohort", _COHORT, '{"id": ""}', persona="A1"),
 )

@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from ._db import Executor, store_errors
 
 __all__ = ["AUDIT_ACTIONS", "AUDIT_OUTCOMES", "AuditEvent", "insert_audit_events"]
 
-AUDIT_ACTIONS = frozenset({"read", "create", "update"})
+AUDIT_ACTIONS = frozenset({"read", "create", "update", "cohort"})
 AUDIT_OUTCOMES = frozenset({"allowed", "denied", "error", "partial"})
 
 _INSERT = """
 INSERT INTO audit.events (
     recorded_at, request_id, actor, role, patient, action, record_kinds, sources,
-    operation_name, document_hash, outcome, purpose, client_address, token_id, failed_sources
-) VALUES (coalesce($1, now()), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+    operation_name, document_hash, outcome, purpose, client_address, token_id, failed_sources,
+    project, details
+) VALUES (coalesce($1, now()), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17::jsonb)
 """
 
 
@@ -39,6 +42,8 @@ class AuditEvent:
     client_address: str | None = None
     token_id: str | None = None
     failed_sources: tuple[str, ...] = ()  # with outcome `partial`: the sources that failed
+    project: str | None = None  # analysts: the project they worked for
+    details: Mapping[str, Any] | None = None  # a cohort question: criteria and counts returned (JSON)
     recorded_at: dt.datetime | None = None  # None: the database's clock at insert
 
     def __post_init__(self) -> None:
@@ -66,6 +71,8 @@ class AuditEvent:
             self.client_address,
             self.token_id,
             list(self.failed_sources),
+            self.project,
+            None if self.details is None else json.dumps(self.details, sort_keys=True),
         )
 
 

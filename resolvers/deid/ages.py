@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-__all__ = ["AgeBand", "age_band", "over_89"]
+__all__ = ["LOWER_BOUNDS", "AgeBand", "age_band", "over_89"]
 
 
 class AgeBand(StrEnum):
@@ -19,7 +19,7 @@ class AgeBand(StrEnum):
     AGE_90_PLUS = "AGE_90_PLUS"
 
 
-_LOWER: tuple[tuple[int, AgeBand], ...] = (
+LOWER_BOUNDS: tuple[tuple[int, AgeBand], ...] = (
     (90, AgeBand.AGE_90_PLUS),
     (80, AgeBand.AGE_80_89),
     (70, AgeBand.AGE_70_79),
@@ -35,7 +35,7 @@ def age_band(birth_year: int, reference_year: int) -> AgeBand:
     """The band of the age attained in `reference_year` (never below a person's real age, so
     nobody of 90 or more is ever put in a younger band)."""
     age = reference_year - birth_year
-    return next((band for lower, band in _LOWER if age >= lower), AgeBand.UNDER_18)
+    return next((band for lower, band in LOWER_BOUNDS if age >= lower), AgeBand.UNDER_18)
 
 
 def over_89(birth_year: int, reference_year: int) -> bool:

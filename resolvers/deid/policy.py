@@ -32,6 +32,7 @@ class Treatment(StrEnum):
     PSEUDONYM = "pseudonym"  # the project's keyed pseudonym of the person
     PATIENT_ID = "patient-id"  # the project's sealed id of the person (node(id:) opens it)
     CURSOR = "cursor"  # sealed: it holds source record ids
+    PROJECT = "project"  # made for the analyst's project: suppressed counts, its own ids and pseudonyms
     REMOVE = "remove"  # names, contact details, identifiers, free text
 
 
@@ -117,6 +118,11 @@ POLICY: dict[str, Rule] = {
     # the health library
     **_same(_PUB, "HealthTopic.id", "HealthTopic.title", "HealthTopic.summary", "HealthTopic.approvedBy"),
     "HealthTopic.reviewedOn": _D,
+    # cohorts: built for the project by resolvers/cohorts.py (counts suppressed below the threshold)
+    **_same(Rule(Treatment.PROJECT), "Cohort.threshold", "Cohort.by", "CohortCount.count", "CohortCount.suppressed",
+            "CohortCell.service", "CohortCell.ageBand", "CohortCell.sex", "CohortCell.count", "CohortCell.suppressed",
+            "CohortPatient.id", "CohortPatient.pseudonym",
+            "MartFreshness.builtSecondsAgo", "MartSourceFreshness.source", "MartSourceFreshness.dataSecondsAgo"),
     # refusals
     **_same(_G, "UserError.field", "UserError.code", "UserError.message"),
 }

@@ -2,16 +2,25 @@
 
 from .idempotency import BeginOutcome, Begun, Conflict, IdempotencyKeys, InFlight, Replay, StoreError
 from .library import HealthLibrary
+from .mart import CohortCounts, CohortMart, CohortMember, CohortQuery, Dimension, LabCriterion, MartFreshness, Place
 from .persons import PersonVault
 
 __all__ = [
     "BeginOutcome",
     "Begun",
+    "CohortCounts",
+    "CohortMart",
+    "CohortMember",
+    "CohortQuery",
     "Conflict",
+    "Dimension",
     "HealthLibrary",
     "IdempotencyKeys",
     "InFlight",
+    "LabCriterion",
+    "MartFreshness",
     "PersonVault",
+    "Place",
     "Replay",
     "StoreError",
 ]

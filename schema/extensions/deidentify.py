@@ -22,7 +22,8 @@ from .sealed_cursors import seal_cursor, unseal_cursor
 __all__ = ["REDACTED", "DeIdentify"]
 
 REDACTED = "[redacted]"
-_AS_IS = frozenset({Treatment.KEEP, Treatment.CODED, Treatment.PLACE, Treatment.PUBLIC, Treatment.GATEWAY})
+_AS_IS = frozenset({Treatment.KEEP, Treatment.CODED, Treatment.PLACE, Treatment.PUBLIC, Treatment.GATEWAY,
+                    Treatment.PROJECT})
 
 
 class DeIdentify(SchemaExtension):

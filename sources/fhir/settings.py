@@ -5,7 +5,9 @@ from __future__ import annotations
 from ..spec import EnvReader
 from .config import FhirSourceConfig
 
-__all__ = ["read_fhir_settings"]
+__all__ = ["export_groups", "read_fhir_settings"]
+
+_GROUP = r"[A-Za-z0-9\-.]{1,64}"
 
 
 def read_fhir_settings(env: EnvReader, *, default_scope: str) -> FhirSourceConfig | None:
@@ -29,3 +31,8 @@ def read_fhir_settings(env: EnvReader, *, default_scope: str) -> FhirSourceConfi
         scope=env.text("SCOPE", default_scope) or default_scope,
         max_concurrency=env.integer("MAX_CONCURRENCY", 8, minimum=1),
     )
+
+
+def export_groups(env: EnvReader) -> tuple[str, ...]:
+    """`EXPORT_GROUPS`: the Bulk Data Group ids the mart's export job reads, comma-separated."""
+    return env.identifiers("EXPORT_GROUPS", _GROUP)

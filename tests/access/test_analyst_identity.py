@@ -11,7 +11,7 @@ from typing import Any
 
 from tests.access.conftest import Ask, Upstreams, code
 from tests.read.test_metrics import _upstream_counts
-from tests.support.analysts import analyst_token, sealed_id
+from tests.support.analysts import analyst_token, sealed_id, wait_for_mart
 from tests.support.gql import gql
 
 P1, P3, EXTRA = "1000000001", "1000000003", "2000000003"
@@ -26,6 +26,7 @@ def _crafted(type_name: str, source: str, source_id: str) -> str:
 
 
 async def _quiet(demo_stack: Any, upstreams: Upstreams) -> tuple[Counter[tuple[str, str]], dict[str, int]]:
+    await wait_for_mart(demo_stack)  # the mart's export (at the demo's start) is done: nothing else asks
     await upstreams.reset()
     return await _upstream_counts(demo_stack), await upstreams.requests()
 

@@ -28,7 +28,7 @@ from resolvers.deid.policy import POLICY, Treatment, rule_of
 from schema import build_schema
 from schema.extensions.deidentify import REDACTED
 from tests.access.conftest import Ask, code
-from tests.support.analysts import ANALYST_PROJECT, analyst_token, project_pseudonym, sealed_id
+from tests.support.analysts import ANALYST_PROJECT, analyst_token, project_pseudonym, sealed_id, wait_for_mart
 from tests.support.gql import gql
 from tests.support.servers import serve
 
@@ -81,15 +81,24 @@ def _everything(schema: GraphQLSchema, *, by_dod_id: bool = False) -> str:
     fields = _selection(patient, frozenset({"Patient"}))
     if by_dod_id:
         root, variables = f"node: patient(dodId: $d) {{ {fields} }}", "$d: String!"
+        cohorts = ""
     else:
         root, variables = f"node(id: $id) {{ ... on Patient {{ {fields} }} }}", "$id: ID!"
-    return f"query({variables}) {{ {root} sources {{ {_selection(sources, frozenset())} }} }}"
+        cohort = schema.type_map["Cohort"]
+        assert isinstance(cohort, GraphQLObjectType)
+        every = _selection(cohort, frozenset({"Cohort"}))
+        cohorts = (f"a: cohort(criteria: {{}}, by: [FACILITY, SERVICE, AGE_BAND]) {{ {every} }} "
+                   f"b: cohort(criteria: {{}}, by: [SEX]) {{ {every} }}")
+    return f"query({variables}) {{ {root} sources {{ {_selection(sources, frozenset())} }} {cohorts} }}"
 
 
 def _collect(schema: GraphQLSchema, data: dict[str, Any]) -> dict[str, list[Any]]:
     found: dict[str, list[Any]] = {}
     _walk(data["node"], schema.type_map["Patient"], found)
     _walk({"sources": data["sources"]}, schema.type_map["Query"], found)
+    for alias in ("a", "b"):  # the two cohort questions
+        if alias in data:
+            _walk(data[alias], schema.type_map["Cohort"], found)
     return found
 
 
@@ -150,7 +159,8 @@ def test_identifying_fields_are_removed_and_every_date_is_reduced(served: GraphQ
     dates = {n for n, f in leaves.items() if get_named_type(f.type).name in ("Date", "DateTime")}
     assert dates and all(rule_of(n).treatment in (Treatment.DATE, Treatment.BIRTH_DATE) for n in dates)
     ids = {n for n in leaves if n.endswith(".id") and n.split(".")[0] not in NOT_PATIENT_DATA | {"Facility"}}
-    assert all(rule_of(n).treatment in (Treatment.REMOVE, Treatment.PATIENT_ID) for n in ids), ids
+    sealed = (Treatment.REMOVE, Treatment.PATIENT_ID, Treatment.PROJECT)  # PROJECT: the cohort's sealed ids
+    assert all(rule_of(n).treatment in sealed for n in ids), ids
 
 
 def test_every_removed_leaf_has_a_value_that_keeps_the_answer_valid(served: GraphQLSchema) -> None:
@@ -183,6 +193,7 @@ async def test_every_leaf_field_reaches_analysts_de_identified(
     ask: Ask, served: GraphQLSchema, demo_stack: Any
 ) -> None:
     """The leaf walk: every leaf of the served schema, as an analyst sees it."""
+    await wait_for_mart(demo_stack)
     query = _everything(served)
     status, body = await ask("A1", query, {"id": await sealed_id(demo_stack, P1)})
     assert status == 200 and "errors" not in body, body.get("errors")
@@ -258,6 +269,20 @@ def _check(name: str, value: Any, known: _Known) -> None:
         assert value is None or value in known.places or name == "Facility.id", (name, value)
     elif treatment is Treatment.KEEP and isinstance(value, str):
         assert not re.search(r"\s", value), (name, value)  # a code, not words
+    elif treatment is Treatment.PROJECT:
+        _check_cohort(name, value)
+
+
+def _check_cohort(name: str, value: Any) -> None:
+    """Cohort answers: the project's own ids and pseudonyms, counts that are shown or suppressed."""
+    if name == "CohortPatient.id":
+        assert SEALED_ID.match(value), (name, value)
+    elif name == "CohortPatient.pseudonym":
+        assert ANON.match(value), (name, value)
+    elif name.endswith(".count"):
+        assert value is None or (isinstance(value, int) and value >= 11), (name, value)  # the threshold
+    elif isinstance(value, str):
+        assert not re.search(r"\s", value), (name, value)
 
 
 async def test_pseudonyms_are_keyed_stable_per_patient_and_per_project(ask: Ask, demo_stack: Any) -> None:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import asyncpg
 
 from gateway.auth.principal import PROJECT_CLAIM
 from gateway.demo.personas import ANALYST_PROJECT
+from gateway.mart import MartLayout
 from gateway.store import PersonStore
 from resolvers.deid import AnalystKeys, pseudonym, seal_person
 
-__all__ = ["ANALYST_PROJECT", "analyst_token", "person_keys", "project_pseudonym", "sealed_id"]
+__all__ = ["ANALYST_PROJECT", "analyst_token", "person_keys", "project_pseudonym", "sealed_id", "wait_for_mart"]
 
 
 def analyst_token(stack: Any, project: str | None = ANALYST_PROJECT, **claims: Any) -> str:
@@ -40,3 +42,15 @@ async def project_pseudonym(stack: Any, dod_id: str, project: str = ANALYST_PROJ
     """What `project` sees in place of this DoD ID."""
     key = (await person_keys(stack, dod_id))[dod_id]
     return pseudonym(AnalystKeys(stack.config.pseudonym_key).project(project), key)
+
+
+async def wait_for_mart(stack: Any, *, within: float = 60.0) -> str:
+    """The id of the demo mart's first snapshot, once the background export has built it."""
+    layout = MartLayout(stack.mart_dir)
+    loop = asyncio.get_running_loop()
+    until = loop.time() + within
+    while (current := layout.current()) is None:
+        if loop.time() > until:
+            raise TimeoutError("the demo's mart was not built in time")
+        await asyncio.sleep(0.1)
+    return current

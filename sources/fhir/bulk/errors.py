@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from ...errors import SourceTimeout, SourceUnavailable, UpstreamRejected
+from ...export import ExportLost
 from ...records import RecordSource
 
 __all__ = [
@@ -38,7 +39,7 @@ class ExportThrottled(ExportRefused):
         super().__init__(source, 429, url, issue_code)
 
 
-class ExportGone(UpstreamRejected):
+class ExportGone(UpstreamRejected, ExportLost):
     """The status URL or a file answered 404: the export was deleted or has expired; kick off anew."""
 
     code = "BULK_EXPORT_GONE"
