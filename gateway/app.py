@@ -82,7 +82,7 @@ async def _mart_refresher(
     job = export_job(config, deps, services.sources, pool)
     if job is None:
         return None
-    refresher = MartRefresher(job, config.mart.refresh)
+    refresher = MartRefresher(job.run, config.mart.refresh)
     refresher.start()
     stack.push_async_callback(refresher.close)  # stops before the sources' sessions close
     return refresher

@@ -1,4 +1,4 @@
-"""`mhs-gateway`: serve the gateway, mint a demo sign-in token, or run the whole demo."""
+"""`mhs-gateway`: serve the gateway, export the analytics mart, mint a demo sign-in token, or run the demo."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .demo import token_cli
 from .errors import ConfigError
+from .mart import cli as mart_cli
 
 __all__ = ["build_parser", "main"]
 
@@ -28,6 +29,9 @@ def build_parser() -> argparse.ArgumentParser:
     token = commands.add_parser("token", help="mint a sign-in token with the demo's key")
     token_cli.add_arguments(token)
     token.set_defaults(handler=token_cli.run)
+
+    mart = commands.add_parser("mart", help="the de-identified analytics mart: export into it, or print DDL")
+    mart_cli.add_arguments(mart)
 
     demo = commands.add_parser("demo", help="run the whole demo stack (no servers needed)")
     demo.add_argument("--host", default="127.0.0.1")

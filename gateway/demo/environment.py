@@ -25,17 +25,15 @@ def gateway_environment(
     pseudonym_key: str | None = None,
     mart_dir: str | None = None,
     groups: Mapping[str, Sequence[str]] | None = None,
-    mart_refresh: float = 300.0,
 ) -> dict[str, str]:
     """`MHS_GATEWAY_*` variables and `DATABASE_URL` for a gateway pointed at the sandboxes.
 
     The pseudonym secret is the one configured (`pseudonym_key`), else random for this start:
     nothing public (such as the seed) derives it, so the demo's pseudonyms cannot be recomputed.
-    With `mart_dir`, the gateway builds the de-identified mart there at once and then refreshes it
-    every `mart_refresh` seconds, exporting the sandboxes' `groups` (by sandbox name)."""
+    With `mart_dir`, cohorts are answered from the mart there, which exports the sandboxes' `groups`
+    (by sandbox name); the demo stack runs the export itself (`MHS_GATEWAY_MART_REFRESH` stays off)."""
     mart = {
         "MHS_GATEWAY_MART_DIR": mart_dir,
-        "MHS_GATEWAY_MART_REFRESH": str(mart_refresh),
         "MHS_GATEWAY_GENESIS_EXPORT_GROUPS": ",".join((groups or {}).get("genesis", ())),
         "MHS_GATEWAY_COMMUNITY_EXPORT_GROUPS": ",".join((groups or {}).get("community", ())),
     } if mart_dir else {}

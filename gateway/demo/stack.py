@@ -15,6 +15,8 @@ import aiohttp
 
 from gateway.app import create_app
 from gateway.config import Config
+from gateway.mart import MartRefresher
+from gateway.mart.runner import run_export
 from sandbox.data import DemoData, generate
 from sandbox.fhir import BULK_IG, MILLENNIUM, FhirServer
 from sandbox.issuer import Issuer
@@ -51,6 +53,8 @@ class DemoStack:
         self._config: Config | None = None
         self._tokens: dict[str, PersonaToken] = {}
         self.mart_dir: Path | None = None
+        self.mart: MartRefresher | None = None  # the background export that builds and refreshes it
+        self.environment: dict[str, str] = {}  # the gateway's MHS_GATEWAY_* variables (they hold secrets)
 
     # -- what tests and the CLI use --------------------------------------------------------------
 
@@ -168,8 +172,7 @@ class DemoStack:
         await self._issuer.start(_LOOPBACK, 0)
         self._exit.push_async_callback(self._issuer.stop)
 
-        self._config = Config.from_env(
-            gateway_environment(
+        self.environment = gateway_environment(
                 host=opts.host,
                 port=gateway.port,
                 gateway_dsn=self._databases.gateway_dsn,
@@ -180,14 +183,18 @@ class DemoStack:
                 log_level=opts.log_level,
                 pseudonym_key=opts.pseudonym_key,
                 mart_dir=self._mart_folder() if opts.mart else None,
-                mart_refresh=opts.mart_refresh,
                 groups={"genesis": _groups(data.genesis), "community": _groups(data.community)},
-            )
         )
+        self._config = Config.from_env(self.environment)
         self._exit.push_async_callback(gateway.stop)  # the gateway stops first (LIFO)
         await gateway.start(create_app(self._config))
         self._gateway = gateway
         self._tokens = mint_persona_tokens(self._issuer, data.personas)
+        if opts.mart:  # built in the background: cohorts answer MART_NOT_READY until then
+            config = self._config
+            self.mart = MartRefresher(lambda: run_export(config), opts.mart_refresh)
+            self.mart.start()
+            self._exit.push_async_callback(self.mart.close)  # stops first (LIFO)
         await self._wait_until_answering()
 
     def _mart_folder(self) -> str:

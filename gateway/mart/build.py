@@ -40,10 +40,11 @@ def _merged(table: Table, previous: list[Path], staged: list[Path], replaced: Co
     """The table after the run: previous rows not replaced, then the run's latest rows not deleted."""
     fresh = f"""(SELECT * FROM ({_staged(table, staged)})
         QUALIFY row_number() OVER (PARTITION BY record_key ORDER BY seq DESC) = 1)"""
-    gone = ", ".join("'" + s.replace("'", "''") + "'" for s in replaced) or "NULL"
+    gone = ", ".join("'" + s.replace("'", "''") + "'" for s in replaced)
+    kept = f"p.source NOT IN ({gone})" if gone else "true"
     return f"""
         SELECT {', '.join(table.names)} FROM ({relation(table, previous)}) AS p
-        WHERE p.source NOT IN ({gone}) AND p.record_key NOT IN (SELECT record_key FROM {fresh})
+        WHERE {kept} AND NOT EXISTS (SELECT 1 FROM {fresh} AS f WHERE f.record_key = p.record_key)
         UNION ALL
         SELECT {', '.join(table.names)} FROM {fresh} WHERE NOT deleted"""
 

@@ -69,13 +69,20 @@ class ExportJob:
             run = state.get("run") or self._new_run(state, full)
             state["run"] = run
             self._layout.write_state(state)
-            rows: dict[str, int] = {}
-            for source in sorted(self._exports, key=rank_of):
-                export = self._exports[source]
-                for unit in export.units():
-                    rows[source] = rows.get(source, 0) + await self._unit(state, source, export, unit)
+            ranked = sorted(self._exports, key=rank_of)
+            # Sources side by side; a source's units one after another (Millennium runs one export
+            # per client at a time).
+            counts = await asyncio.gather(*(self._source(state, source) for source in ranked))
+            rows: dict[str, int] = {str(source): n for source, n in zip(ranked, counts, strict=True)}
             snapshot_id = await asyncio.to_thread(self._build, state)
         return JobReport(snapshot_id, time.perf_counter() - started, bool(run["full"]), run["batches"], rows)
+
+    async def _source(self, state: dict[str, Any], source: RecordSource) -> int:
+        export = self._exports[source]
+        staged = 0
+        for unit in export.units():
+            staged += await self._unit(state, source, export, unit)
+        return staged
 
     def _new_run(self, state: dict[str, Any], full: bool) -> dict[str, Any]:
         completed = state.get("completed", {}) if not full else {}

@@ -1,4 +1,4 @@
-"""The export job on a schedule inside a gateway process (`MHS_GATEWAY_MART_REFRESH` seconds).
+"""The export job on a schedule inside a process (`MHS_GATEWAY_MART_REFRESH` seconds, or the demo's).
 
 The first run starts at once; a run another process holds the lock for is skipped; a failed run
 is logged (by type, never its message) and tried again at the next tick.
@@ -9,8 +9,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 
-from .job import ExportJob, JobReport
+from .job import JobReport
 from .layout import ExportBusy
 
 __all__ = ["MartRefresher"]
@@ -19,10 +20,10 @@ _log = logging.getLogger("gateway.mart")
 
 
 class MartRefresher:
-    """Runs `job` now and then every `every` seconds until closed."""
+    """Runs an export (`run`: the job, or `run_export` over a config) now, then every `every` seconds."""
 
-    def __init__(self, job: ExportJob, every: float) -> None:
-        self._job = job
+    def __init__(self, run: Callable[[], Awaitable[JobReport]], every: float) -> None:
+        self._run = run
         self._every = every
         self._task: asyncio.Task[None] | None = None
         self.last: JobReport | None = None
@@ -34,7 +35,7 @@ class MartRefresher:
     async def _loop(self) -> None:
         while True:
             try:
-                self.last = await self._job.run()
+                self.last = await self._run()
                 self.runs += 1
                 _log.info("mart refreshed", extra={"snapshot": self.last.snapshot_id,
                                                     "seconds": round(self.last.seconds, 2)})

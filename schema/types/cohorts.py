@@ -17,7 +17,9 @@ from .common import AgeBand, CareService, Interpretation, PageInfo, RecordSource
 
 __all__ = ["Cohort", "CohortCriteria", "CohortDimension", "to_query"]
 
-CohortDimension = strawberry.enum(ports.Dimension, description="What a cohort's counts are broken down by.")
+CohortDimension = strawberry.enum(
+    ports.Dimension, name="CohortDimension", description="What a cohort's counts are broken down by."
+)
 
 
 @strawberry.input(description="A lab result: its LOINC code and, if given, one of these interpretations.")
