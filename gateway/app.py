@@ -159,7 +159,10 @@ def create_app(config: Config, *, services_factory: ServicesFactory | None = Non
             app.state.runtime = Runtime(
                 services=services,
                 authenticator=Authenticator(
-                    verifier, clinician_amr=config.auth.clinician_amr, projects=config.analyst_projects.names
+                    verifier,
+                    clinician_amr=config.auth.clinician_amr,
+                    analyst_amr=config.auth.analyst_amr,
+                    projects=config.analyst_projects.names,
                 ),
                 persisted=persisted,
                 database_probes=probes,

@@ -48,6 +48,7 @@ class AuthConfig:
     jwks_url: str
     allowed_algs: tuple[str, ...] = ("RS256", "ES256")
     clinician_amr: str = "cac"  # empty: no strong-auth method is required of clinicians
+    analyst_amr: str = "cac"  # the same for analysts (by default, whatever clinicians need)
     leeway: float = 30.0
     jwks_refresh_interval: float = 30.0  # unknown `kid` refetches the JWKS at most this often
 
@@ -172,12 +173,14 @@ class Config:
         env = Env(environ)
         mode = env.choice("MODE", ("production", "demo"), "production")
         production = mode == "production"
+        clinician_amr = env.text_or_empty("CLINICIAN_AMR", "cac")
         auth = AuthConfig(
             issuer=env.required("ISSUER"),
             audience=env.required("AUDIENCE"),
             jwks_url=env.url("JWKS_URL", required=True) or "",
             allowed_algs=env.items("ALLOWED_ALGS", ("RS256", "ES256")),
-            clinician_amr=env.text_or_empty("CLINICIAN_AMR", "cac"),
+            clinician_amr=clinician_amr,
+            analyst_amr=env.text_or_empty("ANALYST_AMR", clinician_amr),
             leeway=env.number("TOKEN_LEEWAY", 30.0, low_inclusive=True),
             jwks_refresh_interval=env.number("JWKS_REFRESH_INTERVAL", 30.0, low_inclusive=True),
         )

@@ -18,11 +18,17 @@ PROJECT_CLAIM = "mhs_project"
 
 
 def principal_from_claims(
-    claims: Mapping[str, Any], *, clinician_amr: str, projects: frozenset[str] | None = None
+    claims: Mapping[str, Any],
+    *,
+    clinician_amr: str,
+    analyst_amr: str | None = None,
+    projects: frozenset[str] | None = None,
 ) -> Principal:
     """Who the token speaks for; AuthError(TOKEN_CLAIMS_INVALID) when it cannot say.
 
-    An analyst's token must name the project it works for (`mhs_project`); with `projects`
+    Clinicians' tokens must name `clinician_amr` in `amr` (or `acr`), analysts' `analyst_amr`
+    (by default the same), else STRONG_AUTH_REQUIRED; an empty method turns the check off. An
+    analyst's token must name the project it works for (`mhs_project`); with `projects`
     configured, only those projects sign in."""
     try:
         role = Role(str(claims.get("role")))
@@ -36,9 +42,10 @@ def principal_from_claims(
         facility = _short_text(claims.get("facility"), "facility")
     project = _project(claims, projects) if role is Role.ANALYST else None
     jti = claims.get("jti")
-    strong = bool(clinician_amr) and _used_method(claims, clinician_amr)
-    if role is Role.CLINICIAN and clinician_amr and not strong:
-        raise AuthError(AuthReason.STRONG_AUTH_REQUIRED, "clinician token lacks the amr value")
+    method = (clinician_amr if analyst_amr is None else analyst_amr) if role is Role.ANALYST else clinician_amr
+    strong = bool(method) and _used_method(claims, method)
+    if role in (Role.CLINICIAN, Role.ANALYST) and method and not strong:
+        raise AuthError(AuthReason.STRONG_AUTH_REQUIRED, f"{role.value} token lacks the amr value")
     return Principal(
         role=role,
         subject=subject,

@@ -79,6 +79,12 @@ async def test_analyst_tokens_must_name_a_well_formed_project(demo_stack: Any) -
         assert status == 401 and body["errors"][0]["extensions"]["reason"] == "TOKEN_CLAIMS_INVALID", project
 
 
+async def test_analysts_sign_in_with_the_strong_authentication_clinicians_need(demo_stack: Any) -> None:
+    for amr in (["pwd"], ["dslogon"], []):
+        status, body = await gql(demo_stack, "{ __typename }", token=analyst_token(demo_stack, amr=amr))
+        assert status == 401 and body["errors"][0]["extensions"]["reason"] == "STRONG_AUTH_REQUIRED", amr
+
+
 def _ks_statistic(a: list[float], b: list[float]) -> float:
     """The two-sample Kolmogorov-Smirnov statistic: the widest gap between the two ECDFs."""
     points = sorted(a + b)

@@ -15,7 +15,7 @@ import asyncpg
 import jwt
 
 from tests.access.conftest import AuditLog, code, new_request_id
-from tests.support.analysts import sealed_id
+from tests.support.analysts import ANALYST_PROJECT, sealed_id, wait_for_mart
 from tests.support.gql import gql
 from tests.support.recovery import sources_recovered
 
@@ -110,6 +110,31 @@ async def test_analyst_reads_are_audited_under_the_real_dod_id(demo_stack: Any, 
     assert body["data"]["node"]["dodId"].startswith("anon-")
     [row] = await audit_log.rows(request_id)
     assert (row["role"], row["patient"], row["outcome"]) == ("analyst", P3, "allowed")
+    assert row["project"] == ANALYST_PROJECT
+
+
+COHORT = """query Cohort { cohort(criteria: {conditions: ["E11", "I10"], sexes: ["female", "male"],
+    period: {fromYear: 2000, toYear: 2100}}, by: [SEX]) {
+    total { count } cells { sex count suppressed } patients(first: 4) { patients { id pseudonym } } } }"""
+
+
+async def test_every_cohort_question_is_audited_with_criteria_project_and_counts(
+    demo_stack: Any, audit_log: AuditLog
+) -> None:
+    await wait_for_mart(demo_stack)
+    request_id, status, body = await _as(demo_stack, "A1", COHORT)
+    assert status == 200 and "errors" not in body, body
+    [row] = await audit_log.rows(request_id)
+    assert (row["action"], row["role"], row["project"], row["patient"]) == ("cohort", "analyst", ANALYST_PROJECT, None)
+    details = json.loads(row["details"])
+    assert details["criteria"] == {"conditions": ["E11", "I10"], "sexes": ["female", "male"], "years": [2000, 2100]}
+    assert details["by"] == ["SEX"] and details["total"] == body["data"]["cohort"]["total"]["count"]
+    shown = [[c["sex"], c["count"]] for c in body["data"]["cohort"]["cells"] if not c["suppressed"]]
+    assert details["cells"] == shown and details["suppressed"] == 5 - len(shown)
+    members = (body["data"]["cohort"]["patients"] or {"patients": []})["patients"]
+    assert details["handed_out"] == len(members)
+    text = row["details"]  # counts only: no patient of the cohort is named, by id or pseudonym
+    assert not any(m["id"] in text or m["pseudonym"] in text for m in members)
 
 
 async def test_requests_that_touch_no_patient_leave_no_row(demo_stack: Any, audit_log: AuditLog) -> None:

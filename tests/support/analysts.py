@@ -16,10 +16,12 @@ from resolvers.deid import AnalystKeys, pseudonym, seal_person
 __all__ = ["ANALYST_PROJECT", "analyst_token", "person_keys", "project_pseudonym", "sealed_id", "wait_for_mart"]
 
 
-def analyst_token(stack: Any, project: str | None = ANALYST_PROJECT, **claims: Any) -> str:
-    """An analyst's token (CAC) for `project` (None: no project claim); `claims` override."""
+def analyst_token(stack: Any, project: str | None = ANALYST_PROJECT, amr: list[str] | None = None,
+                  **claims: Any) -> str:
+    """An analyst's token (CAC unless `amr`) for `project` (None: no project claim); `claims` override."""
     extra = ({PROJECT_CLAIM: project} if project is not None else {}) | claims
-    token: str = stack.issuer.mint("analyst", f"analyst-{project}", amr=["cac"], extra_claims=extra)
+    token: str = stack.issuer.mint("analyst", f"analyst-{project}", amr=["cac"] if amr is None else amr,
+                                   extra_claims=extra)
     return token
 
 
