@@ -12,6 +12,7 @@ from sources.records import (
     CareTeamRecord,
     Demographics,
     Link,
+    LinkedRef,
     RecordKind,
     RecordSource,
 )
@@ -82,7 +83,12 @@ async def open_patient(ctx: RequestContext, dod_id: str, path: tuple[str | int, 
     """Return the patient if the caller may read them; otherwise the same FORBIDDEN for all.
 
     Analysts never address a patient by DoD ID: they are refused first, before the DoD ID is
-    even checked and before any source or store is asked, so every input answers alike."""
+    even checked and before any source or store is asked, so every input answers alike.
+
+    For the others, a denial takes the same steps whether or not the patient exists: the identity
+    links (one search per source, by identifier) and, for a clinician, one care-team read (a decoy
+    one when nobody is linked), and nothing more. Demographic matching and source failures come
+    only once the caller is let in."""
     if ctx.principal.role is Role.ANALYST:
         deny(ctx, dod_id if is_dod_id(dod_id) else None)
     if not is_dod_id(dod_id):
@@ -97,33 +103,28 @@ async def open_patient(ctx: RequestContext, dod_id: str, path: tuple[str | int, 
         and not principal.strong_auth
     ):
         deny(ctx, dod_id)
-    links, failures = await linked(ctx, dod_id)
-    handle = PatientHandle(dod_id, links)
+    identities = await ctx.loaders.identities(dod_id)
+    known = any(isinstance(lk, Link) and lk.linked for lk in identities.values())
+    break_glass, failures = False, []
     if principal.role is Role.CLINICIAN:
-        try:
-            team = await care_team(ctx, handle)
-        except SourceError as exc:
-            failures.append(exc)
-            team = None
-        at_facility = (
-            team is not None
-            and team.facility is not None
-            and principal.facility is not None
-            and team.facility.id == principal.facility
-        )
-        if not at_facility:
+        team, failure = await _care_team_for_access(ctx, PatientHandle(dod_id, identities))
+        failures += [failure] if failure else []
+        at_facility = team is not None and team.facility is not None and team.facility.id == principal.facility
+        if known and not at_facility:
             if not ctx.purpose:
                 deny(ctx, dod_id)
-            handle = PatientHandle(dod_id, links, break_glass=True)
-    return admit(ctx, handle, failures, path, purpose=ctx.purpose if handle.break_glass else None)
+            break_glass = True
+    links = await ctx.loaders.links(dod_id) if known else identities
+    if not any(isinstance(lk, Link) and lk.linked for lk in links.values()):
+        deny(ctx, dod_id)  # unknown everywhere (a match alone never makes a patient known)
+    handle = PatientHandle(dod_id, links, break_glass=break_glass)
+    failures += [lk for lk in links.values() if isinstance(lk, SourceError)]
+    return admit(ctx, handle, failures, path, purpose=ctx.purpose if break_glass else None)
 
 
 async def linked(ctx: RequestContext, dod_id: str) -> tuple[PatientLinks, list[SourceError]]:
     """The DoD ID linked to every source, and the sources that failed; FORBIDDEN (audited) when
-    no source holds the patient.
-
-    Failures are reported only once the caller is let in (`admit`): which sources fail (`$match`,
-    the care team) depends on whether the patient exists, and a denial must not tell."""
+    no source holds the patient (for callers already let in: analysts by a sealed id)."""
     links = await ctx.loaders.links(dod_id)
     failures = [link for link in links.values() if isinstance(link, SourceError)]
     if not any(isinstance(lk, Link) and lk.linked for lk in links.values()):
@@ -150,6 +151,25 @@ def admit(
     if path:
         ctx.roots.setdefault(path[0], handle.dod_id)
     return handle
+
+
+_DECOY = "0"  # a patient id no source holds: the care-team read a denial of nobody still makes
+
+
+async def _care_team_for_access(
+    ctx: RequestContext, handle: PatientHandle
+) -> tuple[CareTeamRecord | None, SourceError | None]:
+    """The care team that decides a clinician's access, read the same way for anyone: when the
+    patient is linked nowhere that holds care teams, a decoy read of the same shape is made."""
+    try:
+        if any(handle.link(s) is not None for s in ctx.services.providing(RecordKind.CARE_TEAM)):
+            return await care_team(ctx, handle), None
+        for source in ctx.services.providing(RecordKind.CARE_TEAM)[:1]:
+            decoy = Link(source, handle.dod_id, (LinkedRef(_DECOY),))
+            await ctx.loaders.fetch(source, RecordKind.CARE_TEAM, Query(decoy, PageRequest(first=1)))
+    except SourceError as exc:
+        return None, exc
+    return None, None
 
 
 async def opened(ctx: RequestContext, dod_id: str, path: tuple[str | int, ...]) -> PatientHandle:
