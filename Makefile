@@ -9,10 +9,10 @@ GRAPHIQL := graphiql/node_modules/.installed
 
 setup: $(STAMP) $(GRAPHIQL)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml sandbox/pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e ./sandbox -e '.[dev,demo]'
 	touch $(STAMP)
 
 $(GRAPHIQL): graphiql/package.json graphiql/package-lock.json

@@ -15,10 +15,10 @@ from starlette.routing import Route
 from strawberry import Schema
 from strawberry.extensions import DisableIntrospection, SchemaExtension
 
+from gateway.store import AuditEvent, insert_audit_events
 from resolvers.services import Services
 from schema import build_schema
-from sources.observe import UpstreamObserver
-from sources.store import AuditEvent, insert_audit_events
+from sources.calls.observe import UpstreamObserver
 
 from .audit import AuditSink
 from .auth import Authenticator, JwksCache, TokenVerifier
@@ -67,7 +67,7 @@ def _pool_probe(pool: Pool) -> Probe:
 async def _migrate_gateway_store(dsn: str) -> None:
     """Bring the gateway's own tables (audit, idempotency, topics) up to date."""
     try:
-        from sources.store import migrate_store
+        from gateway.store import migrate_store
     except ImportError:
         return
     await migrate_store(dsn)

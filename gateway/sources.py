@@ -18,7 +18,7 @@ import asyncpg
 
 from resolvers.services import ResolverSettings, Services
 from sources.base import Source
-from sources.observe import UpstreamObserver
+from sources.calls.observe import UpstreamObserver
 from sources.records import RecordSource
 
 from .config import Config, UpstreamConfig
@@ -86,9 +86,9 @@ def build_services(
             sources[RecordSource.TOL_ARCHIVE] = tol(pools["tol"], observer)
     topics = store = None
     if "gateway" in pools:
-        topic_store = _optional("sources.store", "HealthTopicStore")
+        topic_store = _optional("gateway.store", "HealthTopicStore")
         topics = topic_store(pools["gateway"]) if topic_store is not None else None
-        idempotency = _optional("sources.store", "IdempotencyStore")
+        idempotency = _optional("gateway.store", "IdempotencyStore")
         store = idempotency(pools["gateway"]) if idempotency is not None else None
     return Services(
         sources=sources,

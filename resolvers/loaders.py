@@ -9,7 +9,7 @@ from typing import Any
 from aiodataloader import DataLoader
 
 from sources.base import DirectoryEntry, Page, Query, Source
-from sources.deadline import deadline_at
+from sources.calls.deadline import deadline_at
 from sources.errors import SourceError, SourceTimeout
 from sources.records import Demographics, Link, PatientKey, Record, RecordKind, RecordSource
 

@@ -9,6 +9,8 @@ from typing import Any
 from sources.base import Source
 from sources.records import RecordSource
 
+from .ports import HealthLibrary, IdempotencyKeys
+
 __all__ = ["ResolverSettings", "Services"]
 
 
@@ -30,6 +32,6 @@ class Services:
 
     sources: Mapping[RecordSource, Source]
     settings: ResolverSettings = field(default_factory=ResolverSettings)
-    topics: Any = None  # sources.store.HealthTopicStore once the store lands
-    store: Any = None  # sources.store.Store (audit, idempotency) once it lands
+    topics: HealthLibrary | None = None
+    store: IdempotencyKeys | None = None
     writer: Any = None  # sources.genesis.writes.GenesisWriter: GENESIS writes (patient actions)

@@ -19,6 +19,7 @@ def _loader(ctx: RequestContext) -> DataLoader[tuple[Coding, ...], list[HealthTo
     loader: DataLoader[tuple[Coding, ...], list[HealthTopicRecord]] | None = ctx.extras.get(_KEY)
     if loader is None:
         store = ctx.services.topics
+        assert store is not None  # topics_for checks first
 
         async def load(keys: list[tuple[Coding, ...]]) -> list[list[HealthTopicRecord]]:
             found: Sequence[Sequence[HealthTopicRecord]] = await store.for_codes(keys)

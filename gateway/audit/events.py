@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 
+from gateway.store import AuditEvent
 from resolvers.context import RequestContext
-from sources.store import AuditEvent
 
 __all__ = ["AuditWriter", "events_for"]
 

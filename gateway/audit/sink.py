@@ -16,7 +16,7 @@ from collections import deque
 from collections.abc import Sequence
 from enum import StrEnum
 
-from sources.store import AuditEvent
+from gateway.store import AuditEvent
 
 from .errors import AuditUnavailable
 from .events import AuditWriter

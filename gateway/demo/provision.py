@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import asyncpg
 
+from gateway.store import migrate_store
+from gateway.store.migrations_runner import apply_migrations
 from sandbox.data import TOL_MIGRATIONS, TOL_SCHEMA_TABLE, TolData, load_tol
-from sources.migrate import apply_migrations
-from sources.store import migrate_store
 
 from .databases import create_database, drop_database, unique_database_name
 from .servers import PostgresServer

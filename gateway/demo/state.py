@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 
-from gateway.demo_paths import DEMO_STATE_DIR, ISSUER_INFO_FILE, ISSUER_KEY_FILE
+from gateway.demo.paths import DEMO_STATE_DIR, ISSUER_INFO_FILE, ISSUER_KEY_FILE
 from sandbox.issuer import Issuer
 
 from .info import write_json_atomically

@@ -22,7 +22,7 @@ from gateway.persisted import PersistedDocuments, PersistedQueryError, Persisted
 from gateway.runtime import Runtime
 from resolvers.audit import AuditClosed
 from resolvers.context import RequestContext
-from sources.deadline import deadline_scope
+from sources.calls.deadline import deadline_scope
 
 from .documents import DocumentCache, select_operation
 from .masking import format_errors

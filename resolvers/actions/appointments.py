@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
-from sources.deadline import deadline_at
+from sources.calls.deadline import deadline_at
 from sources.errors import SourceError, SourceUnavailable
 from sources.genesis.writes import GenesisWriter, WriteRefused
 from sources.genesis.writes import appointments as writes

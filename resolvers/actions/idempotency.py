@@ -30,10 +30,10 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 from sources.errors import SourceError
-from sources.store import Begun, Conflict, IdempotencyStore, InFlight, Replay, StoreError
 
 from ..context import RequestContext
 from ..errors import GatewayError
+from ..ports import Begun, Conflict, IdempotencyKeys, InFlight, Replay, StoreError
 from .results import ActionResult
 
 __all__ = [
@@ -112,7 +112,7 @@ async def run_idempotent(
     if refused is not None:
         return refused
     store = ctx.services.store
-    if not isinstance(store, IdempotencyStore):
+    if store is None:
         return _unavailable("The gateway cannot record this action right now; nothing was written.")
     who, digest = principal_key(ctx), input_hash(operation, inputs)
     loop = asyncio.get_running_loop()
@@ -140,7 +140,7 @@ async def run_idempotent(
 
 
 async def _run(
-    store: IdempotencyStore,
+    store: IdempotencyKeys,
     who: str,
     key: str,
     operation: str,
@@ -168,7 +168,7 @@ async def _run(
     return result
 
 
-async def _abandon(store: IdempotencyStore, who: str, key: str, operation: str) -> None:
+async def _abandon(store: IdempotencyKeys, who: str, key: str, operation: str) -> None:
     try:
         await store.abandon(who, key)
     except StoreError:

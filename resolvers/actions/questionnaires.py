@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sources.deadline import deadline_at
+from sources.calls.deadline import deadline_at
 from sources.errors import SourceError, SourceUnavailable
 from sources.genesis.writes import GenesisWriter, WriteRefused
 from sources.genesis.writes.questionnaires import Submission, submit_response

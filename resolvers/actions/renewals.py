@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sources.base import PageRequest, Query
-from sources.deadline import deadline_at
+from sources.calls.deadline import deadline_at
 from sources.errors import SourceError, SourceUnavailable
 from sources.genesis.writes import GenesisWriter
 from sources.genesis.writes.renewals import RenewalTask, renewal_written_by, request_renewal

@@ -8,13 +8,13 @@ from typing import Any, ClassVar
 
 import aiohttp
 
+from ..calls.observe import UpstreamObserver
 from ..errors import SourceError
 from ..fhir.adapter import FhirRecordSource
 from ..fhir.bundle import Bundle
 from ..fhir.config import FhirSourceConfig
 from ..fhir.kinds import CLINICAL_KINDS, KindSpec
 from ..fhir.patients import demographics, dod_id_of, identifier_search
-from ..observe import UpstreamObserver
 from ..records import Link, LinkedRef, PatientKey, RecordKind, RecordSource
 from .mapping import candidates, match_parameters, organization_name
 

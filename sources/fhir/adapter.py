@@ -11,8 +11,8 @@ from typing import ClassVar
 import aiohttp
 
 from ..base import DirectoryEntry, Page, PageRequest, Query
+from ..calls.observe import UpstreamObserver
 from ..errors import SourceError, SourceUnavailable
-from ..observe import UpstreamObserver
 from ..records import Demographics, LinkedRef, NoteRecord, Record, RecordKind, RecordSource
 from . import business, mapping, people
 from .bundle import Bundle
@@ -38,6 +38,7 @@ class FhirRecordSource:
     name: ClassVar[RecordSource]
     provides: ClassVar[frozenset[RecordKind]]
     kinds: ClassVar[Mapping[RecordKind, KindSpec]]
+    facilities_on_genesis: ClassVar[bool] = False  # whether this source's facilities run MHS GENESIS
 
     def __init__(
         self,
@@ -58,15 +59,15 @@ class FhirRecordSource:
 
     async def patients(self, ids: Sequence[str]) -> Sequence[Demographics | SourceError | None]:
         """Patients by id (`Patient?_id=a,b`, one search), aligned with `ids`."""
-        return await people.patients(self, ids)
+        return await people.patients(self.client, ids)
 
     async def find_patients(self, who: Demographics) -> Sequence[Demographics]:
         """Active patients with `who`'s family name, birth date and gender (one search)."""
-        return await people.find_patients(self, who)
+        return await people.find_patients(self.client, who)
 
     async def directory(self, kind: RecordKind, ids: Sequence[str]) -> Sequence[DirectoryEntry | SourceError | None]:
         """Practitioners or Locations by id (one search), aligned with `ids`."""
-        return await people.directory(self, kind, ids)
+        return await people.directory(self.client, kind, ids, on_genesis=self.facilities_on_genesis)
 
     # ---- fetch ---------------------------------------------------------------------------------
 

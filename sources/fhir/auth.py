@@ -12,9 +12,9 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
-from ..deadline import remaining
+from ..calls.deadline import remaining
+from ..calls.observe import UpstreamObserver
 from ..errors import SourceTimeout, SourceUnavailable, UpstreamRejected
-from ..observe import UpstreamObserver
 from ..records import RecordSource
 from .config import FhirSourceConfig
 

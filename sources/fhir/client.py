@@ -12,9 +12,9 @@ from urllib.parse import urlencode
 
 import aiohttp
 
-from ..deadline import remaining
+from ..calls.deadline import remaining
+from ..calls.observe import UpstreamObserver
 from ..errors import SourceError, SourceTimeout, SourceUnavailable, UpstreamRejected
-from ..observe import UpstreamObserver
 from ..records import RecordSource
 from .auth import SmartAuth
 from .breaker import BreakerState, CircuitBreaker

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 __all__ = ["FhirSourceConfig"]
@@ -23,7 +23,7 @@ class FhirSourceConfig:
     base_url: str
     token_url: str
     client_id: str
-    private_key_pem: str
+    private_key_pem: str = field(repr=False)
     key_id: str
     scope: str = "system/*.read"
     timeout: float = 5.0

@@ -3,24 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from ..base import DirectoryEntry
 from ..errors import SourceError
-from ..records import Demographics, FacilityRecord, RecordKind, RecordSource
+from ..records import Demographics, FacilityRecord, RecordKind
 from . import mapping
+from .client import FhirClient
 from .patients import demographics
 from .values import fhir_date
-
-if TYPE_CHECKING:
-    from .adapter import FhirRecordSource
 
 __all__ = ["directory", "find_patients", "patients"]
 
 _TYPES = {RecordKind.PRACTITIONER: "Practitioner", RecordKind.FACILITY: "Location"}
 
 
-async def patients(source: FhirRecordSource, ids: Sequence[str]) -> list[Demographics | SourceError | None]:
+async def patients(client: FhirClient, ids: Sequence[str]) -> list[Demographics | SourceError | None]:
     """`Patient?_id=a,b` (one search): each patient's Demographics, aligned with `ids`."""
     wanted = sorted(set(ids))
     if not wanted:
@@ -28,10 +25,10 @@ async def patients(source: FhirRecordSource, ids: Sequence[str]) -> list[Demogra
     params = [("_id", ",".join(wanted)), ("_count", str(len(wanted)))]
     kind = RecordKind.PATIENT.value
     try:
-        bundle = await source.client.search(kind, "Patient", params)
+        bundle = await client.search(kind, "Patient", params)
     except SourceError as exc:
         return [exc] * len(ids)
-    found = {str(p.get("id")): demographics(source.name, p) for p in bundle.matches("Patient")}
+    found = {str(p.get("id")): demographics(client.source, p) for p in bundle.matches("Patient")}
     return [found.get(i) for i in ids]
 
 
@@ -39,17 +36,17 @@ def _fold(text: str) -> str:
     return " ".join(text.lower().split())
 
 
-async def find_patients(source: FhirRecordSource, who: Demographics) -> list[Demographics]:
+async def find_patients(client: FhirClient, who: Demographics) -> list[Demographics]:
     """Active patients with `who`'s family name, birth date and gender (one search)."""
     if who.birth_date is None or not who.name.family:
         return []
     params = [("family", who.name.family), ("birthdate", fhir_date(who.birth_date)), ("_count", "50")]
     if who.gender:
         params.append(("gender", who.gender))
-    bundle = await source.client.search(RecordKind.PATIENT.value, "Patient", params)
+    bundle = await client.search(RecordKind.PATIENT.value, "Patient", params)
     out = []
     for patient in bundle.matches("Patient"):
-        found = demographics(source.name, patient)
+        found = demographics(client.source, patient)
         same = _fold(found.name.family) == _fold(who.name.family) and found.birth_date == who.birth_date
         if same and patient.get("active") is not False:
             out.append(found)
@@ -57,16 +54,19 @@ async def find_patients(source: FhirRecordSource, who: Demographics) -> list[Dem
 
 
 async def directory(
-    source: FhirRecordSource, kind: RecordKind, ids: Sequence[str]
+    client: FhirClient, kind: RecordKind, ids: Sequence[str], *, on_genesis: bool
 ) -> list[DirectoryEntry | SourceError | None]:
-    """Practitioners or Locations by id (one search), aligned with `ids`; None if absent."""
+    """Practitioners or Locations by id (one search), aligned with `ids`; None if absent.
+
+    `on_genesis`: whether this source's facilities run MHS GENESIS.
+    """
     resource_type = _TYPES.get(kind)
     wanted = sorted(set(ids))
     if resource_type is None or not wanted:
         return [None] * len(ids)
     params = [("_id", ",".join(wanted)), ("_count", str(len(wanted)))]
     try:
-        bundle = await source.client.search(kind.value, resource_type, params)
+        bundle = await client.search(kind.value, resource_type, params)
     except SourceError as exc:
         return [exc] * len(ids)
     found: dict[str, DirectoryEntry] = {}
@@ -76,5 +76,5 @@ async def directory(
             found[rid] = mapping.practitioner(resource)
         else:
             name = str(resource.get("name") or rid)
-            found[rid] = FacilityRecord(rid, name, source.name is RecordSource.GENESIS)
+            found[rid] = FacilityRecord(rid, name, on_genesis)
     return [found.get(i) for i in ids]

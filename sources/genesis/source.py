@@ -24,6 +24,7 @@ class GenesisSource(FhirRecordSource):
     name: ClassVar[RecordSource] = RecordSource.GENESIS
     provides: ClassVar[frozenset[RecordKind]] = frozenset(GENESIS_KINDS)
     kinds = GENESIS_KINDS
+    facilities_on_genesis = True
 
     _facility_names: dict[str, str]
 

@@ -7,9 +7,9 @@ import time
 
 import asyncpg
 
-from sources.deadline import remaining
+from sources.calls.deadline import remaining
+from sources.calls.observe import UpstreamObserver
 from sources.errors import SourceError, SourceTimeout, SourceUnavailable
-from sources.observe import UpstreamObserver
 from sources.records import RecordSource
 
 __all__ = ["TolClient"]

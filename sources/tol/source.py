@@ -9,8 +9,8 @@ from typing import ClassVar
 import asyncpg
 
 from sources.base import DirectoryEntry, Page, Query
+from sources.calls.observe import UpstreamObserver
 from sources.errors import SourceError
-from sources.observe import UpstreamObserver
 from sources.records import Demographics, Link, PatientKey, Record, RecordKind, RecordSource
 
 from . import mapping

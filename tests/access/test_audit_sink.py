@@ -9,10 +9,10 @@ import asyncpg
 import pytest
 
 from gateway.audit import AuditSink, AuditState, AuditUnavailable, events_for
+from gateway.store import AuditEvent, insert_audit_events, migrate_store
 from resolvers.context import RequestContext
 from resolvers.principal import Principal, Role
 from resolvers.services import Services
-from sources.store import AuditEvent, insert_audit_events, migrate_store
 
 
 def _event(n: int) -> AuditEvent:

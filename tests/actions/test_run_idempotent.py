@@ -9,12 +9,12 @@ from typing import Any
 import asyncpg
 import pytest_asyncio
 
+from gateway.store import IdempotencyStore, migrate_store
 from resolvers import Principal, RequestContext, Role, Services
 from resolvers.actions import ActionResult, run_idempotent
 from resolvers.actions.idempotency import input_hash, principal_key
 from sources.errors import SourceUnavailable
 from sources.records import RecordSource
-from sources.store import IdempotencyStore, migrate_store
 
 INPUTS = {"slotId": "U2xvdDpHRU5FU0lTOng", "reason": None}
 

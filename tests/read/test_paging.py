@@ -11,8 +11,8 @@ import asyncpg
 
 from gateway.sources import fhir_config
 from sources.base import Page, PageRequest, Position, Query
+from sources.calls.observe import NullObserver
 from sources.genesis import GenesisSource
-from sources.observe import NullObserver
 from sources.records import Link, PatientKey, RecordKind
 from sources.tol import TolSource
 from tests.read.conftest import Ask

@@ -6,8 +6,8 @@ import datetime as dt
 
 import asyncpg
 
+from gateway.store.migrations_runner import apply_migrations
 from sandbox.data import TOL_MIGRATIONS, TOL_SCHEMA_TABLE, generate, load_tol
-from sources.migrate import apply_migrations
 
 TODAY = dt.date(2026, 11, 27)
 

@@ -1,3 +1,3 @@
-"""The TOL archive's schema, as versioned SQL files applied by `sources.migrate`."""
+"""The TOL archive's schema, as versioned SQL files applied by `gateway.store.migrations_runner`."""
 
 __all__: list[str] = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import aiohttp
 import pytest
 
-from sources.deadline import deadline_scope
+from sources.calls.deadline import deadline_scope
 from sources.errors import SourceTimeout, SourceUnavailable, UpstreamRejected
 from sources.fhir import BreakerState, FhirClient, FhirSourceConfig
 from sources.records import RecordSource

@@ -12,9 +12,9 @@ import pytest_asyncio
 
 from gateway.demo.databases import create_database, drop_database, unique_database_name
 from gateway.demo.servers import ExternalPostgres
+from gateway.store.migrations_runner import apply_migrations
 from sources.base import Filters, Page, PageRequest, Position, Query
 from sources.errors import SourceError
-from sources.migrate import apply_migrations
 from sources.records import (
     AppointmentRecord,
     AppointmentStatus,

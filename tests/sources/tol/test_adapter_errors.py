@@ -10,10 +10,10 @@ import asyncpg
 import pytest
 import pytest_asyncio
 
+from gateway.store.migrations_runner import apply_migrations
 from sources.base import PageRequest, Query
-from sources.deadline import deadline_scope
+from sources.calls.deadline import deadline_scope
 from sources.errors import SourceTimeout, SourceUnavailable
-from sources.migrate import apply_migrations
 from sources.records import Link, LinkedRef, PatientKey, RecordKind, RecordSource
 from sources.tol import TolSource
 

@@ -7,7 +7,7 @@ import datetime as dt
 import asyncpg
 import pytest
 
-from sources.migrate import apply_migrations
+from gateway.store.migrations_runner import apply_migrations
 
 TOL = "sources.tol.migrations"
 TABLES = {

@@ -3,42 +3,17 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from typing import Any, TypeAlias
+from typing import Any
 
 import asyncpg
+
+from resolvers.ports import BeginOutcome, Begun, Conflict, InFlight, Replay
 
 from ._db import store_errors
 from .errors import KeyNotPending
 
-__all__ = ["BeginOutcome", "Begun", "Conflict", "IdempotencyStore", "InFlight", "Replay"]
+__all__ = ["IdempotencyStore"]
 
-
-@dataclass(frozen=True, slots=True)
-class Begun:
-    """This call owns the key: run the mutation, then `finish` (or `abandon` on failure)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Replay:
-    """The key was used before for the same input: answer `result` and write nothing."""
-
-    result: dict[str, Any]
-
-
-@dataclass(frozen=True, slots=True)
-class Conflict:
-    """The key was used before for another operation or other input: refuse."""
-
-    operation: str
-
-
-@dataclass(frozen=True, slots=True)
-class InFlight:
-    """Another call with this key is still running: ask the client to retry later."""
-
-
-BeginOutcome: TypeAlias = Begun | Replay | Conflict | InFlight
 
 _CLAIM = """
 INSERT INTO gateway.idempotency_keys (principal, key, operation, input_hash, status)

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import asyncpg
 
-from sources.migrate import apply_migrations
-
 from ._db import store_errors
+from .migrations_runner import apply_migrations
 
 __all__ = ["STORE_MIGRATIONS", "STORE_SCHEMA_TABLE", "migrate_store"]
 
-STORE_MIGRATIONS = "sources.store.migrations"
+STORE_MIGRATIONS = "gateway.store.migrations"
 STORE_SCHEMA_TABLE = "gateway.schema_migrations"
 
 
@@ -18,7 +17,7 @@ async def migrate_store(dsn_or_conn: str | asyncpg.Connection[asyncpg.Record]) -
     """Apply the store's pending migrations; return the labels applied by this call.
 
     The runner serialises concurrent callers (several workers starting at once) with an
-    advisory lock; a migration that fails raises `sources.migrate.MigrationFailed`.
+    advisory lock; a migration that fails raises `gateway.store.migrations_runner.MigrationFailed`.
     """
     if not isinstance(dsn_or_conn, str):
         return await apply_migrations(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncpg
 import pytest
 
-from sources.store import AuditEvent, insert_audit_events, migrate_store
+from gateway.store import AuditEvent, insert_audit_events, migrate_store
 
 
 async def test_migrating_twice_applies_nothing_the_second_time(fresh_db: str) -> None:

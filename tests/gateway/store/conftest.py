@@ -9,7 +9,7 @@ import pytest_asyncio
 
 from gateway.demo.databases import create_database, drop_database, unique_database_name
 from gateway.demo.servers import ExternalPostgres
-from sources.store import migrate_store
+from gateway.store import migrate_store
 
 
 @pytest_asyncio.fixture(loop_scope="session")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from .records import RecordSource
+from ..records import RecordSource
 
 __all__ = ["NullObserver", "UpstreamObserver"]
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from sources.migrate import (
+from gateway.store.migrations_runner import (
     MigrationChanged,
     MigrationError,
     MigrationFailed,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncpg
 import pytest
 
+from gateway.store import HealthTopicStore
 from sources.records import Coding
-from sources.store import HealthTopicStore
 
 ICD10 = "http://hl7.org/fhir/sid/icd-10-cm"
 LOINC = "http://loinc.org"

@@ -1,22 +1,15 @@
 """Errors of the gateway's own database; they name the operation, never the data.
 
-StoreError
+StoreError (resolvers.ports: what the resolvers catch)
  ├── StoreUnavailable   the database could not be reached or refused the statement
  └── KeyNotPending      an idempotency key was finished that is not pending
 """
 
 from __future__ import annotations
 
+from resolvers.ports import StoreError
+
 __all__ = ["KeyNotPending", "StoreError", "StoreUnavailable"]
-
-
-class StoreError(Exception):
-    """Base of every error the store raises; `operation` says what was being done."""
-
-    def __init__(self, operation: str, detail: str) -> None:
-        self.operation = operation
-        self.detail = detail
-        super().__init__(f"store {operation}: {detail}")
 
 
 class StoreUnavailable(StoreError):

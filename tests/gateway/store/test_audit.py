@@ -7,7 +7,7 @@ import datetime as dt
 import asyncpg
 import pytest
 
-from sources.store import AuditEvent, StoreUnavailable, insert_audit_events
+from gateway.store import AuditEvent, StoreUnavailable, insert_audit_events
 
 
 def _event(**changes: object) -> AuditEvent:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncpg
 import pytest
 
-from sources.store import Begun, Conflict, IdempotencyStore, InFlight, KeyNotPending, Replay
+from gateway.store import IdempotencyStore, KeyNotPending
+from resolvers.ports import Begun, Conflict, InFlight, Replay
 
 OP = "requestPrescriptionRenewal"
 

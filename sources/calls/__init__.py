@@ -1,0 +1,1 @@
+"""How one upstream call is bounded (the request deadline) and observed (metrics)."""
