@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 GRAPHIQL := graphiql/node_modules/.installed
 
-.PHONY: setup run test lint clean bench
+.PHONY: setup run test lint clean bench bench-quick
 
 setup: $(STAMP) $(GRAPHIQL)
 
@@ -31,7 +31,10 @@ lint: setup
 	$(BIN)/lint-imports
 
 bench: setup
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+bench-quick: setup
+	$(BIN)/python -m bench --quick $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) graphiql/node_modules
