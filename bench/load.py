@@ -41,6 +41,7 @@ class LoadResult:
     timeouts: int
     latency_ms: dict[str, float]
     wrk_cpu_s: float
+    first_error: str = ""
 
     @property
     def rate(self) -> float:
@@ -129,5 +130,5 @@ async def run_wrk(
         requests=raw["requests"], seconds=raw["duration_us"] / 1e6, bad_status=raw["bad_status"],
         graphql_errors=raw["graphql_errors"], apq_misses=raw["apq_misses"],
         socket_errors=raw["socket_errors"], timeouts=raw["timeouts"], latency_ms=latency,
-        wrk_cpu_s=round(sum(cpu.values()), 3),
+        wrk_cpu_s=round(sum(cpu.values()), 3), first_error=raw.get("first_error", ""),
     )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
+import time
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -120,19 +122,45 @@ class Bench:
             upstream_paths={k: v["by_path"] for k, v in stats.items()},
             token_requests=sum(v["token_requests"] for v in stats.values()),
             rss_mb=server.worker_rss_mb(), wrk_cpu_s=load.wrk_cpu_s,
+            extra={"first_error": load.first_error} if load.failed else {},
         )
 
-    async def send(self, server: Server, scenario: Scenario, index: int) -> None:
+    async def quiesce(self, server: Server, within: float = 60.0) -> float:
+        """Wait until the server has worked off what an earlier run left queued (under a tenth of a
+        core for half a second); the seconds it took."""
+        began = time.monotonic()
+        last = CpuSample.take({"s": server.pid})
+        while time.monotonic() - began < within:
+            await asyncio.sleep(0.5)
+            now = CpuSample.take({"s": server.pid})
+            if now.since(last)["s"] < 0.05:
+                break
+            last = now
+        return round(time.monotonic() - began, 1)
+
+    async def settle(self, server: Server, scenario: Scenario, within: float = 60.0) -> float:
+        """Quiesce, then wait until the scenario's first request answers without errors (a breaker
+        opened by an overloaded run closes again); the seconds it took."""
+        began = time.monotonic()
+        await self.quiesce(server, within)
+        while time.monotonic() - began < within:
+            if await self.send(server, scenario, 0):
+                break
+            await asyncio.sleep(1.0)
+        return round(time.monotonic() - began, 1)
+
+    async def send(self, server: Server, scenario: Scenario, index: int) -> bool:
         """One request of the rotation, as an APQ client sends it (registering on a miss)."""
         request = scenario.requests[index % len(scenario.requests)]
         for attempt in (request, scenario.register):
             if attempt is None:
-                return
+                break
             async with self.http.request(attempt.method, server.base_url + attempt.path,
                                          headers=dict(attempt.headers), data=attempt.body) as resp:
                 body = await resp.read()
             if b"PERSISTED_QUERY_NOT_FOUND" not in body:
-                return
+                return resp.status == 200 and b'"errors"' not in body
+        return False
 
     async def count_calls(self, server: Server, scenario: Scenario, result: RunResult, samples: int = 8) -> None:
         """Upstream calls per operation, exactly: `samples` requests one after another (a run under

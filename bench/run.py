@@ -81,17 +81,20 @@ class Runner:
         self.bench = bench
         self.results: list[RunResult] = []
         self.profile: dict[str, Any] | None = None
+        self.stamp = ""
 
     async def measure(self, pairs: list[tuple[Server, Scenario]], waves: bool) -> None:
         opts = self.opts
         for server, scenario in pairs:
             if isinstance(server, MeshPeer):
                 await server.fresh_for(opts.warmup + len(opts.connections) * (opts.seconds + 8))
+            await self.bench.settle(server, scenario)
             await self.bench.load(server, scenario, min(20, max(opts.connections)), opts.warmup)
         for conns in opts.connections:
             for server, scenario in pairs:
                 if isinstance(server, MeshPeer) and server.child is None:
                     await server.start()
+                await self.bench.quiesce(server)
                 result = await self.bench.run(server, scenario, conns, opts.seconds)
                 if waves and conns == 1:
                     await self.bench.waves(server, scenario, result, max(2.0, opts.seconds / 2))
@@ -122,15 +125,15 @@ class Runner:
     async def profile_portal_home(self, gateway: GatewayServer, scenario: Scenario) -> None:
         py_spy = ensure_py_spy()
         conns = max(self.opts.connections)
-        out = self.bench.workdir / "portal-home.collapsed"
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        out = RESULTS / f"{self.stamp}-portal-home-profile.txt"
         _say(f"  profiling portal home, 1 worker, {conns} conns (py-spy) ...")
         recording = asyncio.create_task(record(py_spy, gateway.pid, self.opts.seconds, out))
         await asyncio.sleep(0.5)
         load = await self.bench.load(gateway, scenario, conns, self.opts.seconds)
         await recording
         self.profile = {"scenario": scenario.key, "connections": conns, "rate_while_sampled": round(load.rate, 1),
-                        **top_costs(out)}
-        RESULTS.mkdir(parents=True, exist_ok=True)
+                        "collapsed_stacks": out.name, **top_costs(out)}
 
 
 async def run(opts: Options) -> int:
@@ -151,6 +154,7 @@ async def run(opts: Options) -> int:
         bench = Bench(stack, wrk, workdir, opts.latency_ms)
         bench.http = http
         runner = Runner(opts, stack, bench)
+        runner.stamp = when.strftime("%Y%m%dT%H%M%SZ")
         baseline = StrawberryBaseline(workdir, 1) if opts.peers else None
         if baseline is not None:
             await baseline.start()
@@ -222,7 +226,10 @@ def _print(document: dict[str, Any], results: list[RunResult], goals: list[Any],
     profile = document.get("profile")
     if profile:
         rate = profile["rate_while_sampled"]
-        print(f"\nProfile of portal home (py-spy, {rate} req/s while sampled), self time:", file=out)
-        for name, pct in profile["self_pct"][:12]:
-            print(f"  {pct:5.1f}%  {name}", file=out)
+        print(f"\nProfile of portal home (py-spy, {rate} req/s while sampled), share of busy samples:", file=out)
+        for title, key in (("inclusive, by phase", "phases_pct"), ("self, by package", "self_by_package_pct"),
+                           ("self, by function", "self_pct")):
+            print(f"  {title}:", file=out)
+            for name, pct in profile[key][:10]:
+                print(f"    {pct:5.1f}%  {name}", file=out)
     print(f"\nWritten: {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}", file=out)

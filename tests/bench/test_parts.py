@@ -83,15 +83,19 @@ def test_the_peer_targets_are_ratios_of_the_same_work() -> None:
     assert {g.name: g for g in evaluate(results[1:])}["peer_rate"].met is None  # not measured
 
 
-def test_profile_costs_leave_the_waiting_event_loop_apart(tmp_path: Path) -> None:
-    collapsed = tmp_path / "stacks.txt"
+def test_profile_costs_count_own_and_inclusive_time_by_function_and_package(tmp_path: Path) -> None:
+    collapsed = tmp_path / "stacks.txt"  # py-spy prints files relative to their sys.path entry
     collapsed.write_text(
-        "process 1;run (asyncio/base_events.py:600);_run_once (asyncio/base_events.py:1900);"
-        "select (selectors.py:468) 60\n"
-        "process 1;run (asyncio/base_events.py:600);execute (strawberry/schema.py:10);parse (graphql/parser.py:5) 30\n"
+        "process 1;run (asyncio/base_events.py:600);execute (strawberry/schema.py:10);"
+        "parse (graphql/language/parser.py:5) 30\n"
         "process 1;run (asyncio/base_events.py:600);execute (strawberry/schema.py:10) 10\n"
+        "process 1;run (asyncio/base_events.py:600);load (resolvers/loaders.py:3) 60\n"
     )
     costs = top_costs(collapsed)
-    assert costs["samples"] == [("all", 100.0), ("idle (event loop waiting)", 60.0)]
-    assert costs["self_pct"][0] == ("parse (graphql/parser.py)", 30.0)
+    assert costs["samples"] == [("busy samples", 100.0)]
+    assert costs["self_pct"][0] == ("load (resolvers/loaders.py)", 60.0)
     assert ("execute (strawberry/schema.py)", 40.0) in costs["total_pct"]
+    by_package = dict(costs["self_by_package_pct"])
+    assert by_package == {"resolvers/ (this project)": 60.0, "graphql": 30.0, "strawberry": 10.0}
+    assert dict(costs["total_by_package_pct"])["stdlib asyncio"] == 100.0
+    assert dict(costs["phases_pct"]) == {"GraphQL parsing": 30.0, "resolvers/ (federation, loaders, rules)": 60.0}
