@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import re
 import time
 from collections import Counter
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+import psutil
 
 from .load import LoadResult, lua_data, run_wrk
 from .processes import CpuSample
@@ -105,9 +107,14 @@ class Bench:
         if self.stack.postgres_pid:
             roots["postgres"] = self.stack.postgres_pid
         await self._reset_stats()
+        machine_before = _busy_seconds()
+        roots["harness"] = os.getpid()
         before = CpuSample.take(roots)
         load = await self.load(server, scenario, connections, seconds)
         cpu = CpuSample.take(roots).since(before)
+        machine_busy = _busy_seconds() - machine_before
+        others = max(0.0, machine_busy - sum(cpu.values()) - load.wrk_cpu_s)
+        cpu.pop("harness")
         stats = await self._stats()
         ops = max(load.requests, 1)
         group = {server.kind: "server", "postgres": "postgres"}
@@ -122,7 +129,8 @@ class Bench:
             upstream_paths={k: v["by_path"] for k, v in stats.items()},
             token_requests=sum(v["token_requests"] for v in stats.values()),
             rss_mb=server.worker_rss_mb(), wrk_cpu_s=load.wrk_cpu_s,
-            extra={"first_error": load.first_error} if load.failed else {},
+            extra={"other_cores": round(others / load.seconds, 2) if load.seconds else 0.0,
+                   **({"first_error": load.first_error} if load.failed else {})},
         )
 
     async def quiesce(self, server: Server, within: float = 60.0) -> float:
@@ -225,6 +233,12 @@ class Bench:
                     return None
                 spans += _spans(await resp.json(content_type=None))
         return float(_chain(spans)) if spans else None
+
+
+def _busy_seconds() -> float:
+    """CPU seconds the whole machine has spent on anything but idling, since boot."""
+    t = psutil.cpu_times()
+    return float(sum(t) - t.idle - getattr(t, "iowait", 0.0))
 
 
 def _spans(body: Any) -> list[tuple[float, float]]:

@@ -31,7 +31,7 @@ def machine() -> dict[str, Any]:
 
 
 _COLUMNS = ("server", "scenario", "w", "conns", "req/s", "p50", "p95", "p99", "fail", "srv ms/op",
-            "sbx ms/op", "pg ms/op", "calls/op", "waves", "RSS MB/worker")
+            "sbx ms/op", "pg ms/op", "calls/op", "waves", "RSS MB/worker", "other")
 
 
 def _cells(r: RunResult) -> list[str]:
@@ -41,7 +41,7 @@ def _cells(r: RunResult) -> list[str]:
         f"{r.latency_ms['p50']:.1f}", f"{r.latency_ms['p95']:.1f}", f"{r.latency_ms['p99']:.1f}",
         str(r.failed), f"{r.cpu_ms_per_op.get('server', 0):.2f}", f"{r.cpu_ms_per_op.get('sandboxes', 0):.2f}",
         f"{r.cpu_ms_per_op.get('postgres', 0):.2f}", f"{calls:.1f}" if r.calls_exact else f"~{calls:.1f}",
-        "" if r.waves is None else f"{r.waves:.1f}", _rss(r.rss_mb),
+        "" if r.waves is None else f"{r.waves:.1f}", _rss(r.rss_mb), f"{r.extra.get('other_cores', 0):.2f}",
     ]
 
 

@@ -32,6 +32,8 @@ __all__ = ["run"]
 
 RESULTS = ROOT / "bench" / "results"
 _DEEP_PAGE = 10
+_NOISY_CORES = 0.25
+_NOISY_RETRIES = 2
 
 
 def _say(text: str) -> None:
@@ -94,8 +96,7 @@ class Runner:
             for server, scenario in pairs:
                 if isinstance(server, MeshPeer) and server.child is None:
                     await server.start()
-                await self.bench.quiesce(server)
-                result = await self.bench.run(server, scenario, conns, opts.seconds)
+                result = await self.quiet_run(server, scenario, conns)
                 if waves and conns == 1:
                     await self.bench.waves(server, scenario, result, max(2.0, opts.seconds / 2))
                     await self.bench.count_calls(server, scenario, result)
@@ -105,6 +106,23 @@ class Runner:
                      f"calls {sum((result.calls_exact or result.upstream_per_op).values()):5.1f}/op"
                      f"  failed {result.failed}"
                      + (f"  waves {result.waves}" if result.waves is not None else ""))
+
+    async def quiet_run(self, server: Server, scenario: Scenario, conns: int) -> RunResult:
+        """A measured run; repeated (up to twice, the quietest kept) while other work on this shared
+        machine took more than a quarter of a core during it."""
+        best: RunResult | None = None
+        for attempt in range(1 + _NOISY_RETRIES):
+            await self.bench.quiesce(server)
+            result = await self.bench.run(server, scenario, conns, self.opts.seconds)
+            result.extra["attempts"] = attempt + 1
+            if best is None or result.extra["other_cores"] < best.extra["other_cores"]:
+                best = result
+            if result.extra["other_cores"] <= _NOISY_CORES:
+                break
+            _say(f"    (other work on the machine took {result.extra['other_cores']} cores: again in 15 s)")
+            await asyncio.sleep(15)
+        assert best is not None
+        return best
 
     async def phase(self, workers: int, scenarios: dict[str, Scenario], baseline: Server | None,
                     peer: MeshPeer | None, gateway: GatewayServer) -> None:
