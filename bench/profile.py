@@ -62,7 +62,7 @@ PHASES = {
     "sign-in (gateway/auth, PyJWT)": "(gateway/auth/",
     "query limits (gateway/limits)": "(gateway/limits/",
     "audit (gateway/audit)": "(gateway/audit/",
-    "uvicorn h11 protocol": "(uvicorn/protocols/",
+    "socket writes (to PostgreSQL, the sandboxes, clients)": "_SelectorSocketTransport.write (",
     "JSON decoding": "(json/decoder.py",
     "JSON encoding": "(json/encoder.py",
 }

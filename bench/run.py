@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import gzip
 import os
 import shutil
 import subprocess
@@ -150,8 +151,12 @@ class Runner:
         await asyncio.sleep(0.5)
         load = await self.bench.load(gateway, scenario, conns, self.opts.seconds)
         await recording
+        costs = top_costs(out)
+        packed = out.with_name(out.name + ".gz")
+        packed.write_bytes(gzip.compress(out.read_bytes()))
+        out.unlink()
         self.profile = {"scenario": scenario.key, "connections": conns, "rate_while_sampled": round(load.rate, 1),
-                        "collapsed_stacks": out.name, **top_costs(out)}
+                        "collapsed_stacks": packed.name, **costs}
 
 
 async def run(opts: Options) -> int:
