@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 
 import aiohttp
 import asyncpg
@@ -13,12 +13,10 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import Route
 from strawberry import Schema
-from strawberry.extensions import DisableIntrospection, SchemaExtension
 
-from gateway.store import AuditEvent, insert_audit_events
 from resolvers.services import Services
 from schema import build_schema
-from sources.calls.observe import UpstreamObserver
+from sources.spec import Pool
 
 from .audit import AuditSink
 from .auth import Authenticator, JwksCache, TokenVerifier
@@ -26,34 +24,31 @@ from .config import Config
 from .graphiql import STATIC_PREFIX, AssetRoute, render_page
 from .http import GraphQLEndpoint, HealthRoutes, RequestIdMiddleware
 from .http.phases import PreparedDocument
-from .limits import limit_extensions
 from .metrics import GatewayMetrics
 from .persisted import DocumentStore, MemoryDocumentStore, PersistedDocuments, RedisDocumentStore
 from .runtime import Probe, Runtime
-from .sources import SESSION_NAMES, Pool, build_services
+from .sources import Opened, StorePools, build_services, open_sources
+from .store import AuditEvent, insert_audit_events, migrate_store
 
 __all__ = ["ServicesFactory", "create_app"]
 
 _log = logging.getLogger("gateway.app")
 
-# (config, sessions, pools, observer) → Services; tests and the demo may inject their own.
-ServicesFactory = Callable[
-    [Config, Mapping[str, aiohttp.ClientSession], Mapping[str, Pool], UpstreamObserver], Services
-]
+# (config, what was opened for the sources) → Services; tests may inject their own.
+ServicesFactory = Callable[[Config, Opened], Services]
 
 
-def _gateway_schema(config: Config) -> Schema:
-    """The schema, plus the gateway's own extensions (prepared documents, introspection off)."""
-    extensions: list[type[SchemaExtension]] = [PreparedDocument]
-    extensions.extend(limit_extensions(config.limits))
-    if not config.introspection:
-        extensions.append(DisableIntrospection)
-    return build_schema(extensions=extensions)
+def _gateway_schema() -> Schema:
+    """The schema, plus the gateway's own extension: documents come parsed and validated."""
+    return build_schema(extensions=[PreparedDocument])
 
 
-async def _open_pool(dsn: str, name: str) -> Pool:
-    pool = await asyncpg.create_pool(dsn, min_size=1, max_size=10, command_timeout=10)
-    _log.info("database pool open", extra={"pool": name})
+async def _open_pool(dsn: str, name: str, size: int, statement_timeout: float) -> Pool:
+    """A bounded pool of its own; every statement on it is cut off server-side past the timeout."""
+    settings = {"statement_timeout": str(int(statement_timeout * 1000)), "application_name": f"mhs-gateway-{name}"}
+    pool = await asyncpg.create_pool(dsn, min_size=1, max_size=size, command_timeout=statement_timeout + 1,
+                                     server_settings=settings)
+    _log.info("database pool open", extra={"pool": name, "size": size})
     return pool
 
 
@@ -64,23 +59,14 @@ def _pool_probe(pool: Pool) -> Probe:
     return probe
 
 
-async def _migrate_gateway_store(dsn: str) -> None:
-    """Bring the gateway's own tables (audit, idempotency, topics) up to date."""
-    try:
-        from gateway.store import migrate_store
-    except ImportError:
-        return
-    await migrate_store(dsn)
-
-
 def _audit_sink(pool: Pool, config: Config) -> AuditSink:
     """Audit events batched into `audit.events` by a background task (started by the caller)."""
 
     async def write(events: Sequence[AuditEvent]) -> None:
         await insert_audit_events(pool, events)
 
-    return AuditSink(write, max_pending=config.audit_queue_size,
-                     write_timeout=config.request_timeout)
+    return AuditSink(write, max_pending=config.audit_queue_size, write_timeout=config.request_timeout,
+                     commit_timeout=config.database.audit_commit_timeout)
 
 
 def _document_store(config: Config) -> DocumentStore:
@@ -97,7 +83,7 @@ def _document_store(config: Config) -> DocumentStore:
 def create_app(config: Config, *, services_factory: ServicesFactory | None = None) -> Starlette:
     """The gateway. Clients and pools are created at startup and closed at shutdown."""
     metrics = GatewayMetrics()
-    schema = _gateway_schema(config)
+    schema = _gateway_schema()
     page = render_page() if config.graphiql else None
     endpoint = GraphQLEndpoint(schema, config, metrics, page)
     health = HealthRoutes(metrics, probe_timeout=config.readiness_timeout)
@@ -108,34 +94,28 @@ def create_app(config: Config, *, services_factory: ServicesFactory | None = Non
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with contextlib.AsyncExitStack() as stack:
             timeout = aiohttp.ClientTimeout(total=config.request_timeout)
-            sessions: dict[str, aiohttp.ClientSession] = {}
-            for name in ("issuer", *SESSION_NAMES):
-                session = aiohttp.ClientSession(timeout=timeout, raise_for_status=False)
-                stack.push_async_callback(session.close)
-                sessions[name] = session
-            pools: dict[str, Pool] = {}
+            issuer_session = aiohttp.ClientSession(timeout=timeout, raise_for_status=False)
+            stack.push_async_callback(issuer_session.close)
             probes: dict[str, Probe] = {}
             audit = None
-            if config.tol_dsn:
-                try:
-                    pools["tol"] = await _open_pool(config.tol_dsn, "tol")
-                    stack.push_async_callback(pools["tol"].close)
-                except (OSError, asyncpg.PostgresError) as error:
-                    # the archive is one source among three: start without it, /readyz says so
-                    _log.warning("TOL archive unreachable at startup",
-                                 extra={"exception_type": type(error).__name__})
+            store: StorePools | None = None
             if config.database_url:
-                await _migrate_gateway_store(config.database_url)
-                pools["gateway"] = await _open_pool(config.database_url, "gateway")
-                stack.push_async_callback(pools["gateway"].close)
-                probes["gateway"] = _pool_probe(pools["gateway"])
-                audit = _audit_sink(pools["gateway"], config)
+                await migrate_store(config.database_url)
+                db = config.database
+                pools = [await _open_pool(config.database_url, name, size, db.statement_timeout)
+                         for name, size in (("audit", db.audit_pool), ("idempotency", db.idempotency_pool),
+                                            ("library", db.library_pool))]
+                for pool in pools:
+                    stack.push_async_callback(pool.close)
+                store = StorePools(*pools)
+                probes["gateway"] = _pool_probe(store.library)
+                audit = _audit_sink(store.audit, config)
                 audit.start()
-                stack.push_async_callback(audit.close)  # closed before the pool: drains first
-            upstream = {k: v for k, v in sessions.items() if k in SESSION_NAMES}
-            services = factory(config, upstream, pools, metrics)
+                stack.push_async_callback(audit.close)  # closed before the pools: drains first
+            deps = await open_sources(config, stack, metrics)
+            services = factory(config, Opened(deps, store, metrics))
             jwks = JwksCache(
-                sessions["issuer"],
+                issuer_session,
                 config.auth.jwks_url,
                 refresh_interval=config.auth.jwks_refresh_interval,
                 timeout=config.request_timeout,
@@ -165,7 +145,7 @@ def create_app(config: Config, *, services_factory: ServicesFactory | None = Non
                 _log.warning("GraphiQL assets missing; run `make setup`",
                              extra={"missing": assets.missing()})
             _log.info("gateway started", extra={"mode": config.mode,
-                                                "sources": [s.value for s in services.sources]})
+                                                "sources": services.ranked()})
             yield
             _log.info("gateway stopping")
 

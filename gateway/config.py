@@ -5,7 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
+
+from sources.registry import SPECS
+from sources.spec import Configured
 
 from .env import Env
 from .errors import ConfigError
@@ -14,9 +18,9 @@ from .persisted import TrustedDocuments
 __all__ = [
     "AuthConfig",
     "Config",
+    "DatabaseConfig",
     "LimitsConfig",
     "PersistedConfig",
-    "UpstreamConfig",
     "default_graphiql_assets",
 ]
 
@@ -59,19 +63,6 @@ class AuthConfig:
 
 
 @dataclass(frozen=True, slots=True)
-class UpstreamConfig:
-    """One FHIR upstream (GENESIS or community) and its SMART backend-services credentials."""
-
-    base_url: str
-    token_url: str
-    client_id: str
-    private_key_pem: str = field(repr=False)
-    key_id: str
-    scope: str = "system/*.read"
-    write_scope: str | None = None  # only GENESIS is ever written
-
-
-@dataclass(frozen=True, slots=True)
 class LimitsConfig:
     """What a single request may ask for before it is refused unexecuted."""
 
@@ -79,9 +70,26 @@ class LimitsConfig:
     max_depth: int = 12
     max_aliases: int = 30
     max_root_fields: int = 10
+    max_fields: int = 10_000  # fields selected once fragments are expanded
     max_tokens: int = 5_000
     max_cost: int = 10_000
     list_weight: int = 10  # how many items the cost estimate assumes for a list without `first`
+
+
+@dataclass(frozen=True, slots=True)
+class DatabaseConfig:
+    """The gateway's own database: a pool per use, so nothing a client sends can starve the audit."""
+
+    audit_pool: int = 2  # connections the audit writer has to itself
+    idempotency_pool: int = 4  # connections for the patient actions' keys
+    library_pool: int = 4  # connections for the health library
+    statement_timeout: float = 2.0  # seconds any one statement may run (server-side)
+    audit_commit_timeout: float = 0.5  # seconds a request waits for its audit row before 503
+
+    def __post_init__(self) -> None:
+        for name in ("statement_timeout", "audit_commit_timeout"):
+            if not getattr(self, name) > 0:
+                raise ConfigError(f"MHS_GATEWAY_{name.upper()}", "must be positive")
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,10 +124,7 @@ class Config:
     port: int = 8000
     database_url: str | None = field(default=None, repr=False)
     redis_url: str | None = field(default=None, repr=False)
-    genesis: UpstreamConfig | None = None
-    community: UpstreamConfig | None = None
-    tol_dsn: str | None = field(default=None, repr=False)
-    match_threshold: float = 0.8
+    sources: tuple[Configured[Any], ...] = ()  # the registered sources this deployment configures
     request_timeout: float = 5.0
     source_timeout: float = 3.0
     pseudonym_key: bytes = field(default=_DEMO_PSEUDONYM_KEY, repr=False)
@@ -133,10 +138,15 @@ class Config:
     log_level: str = "INFO"
     readiness_timeout: float = 2.0
     audit_queue_size: int = 10_000  # audit events waiting to be written before PHI is refused
+    database: DatabaseConfig = field(default_factory=DatabaseConfig)
 
     @property
     def production(self) -> bool:
         return self.mode == "production"
+
+    def source(self, name: str) -> Configured[Any] | None:
+        """The configured source registered under `name`, if this deployment has it."""
+        return next((c for c in self.sources if c.name == name), None)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Config:
@@ -169,10 +179,7 @@ class Config:
             port=_port(env),
             database_url=database_url,
             redis_url=_redis_url(env),
-            genesis=_upstream(env, "GENESIS", writable=True),
-            community=_upstream(env, "COMMUNITY"),
-            tol_dsn=env.dsn("TOL_DSN"),
-            match_threshold=env.number("MATCH_THRESHOLD", 0.8, low=0.0, high=1.0),
+            sources=_sources(env),
             request_timeout=request_timeout,
             source_timeout=env.number("SOURCE_TIMEOUT", round(0.6 * request_timeout, 3)),
             pseudonym_key=pseudonym.encode() if pseudonym else _DEMO_PSEUDONYM_KEY,
@@ -184,6 +191,7 @@ class Config:
                 max_depth=env.integer("MAX_DEPTH", 12, minimum=1),
                 max_aliases=env.integer("MAX_ALIASES", 30, minimum=1),
                 max_root_fields=env.integer("MAX_ROOT_FIELDS", 10, minimum=1),
+                max_fields=env.integer("MAX_FIELDS", 10_000, minimum=1),
                 max_tokens=env.integer("MAX_TOKENS", 5_000, minimum=1),
                 max_cost=env.integer("MAX_COST", 10_000, minimum=1),
                 list_weight=env.integer("LIST_WEIGHT", 10, minimum=1),
@@ -196,6 +204,13 @@ class Config:
             ).upper(),
             readiness_timeout=env.number("READINESS_TIMEOUT", 2.0),
             audit_queue_size=env.integer("AUDIT_QUEUE_SIZE", 10_000, minimum=1),
+            database=DatabaseConfig(
+                audit_pool=env.integer("AUDIT_POOL_SIZE", 2, minimum=1),
+                idempotency_pool=env.integer("IDEMPOTENCY_POOL_SIZE", 4, minimum=1),
+                library_pool=env.integer("LIBRARY_POOL_SIZE", 4, minimum=1),
+                statement_timeout=env.number("STATEMENT_TIMEOUT", 2.0),
+                audit_commit_timeout=env.number("AUDIT_COMMIT_TIMEOUT", 0.5),
+            ),
         )
 
 
@@ -230,23 +245,11 @@ def _persisted(env: Env) -> PersistedConfig:
     )
 
 
-def _upstream(env: Env, name: str, *, writable: bool = False) -> UpstreamConfig | None:
-    """`<NAME>_URL` and its SMART backend-services credentials; None when not configured."""
-    base_url = env.url(f"{name}_URL")
-    if base_url is None:
-        return None
-    why = f"is required with {name}_URL"
-    token_url = env.url(f"{name}_TOKEN_URL", required=True)
-    client_id = env.required(f"{name}_CLIENT_ID", why)
-    key = env.secret_pem(f"{name}_PRIVATE_KEY")
-    if key is None:
-        raise ConfigError(env.name(f"{name}_PRIVATE_KEY"), why)
-    return UpstreamConfig(
-        base_url=base_url,
-        token_url=token_url or "",
-        client_id=client_id,
-        private_key_pem=key,
-        key_id=env.required(f"{name}_KEY_ID", why),
-        scope=env.text(f"{name}_SCOPE", "system/*.read") or "system/*.read",
-        write_scope=(env.text(f"{name}_WRITE_SCOPE", "system/*.write") or None) if writable else None,
-    )
+def _sources(env: Env) -> tuple[Configured[Any], ...]:
+    """Every registered source this environment configures, each read from its own prefix."""
+    found: list[Configured[Any]] = []
+    for spec in SPECS:
+        settings = spec.configure(env.scoped(spec.env_prefix))
+        if settings is not None:
+            found.append(Configured(spec, settings))
+    return tuple(found)

@@ -16,14 +16,20 @@ _FALSE = frozenset({"0", "false", "no", "off"})
 
 
 class Env:
-    """Reads `MHS_GATEWAY_<NAME>` from one mapping; blank values count as unset."""
+    """Reads `MHS_GATEWAY_<NAME>` (or a scoped `MHS_GATEWAY_<SOURCE>_<NAME>`) from one mapping; blank
+    values count as unset. It is the `sources.spec.EnvReader` each source reads its own settings with."""
 
-    def __init__(self, environ: Mapping[str, str]) -> None:
+    def __init__(self, environ: Mapping[str, str], prefix: str = PREFIX) -> None:
         self._environ = environ
+        self._prefix = prefix
+
+    def scoped(self, name: str) -> Env:
+        """A reader of `MHS_GATEWAY_<NAME>_*` only (one source's own variables)."""
+        return Env(self._environ, f"{self._prefix}{name}_")
 
     def name(self, key: str) -> str:
         """The full variable name for `key`."""
-        return key if key.isupper() and key.startswith(PREFIX) else PREFIX + key
+        return key if key.isupper() and key.startswith(PREFIX) else self._prefix + key
 
     def raw(self, key: str, *fallbacks: str) -> str | None:
         """The stripped value of `key` (or the first set fallback variable), None when unset."""

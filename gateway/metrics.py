@@ -186,13 +186,13 @@ class GatewayMetrics:
         self.request_seconds.observe(seconds)
 
     def upstream_call(self, source: RecordSource, kind: str, status: str, seconds: float) -> None:
-        self.upstream_requests.inc(source.value, kind, status)
-        self.upstream_seconds.observe(seconds, source.value)
+        self.upstream_requests.inc(source, kind, status)
+        self.upstream_seconds.observe(seconds, source)
         up = status.isdigit() and int(status) < 500 and status != "429"
-        self.source_state.set(1.0 if up else 0.0, source.value)
+        self.source_state.set(1.0 if up else 0.0, source)
 
     def set_source_up(self, source: RecordSource, up: bool) -> None:
-        self.source_state.set(1.0 if up else 0.0, source.value)
+        self.source_state.set(1.0 if up else 0.0, source)
 
     def render(self) -> str:
         return self.registry.render()

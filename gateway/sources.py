@@ -1,95 +1,90 @@
-"""Where sources are registered: config + long-lived clients → `resolvers.Services`.
-
-Adapters are imported lazily and guarded, so the gateway still starts (with fewer sources)
-while an adapter package is missing; a configured source that cannot be built is logged.
-"""
+"""Building the registered sources: open what each needs, build it, hand the resolvers their Services."""
 
 from __future__ import annotations
 
-import dataclasses
+import contextlib
 import hashlib
-import importlib
 import logging
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
 
 import aiohttp
 import asyncpg
 
 from resolvers.services import ResolverSettings, Services
-from sources.base import Source
 from sources.calls.observe import UpstreamObserver
 from sources.records import RecordSource
+from sources.spec import Configured, Deps, Pool
+from sources.writes import PatientWrites
 
-from .config import Config, UpstreamConfig
+from .config import Config
+from .store import HealthTopicStore, IdempotencyStore
 
-__all__ = ["SESSION_NAMES", "build_services", "fhir_config"]
+__all__ = ["Opened", "StorePools", "build_services", "open_sources"]
 
 _log = logging.getLogger("gateway.sources")
-SESSION_NAMES = ("genesis", "community")  # one aiohttp ClientSession per FHIR upstream
-if TYPE_CHECKING:
-    Pool = asyncpg.Pool[asyncpg.Record]
-else:
-    Pool = asyncpg.Pool
 
 
-def _optional(module: str, name: str) -> Any | None:
-    """`module.name`, or None (logged) when that adapter has not landed yet."""
-    try:
-        return getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError):
-        _log.warning("source adapter missing", extra={"adapter": f"{module}.{name}"})
-        return None
+@dataclass(frozen=True)
+class StorePools:
+    """The gateway's own database, one bounded pool per use (the audit writer's is its own)."""
+
+    audit: Pool
+    idempotency: Pool
+    library: Pool
 
 
-def fhir_config(upstream: UpstreamConfig, timeout: float) -> Any:
-    """The FHIR client's settings for one upstream."""
-    from sources.fhir.config import FhirSourceConfig
+@dataclass(frozen=True)
+class Opened:
+    """What the lifespan opened: each source's deps, and the gateway database's pools (if any)."""
 
-    return FhirSourceConfig(
-        base_url=upstream.base_url,
-        token_url=upstream.token_url,
-        client_id=upstream.client_id,
-        private_key_pem=upstream.private_key_pem,
-        key_id=upstream.key_id,
-        scope=upstream.scope,
-        timeout=timeout,
-    )
+    deps: Mapping[RecordSource, Deps]
+    store: StorePools | None
+    observer: UpstreamObserver
 
 
-def build_services(
-    config: Config,
-    sessions: Mapping[str, aiohttp.ClientSession],
-    pools: Mapping[str, Pool],
-    observer: UpstreamObserver,
-) -> Services:
-    """The registered sources and stores. `pools` may hold `tol` and `gateway`."""
-    sources: dict[RecordSource, Source] = {}
-    if config.genesis is not None and "genesis" in sessions:
-        genesis = _optional("sources.genesis", "GenesisSource")
-        if genesis is not None:
-            sources[RecordSource.GENESIS] = genesis(
-                fhir_config(config.genesis, config.request_timeout), sessions["genesis"], observer
-            )
-    if config.community is not None and "community" in sessions:
-        community = _optional("sources.community", "CommunitySource")
-        if community is not None:
-            sources[RecordSource.COMMUNITY] = community(
-                fhir_config(config.community, config.request_timeout),
-                sessions["community"],
-                observer,
-                match_threshold=config.match_threshold,
-            )
-    if "tol" in pools:
-        tol = _optional("sources.tol", "TolSource")
-        if tol is not None:
-            sources[RecordSource.TOL_ARCHIVE] = tol(pools["tol"], observer)
-    topics = store = None
-    if "gateway" in pools:
-        topic_store = _optional("gateway.store", "HealthTopicStore")
-        topics = topic_store(pools["gateway"]) if topic_store is not None else None
-        idempotency = _optional("gateway.store", "IdempotencyStore")
-        store = idempotency(pools["gateway"]) if idempotency is not None else None
+async def _source_pool(dsn: str, statement_timeout: float) -> Pool:
+    """A pool that connects on first use: a source that is down at startup is still registered
+    (its records are reported missing per request, and `/readyz` says so). Statements are cut off
+    server-side past the source's share of a request's deadline."""
+    settings = {"statement_timeout": str(int(statement_timeout * 1000)), "application_name": "mhs-gateway-source"}
+    pool: Pool = await asyncpg.create_pool(dsn, min_size=0, max_size=10, command_timeout=statement_timeout + 1,
+                                           server_settings=settings)
+    return pool
+
+
+async def open_sources(
+    config: Config, stack: contextlib.AsyncExitStack, observer: UpstreamObserver
+) -> dict[RecordSource, Deps]:
+    """Each configured source's HTTP session and/or pool; all are closed when `stack` closes."""
+    timeout = aiohttp.ClientTimeout(total=config.request_timeout)
+    opened: dict[RecordSource, Deps] = {}
+    for configured in config.sources:
+        needs = configured.needs()
+        http = None
+        if needs.http:
+            http = aiohttp.ClientSession(timeout=timeout, raise_for_status=False)
+            stack.push_async_callback(http.close)
+        pool = None
+        if needs.database is not None:
+            pool = await _source_pool(needs.database, min(config.source_timeout, config.request_timeout))
+            stack.push_async_callback(pool.close)
+        opened[configured.name] = Deps(observer, config.request_timeout, http, pool)
+    return opened
+
+
+def _writes(sources: tuple[Configured[object], ...], deps: Mapping[RecordSource, Deps]) -> PatientWrites | None:
+    ports = [port for c in sources if (port := c.writes(deps[c.name])) is not None]
+    if len(ports) > 1:
+        raise RuntimeError("more than one source takes patient writes")
+    return ports[0] if ports else None
+
+
+def build_services(config: Config, opened: Opened) -> Services:
+    """The configured sources, the write port, and the gateway store's handles for the resolvers."""
+    sources = {c.name: c.build(opened.deps[c.name]) for c in config.sources}
+    _log.info("sources built", extra={"sources": sorted(sources)})
+    store = opened.store
     return Services(
         sources=sources,
         settings=ResolverSettings(
@@ -99,26 +94,7 @@ def build_services(
             cursor_key=hashlib.sha256(b"mhs-cursor-key:" + config.pseudonym_key).digest(),
             require_strong_auth_for_clinicians=bool(config.auth.clinician_amr),
         ),
-        topics=topics,
-        store=store,
-        writer=genesis_writer(config, sessions, observer),
+        topics=HealthTopicStore(store.library) if store is not None else None,
+        idempotency=IdempotencyStore(store.idempotency) if store is not None else None,
+        writes=_writes(config.sources, opened.deps),
     )
-
-
-# ---- GENESIS writes (patient actions) ---------------------------------------------------------
-
-
-def genesis_writer(
-    config: Config, sessions: Mapping[str, aiohttp.ClientSession], observer: UpstreamObserver
-) -> Any | None:
-    """The GENESIS write handle: its own FhirClient (write scopes, breaker), the shared session."""
-    if config.genesis is None or not config.genesis.write_scope or "genesis" not in sessions:
-        return None
-    writer = _optional("sources.genesis.writes", "GenesisWriter")
-    client = _optional("sources.fhir.client", "FhirClient")
-    if writer is None or client is None:
-        return None
-    settings = fhir_config(config.genesis, config.request_timeout)
-    # Reads before writes (the slot, the appointment) need the read scope too.
-    settings = dataclasses.replace(settings, scope=f"{settings.scope} {config.genesis.write_scope}")
-    return writer(client(RecordSource.GENESIS, settings, sessions["genesis"], observer))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from .audit import AuditTrail
 from .loaders import Loaders
@@ -12,12 +12,19 @@ from .outcomes import SourceOutcomes
 from .principal import Principal
 from .services import Services
 
+if TYPE_CHECKING:
+    from .patients import PatientHandle
+
 __all__ = ["RequestContext"]
 
 
 @dataclass
 class RequestContext:
-    """Everything one GraphQL request carries; built fresh for every request (never shared)."""
+    """Everything one GraphQL request carries; built fresh for every request (never shared).
+
+    `patients` holds the patients this request opened (access checked, audited), by DoD ID.
+    The gateway extends this class with what only HTTP handling needs (the parsed document).
+    """
 
     services: Services
     principal: Principal
@@ -30,10 +37,14 @@ class RequestContext:
     loaders: Loaders = field(init=False)
     outcomes: SourceOutcomes = field(default_factory=SourceOutcomes)
     audit: AuditTrail = field(default_factory=AuditTrail)
-    extras: dict[str, Any] = field(default_factory=dict)  # per-request caches (loaders)
+    patients: dict[str, PatientHandle] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.deadline:
             loop = asyncio.get_running_loop()
             self.deadline = loop.time() + self.services.settings.request_timeout
-        self.loaders = Loaders(self.services.sources, self.deadline, self.services.settings.source_timeout)
+        self.refresh_loaders()
+
+    def refresh_loaders(self) -> None:
+        """Fresh loaders (nothing cached): reads after a write see the sources afresh."""
+        self.loaders = Loaders(self.services, self.deadline)

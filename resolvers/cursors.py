@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 from sources.base import Position
 from sources.records import RecordSource
+from sources.registry import is_source
 
 from .errors import BadUserInput
 
@@ -29,7 +30,7 @@ def encode_cursor(key: bytes, list_name: str, positions: Mapping[RecordSource, P
     """Encode per-source positions (None: that source is exhausted) for one list."""
     body = {
         "l": list_name,
-        "p": {src.value: (None if pos is None else [pos.time.isoformat(), pos.id]) for src, pos in positions.items()},
+        "p": {src: (None if pos is None else [pos.time.isoformat(), pos.id]) for src, pos in positions.items()},
     }
     payload = json.dumps(body, separators=(",", ":"), sort_keys=True).encode()
     token = {"b": body, "s": _sign(key, payload)}
@@ -46,6 +47,8 @@ def decode_cursor(key: bytes, list_name: str, value: str) -> Cursor:
             raise ValueError("signature")
         out: Cursor = {}
         for src, pos in dict(body["p"]).items():
+            if not is_source(src):
+                raise ValueError("unknown source")
             out[RecordSource(src)] = None if pos is None else Position(dt.datetime.fromisoformat(pos[0]), str(pos[1]))
     except (ValueError, KeyError, TypeError, RecursionError, binascii.Error, json.JSONDecodeError) as exc:
         raise BadUserInput("The `after` cursor is not valid.", argument="after") from exc

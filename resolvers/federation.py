@@ -10,15 +10,13 @@ from typing import Any
 
 from sources.base import Page, Position
 from sources.records import RecordSource
+from sources.registry import rank_of
 
 __all__ = ["Merged", "merge_pages", "source_rank"]
 
-_RANK = {RecordSource.GENESIS: 0, RecordSource.COMMUNITY: 1, RecordSource.TOL_ARCHIVE: 2}
-
-
 def source_rank(source: RecordSource) -> int:
-    """Lower is more authoritative: GENESIS, then community, then the TOL archive."""
-    return _RANK[source]
+    """Lower is more authoritative (the rank each source's spec registers)."""
+    return rank_of(source)
 
 
 @dataclass(frozen=True, slots=True)

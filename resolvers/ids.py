@@ -7,19 +7,21 @@ import binascii
 from dataclasses import dataclass
 
 from sources.records import RecordSource
+from sources.registry import is_source
 
 from .errors import BadUserInput
 
-__all__ = ["LIBRARY", "GlobalId", "decode_id", "encode_id"]
+__all__ = ["LIBRARY", "PERSON", "GlobalId", "decode_id", "encode_id"]
 
 
 LIBRARY = "LIBRARY"  # the gateway's own health library, not an upstream source
+PERSON = "DOD"  # a patient across every source, by DoD ID
 
 
 @dataclass(frozen=True, slots=True)
 class GlobalId:
     type_name: str
-    source: str  # a RecordSource value, or LIBRARY
+    source: str  # a registered source's name, or LIBRARY
     source_id: str
 
     @property
@@ -27,10 +29,9 @@ class GlobalId:
         return RecordSource(self.source)
 
 
-def encode_id(type_name: str, source: RecordSource | str, source_id: str) -> str:
+def encode_id(type_name: str, source: str, source_id: str) -> str:
     """The opaque id clients see for one record."""
-    name = source.value if isinstance(source, RecordSource) else source
-    raw = f"{type_name}:{name}:{source_id}".encode()
+    raw = f"{type_name}:{source}:{source_id}".encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
@@ -39,8 +40,8 @@ def decode_id(value: str, *, expect: str | None = None) -> GlobalId:
     try:
         raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
         type_name, source, source_id = raw.split(":", 2)
-        if source != LIBRARY:
-            RecordSource(source)
+        if source not in (LIBRARY, PERSON) and not is_source(source):
+            raise ValueError("unknown source")
         gid = GlobalId(type_name, source, source_id)
     except (ValueError, UnicodeDecodeError, binascii.Error) as exc:
         raise BadUserInput("That id is not valid.", argument="id") from exc

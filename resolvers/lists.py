@@ -34,10 +34,6 @@ def _check_first(ctx: RequestContext, first: int) -> None:
         raise BadUserInput(f"`first` must be between 0 and {limit}.", argument="first")
 
 
-def _providers(ctx: RequestContext, kind: RecordKind) -> list[RecordSource]:
-    return [name for name, src in ctx.services.sources.items() if kind in src.provides]
-
-
 async def _fetch(
     ctx: RequestContext,
     handle: PatientHandle,
@@ -51,7 +47,7 @@ async def _fetch(
     except SourceError as exc:
         ctx.outcomes.failed(handle.dod_id, exc, path)
         return None
-    ctx.audit.touch(handle.dod_id, kind=kind.value, source=source.value)
+    ctx.audit.touch(handle.dod_id, kind=kind.value, source=source)
     return page
 
 
@@ -76,8 +72,8 @@ async def record_list(
     totals_only: dict[RecordSource, Query] = {}
     linked = [
         (source, link)
-        for source in _providers(ctx, kind)
-        if (only is None or source is only) and (link := handle.link(source)) is not None
+        for source in ctx.services.providing(kind)
+        if (only is None or source == only) and (link := handle.link(source)) is not None
     ]
     ids = want_total and needs_business_ids(kind, len(linked))
     for source, link in linked:
@@ -112,7 +108,7 @@ async def all_records(
     filters = filters or Filters()
     calls = []
     names = []
-    for source in sources or tuple(_providers(ctx, kind)):
+    for source in sources or tuple(ctx.services.providing(kind)):
         link = handle.link(source)
         if link is None or source not in ctx.services.sources:
             continue

@@ -1,4 +1,4 @@
-"""Per-request dataloaders: links per DoD ID, and pages per source and record kind."""
+"""Every per-request dataloader: links per DoD ID, pages and records per source and kind, topics."""
 
 from __future__ import annotations
 
@@ -8,24 +8,48 @@ from typing import Any
 
 from aiodataloader import DataLoader
 
-from sources.base import DirectoryEntry, Page, Query, Source
+from sources.base import DemographicMatcher, DirectoryEntry, Page, Query, Source
 from sources.calls.deadline import deadline_at
 from sources.errors import SourceError, SourceTimeout
-from sources.records import Demographics, Link, PatientKey, Record, RecordKind, RecordSource
+from sources.records import Coding, Demographics, HealthTopicRecord, Link, PatientKey, Record, RecordKind, RecordSource
+from sources.registry import rank_of
+
+from .ports import HealthLibrary
+from .services import Services
 
 __all__ = ["Loaders", "PatientLinks"]
 
 PatientLinks = dict[RecordSource, Link | SourceError]
 
 
+def _not_linked(links: PatientLinks, name: RecordSource) -> bool:
+    """The source answered, and holds no record of the patient by identifier."""
+    link = links.get(name)
+    return isinstance(link, Link) and not link.linked
+
+
+def _best_demographics(links: PatientLinks, besides: RecordSource) -> Demographics | None:
+    """The demographics of the most authoritative other source that linked the patient."""
+    ranked = sorted((n for n in links if n != besides), key=rank_of)
+    for name in ranked:
+        link = links[name]
+        if isinstance(link, Link) and link.linked and link.demographics is not None:
+            return link.demographics
+    return None
+
+
 class Loaders:
     """Batches every call of one request into one upstream round trip per source and kind."""
 
-    def __init__(self, sources: Mapping[RecordSource, Source], deadline: float, call_budget: float = 3.0) -> None:
-        self._sources = sources
+    def __init__(self, services: Services, deadline: float) -> None:
+        self._sources = services.sources
         self._deadline = deadline
-        self._call_budget = call_budget  # one slow source may not eat the whole request deadline
+        # one slow source may not eat the whole request deadline
+        self._call_budget = services.settings.source_timeout
         self._links: DataLoader[str, PatientLinks] = DataLoader(self._load_links)
+        self._topics: DataLoader[tuple[Coding, ...], list[HealthTopicRecord]] | None = None
+        if services.topics is not None:
+            self._topics = DataLoader(self._batch_topics(services.topics))
         self._fetch: dict[tuple[RecordSource, RecordKind], DataLoader[Query, Page]] = {}
         self._get: dict[tuple[RecordSource, RecordKind], DataLoader[str, Record | None]] = {}
         self._patients: dict[RecordSource, DataLoader[str, Demographics | None]] = {}
@@ -45,6 +69,22 @@ class Loaders:
     @property
     def sources(self) -> Mapping[RecordSource, Source]:
         return self._sources
+
+    async def topics(self, codes: tuple[Coding, ...]) -> list[HealthTopicRecord]:
+        """Health topics for one record's codes (batched: one query for the request's records)."""
+        if self._topics is None or not codes:
+            return []
+        found: list[HealthTopicRecord] = await self._topics.load(codes)
+        return found
+
+    @staticmethod
+    def _batch_topics(
+        library: HealthLibrary,
+    ) -> Callable[[list[tuple[Coding, ...]]], Coroutine[Any, Any, list[list[HealthTopicRecord]]]]:
+        async def load(keys: list[tuple[Coding, ...]]) -> list[list[HealthTopicRecord]]:
+            return [list(x) for x in await library.for_codes(keys)]
+
+        return load
 
     async def links(self, dod_id: str) -> PatientLinks:
         """How this DoD ID links to every registered source."""
@@ -161,22 +201,42 @@ class Loaders:
         return load
 
     async def _load_links(self, dod_ids: list[str]) -> list[PatientLinks]:
-        # GENESIS first: its demographics let the community source match patients without a DoD ID.
-        out: list[PatientLinks] = [{} for _ in dod_ids]
+        """Every source links by identifier at once; then sources that match on demographics try
+        the patients they did not find, with the demographics of the most authoritative source."""
         keys = [PatientKey(d) for d in dod_ids]
-        genesis = self._sources.get(RecordSource.GENESIS)
-        if genesis is not None:
-            results = await self._link_all(RecordSource.GENESIS, genesis, keys)
-            for i, res in enumerate(results):
-                out[i][RecordSource.GENESIS] = res
-                if isinstance(res, Link) and res.demographics is not None:
-                    keys[i] = PatientKey(dod_ids[i], res.demographics)
-        others = [(name, src) for name, src in self._sources.items() if name != RecordSource.GENESIS]
-        answers = await asyncio.gather(*(self._link_all(n, s, keys) for n, s in others))
-        for (name, _), results in zip(others, answers, strict=True):
+        names = sorted(self._sources, key=rank_of)
+        answers = await asyncio.gather(*(self._link_all(n, self._sources[n], keys) for n in names))
+        out: list[PatientLinks] = [{} for _ in dod_ids]
+        for name, results in zip(names, answers, strict=True):
             for i, res in enumerate(results):
                 out[i][name] = res
+        await self._match_unlinked(out, dod_ids, names)
         return out
+
+    async def _match_unlinked(self, out: list[PatientLinks], dod_ids: list[str], names: list[RecordSource]) -> None:
+        matchers = [n for n in names if isinstance(self._sources[n], DemographicMatcher)]
+        calls = []
+        for name in matchers:
+            wanted = [
+                (i, PatientKey(dod_ids[i], found))
+                for i, links in enumerate(out)
+                if _not_linked(links, name) and (found := _best_demographics(links, name)) is not None
+            ]
+            if wanted:
+                calls.append((name, wanted))
+        answers = await asyncio.gather(*(self._match_all(n, [k for _, k in w]) for n, w in calls))
+        for (name, wanted), results in zip(calls, answers, strict=True):
+            for (i, _), res in zip(wanted, results, strict=True):
+                out[i][name] = res
+
+    async def _match_all(self, name: RecordSource, keys: Sequence[PatientKey]) -> list[Link | SourceError]:
+        source = self._sources[name]
+        assert isinstance(source, DemographicMatcher)
+        try:
+            found = await self._guarded(name, lambda: source.match(keys))
+        except SourceError as exc:
+            return [exc for _ in keys]
+        return list(found)
 
     async def _link_all(
         self, name: RecordSource, source: Source, keys: Sequence[PatientKey]

@@ -23,7 +23,7 @@ async def thread_messages(
     path: tuple[str | int, ...],
 ) -> RecordList:
     """A page of one thread's messages."""
-    handle = opened(ctx, dod_id)
+    handle = await opened(ctx, dod_id, path)
     source = thread.provenance.source
     link = handle.link(source)
     if link is None:

@@ -13,6 +13,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
+from sources.base import DemographicMatcher
 from sources.errors import SourceError
 from sources.records import Link, MessageRecord, RecordKind, RecordSource, RenewalRequestRecord
 
@@ -23,7 +24,7 @@ from .loaders import PatientLinks
 from .patients import PatientHandle, is_dod_id, open_patient
 from .principal import Role
 
-__all__ = ["NodeResult", "fetch_node"]
+__all__ = ["NodeResult", "fetch_node", "owner_of"]
 
 OWNED: dict[str, RecordKind] = {
     "Appointment": RecordKind.APPOINTMENT,
@@ -79,17 +80,40 @@ async def fetch_node(ctx: RequestContext, raw_id: str, path: tuple[str | int, ..
     return await _owned(ctx, gid, source, path)
 
 
-async def _owned(ctx: RequestContext, gid: GlobalId, source: RecordSource, path: tuple[str | int, ...]) -> NodeResult:
+async def _record_and_patient(ctx: RequestContext, gid: GlobalId, source: RecordSource) -> tuple[Any, str | None]:
+    """The record `gid` names and its source's id of the patient it belongs to."""
     record = await _guard(source, ctx.loaders.get(source, OWNED[gid.type_name], gid.source_id))
-    if record is None:
-        raise Forbidden()  # the same answer as for another patient's record
     patient_id = getattr(record, "patient_id", None)
     if isinstance(record, MessageRecord):
         thread = await _guard(source, ctx.loaders.get(source, RecordKind.MESSAGE_THREAD, record.thread_id))
         patient_id = getattr(thread, "patient_id", None)
-    if not patient_id:
-        raise Forbidden()
+    return record, patient_id
+
+
+async def owner_of(ctx: RequestContext, raw_id: str) -> str | None:
+    """The DoD ID of the patient a record id belongs to, for the audit of a refused write only
+    (no access check, nothing shown): None when it is not a patient's record or cannot be told."""
+    try:
+        gid = decode_id(raw_id)
+        if gid.type_name not in OWNED or gid.record_source not in ctx.services.sources:
+            return None
+        record, patient_id = await _record_and_patient(ctx, gid, gid.record_source)
+        if record is None or not patient_id:
+            return None
+        for dod_id in await _candidates(ctx, gid.record_source, patient_id):
+            if _holds(await ctx.loaders.links(dod_id), gid.record_source, patient_id):
+                return dod_id
+    except (GatewayError, SourceError):
+        return None
+    return None
+
+
+async def _owned(ctx: RequestContext, gid: GlobalId, source: RecordSource, path: tuple[str | int, ...]) -> NodeResult:
+    record, patient_id = await _record_and_patient(ctx, gid, source)
+    if record is None or not patient_id:
+        raise Forbidden()  # the same answer as for another patient's record
     owner = await _owner(ctx, source, patient_id, path)
+    ctx.audit.touch(owner.dod_id, kind=OWNED[gid.type_name].value, source=source)
     record = _as_listed(record, owner, source, patient_id)
     related = None
     if isinstance(record, RenewalRequestRecord):
@@ -97,6 +121,8 @@ async def _owned(ctx: RequestContext, gid: GlobalId, source: RecordSource, path:
         if rx is not None and getattr(rx, "patient_id", None) != patient_id:
             raise Forbidden()  # the Task points at another patient's prescription: show neither
         related = None if rx is None else _as_listed(rx, owner, source, patient_id)
+        if rx is not None:
+            ctx.audit.touch(owner.dod_id, kind=RecordKind.PRESCRIPTION.value, source=source)
     return NodeResult(gid.type_name, record, owner, source, related)
 
 
@@ -115,18 +141,22 @@ async def _owner(
 
 
 async def _candidates(ctx: RequestContext, source: RecordSource, patient_id: str) -> list[str]:
-    """DoD IDs that may own `patient_id`: its own identifier, else GENESIS patients like it."""
+    """DoD IDs that may own `patient_id`: its own identifier, else patients like it in the sources
+    whose demographics drive matching (those that link by identifier: GENESIS, the archive)."""
     who = await _guard(source, ctx.loaders.patient(source, patient_id))
     if who is None:
         return []
     if who.dod_id:
         return [who.dod_id] if is_dod_id(who.dod_id) else []
-    genesis = RecordSource.GENESIS
-    if source is genesis or genesis not in ctx.services.sources:
+    if not isinstance(ctx.services.sources[source], DemographicMatcher):
         return []
-    # Linked by `$match` on GENESIS demographics: the owner is among GENESIS patients like it.
-    found = await _guard(genesis, ctx.loaders.find_patients(genesis, who))
-    return sorted({d.dod_id for d in found if d.dod_id and is_dod_id(d.dod_id)})
+    # Linked by a demographic match: the owner is among the other sources' patients like it.
+    found: set[str] = set()
+    for other in ctx.services.ranked():
+        if other != source and not isinstance(ctx.services.sources[other], DemographicMatcher):
+            like = await _guard(other, ctx.loaders.find_patients(other, who))
+            found |= {d.dod_id for d in like if d.dod_id and is_dod_id(d.dod_id)}
+    return sorted(found)
 
 
 def _holds(links: PatientLinks, source: RecordSource, patient_id: str) -> bool:
@@ -162,4 +192,4 @@ async def _guard(source: RecordSource, pending: Any) -> Any:
     try:
         return await pending
     except SourceError as exc:
-        raise NodeSourceError("The record's source could not be reached.", source=source.value) from exc
+        raise NodeSourceError("The record's source could not be reached.", source=source) from exc

@@ -46,9 +46,13 @@ class SourceOutcomes:
                     error.source,
                     error.code,
                     path,
-                    f"{error.source.value} {what}; its records are missing from this part.",
+                    f"{error.source} {what}; its records are missing from this part.",
                 )
             )
+
+    def failed_sources(self, dod_id: str) -> tuple[RecordSource, ...]:
+        """The sources that failed while serving `dod_id` in this request."""
+        return tuple(sorted(source for (dod, source) in self._states if dod == dod_id))
 
     def state(self, dod_id: str, source: RecordSource) -> str | None:
         """UNAVAILABLE / TIMED_OUT if the source failed for this patient, else None."""

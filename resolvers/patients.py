@@ -53,13 +53,17 @@ class PatientHandle:
 
 
 async def care_team(ctx: RequestContext, handle: PatientHandle) -> CareTeamRecord | None:
-    """The patient's primary care team, from GENESIS."""
-    link = handle.link(RecordSource.GENESIS)
-    if link is None or RecordSource.GENESIS not in ctx.services.sources:
-        return None
-    page = await ctx.loaders.fetch(RecordSource.GENESIS, RecordKind.CARE_TEAM, Query(link, PageRequest(first=1)))
-    team = page.items[0] if page.items else None
-    return team if isinstance(team, CareTeamRecord) else None
+    """The patient's primary care team, from the most authoritative source that holds one (GENESIS)."""
+    for source in ctx.services.providing(RecordKind.CARE_TEAM):
+        link = handle.link(source)
+        if link is None:
+            continue
+        page = await ctx.loaders.fetch(source, RecordKind.CARE_TEAM, Query(link, PageRequest(first=1)))
+        ctx.audit.touch(handle.dod_id, kind=RecordKind.CARE_TEAM.value, source=source)
+        team = page.items[0] if page.items else None
+        if isinstance(team, CareTeamRecord):
+            return team
+    return None
 
 
 async def open_patient(ctx: RequestContext, dod_id: str, path: tuple[str | int, ...]) -> PatientHandle:
@@ -102,14 +106,18 @@ async def open_patient(ctx: RequestContext, dod_id: str, path: tuple[str | int, 
     for failure in failures:
         ctx.outcomes.failed(dod_id, failure, path)
     ctx.audit.touch(dod_id, purpose=ctx.purpose if handle.break_glass else None)
-    ctx.extras.setdefault("handles", {})[dod_id] = handle
+    for source, link in links.items():  # who they are (demographics, identifiers) was read here
+        if isinstance(link, Link) and link.linked:
+            ctx.audit.touch(dod_id, kind=RecordKind.PATIENT.value, source=source)
+    ctx.patients[dod_id] = handle
     return handle
 
 
-def opened(ctx: RequestContext, dod_id: str) -> PatientHandle:
-    """A patient this request already opened (and so already checked access for)."""
-    handle: PatientHandle = ctx.extras["handles"][dod_id]
-    return handle
+async def opened(ctx: RequestContext, dod_id: str, path: tuple[str | int, ...]) -> PatientHandle:
+    """The patient whose record a field belongs to: as this request already opened it, or opened
+    now (access check and audit), e.g. under a replayed action's answer, which read nothing."""
+    handle = ctx.patients.get(dod_id)
+    return handle if handle is not None else await open_patient(ctx, dod_id, path)
 
 
 def _deny(ctx: RequestContext, dod_id: str) -> None:
@@ -120,7 +128,7 @@ def _deny(ctx: RequestContext, dod_id: str) -> None:
 def coverage(ctx: RequestContext, handle: PatientHandle) -> list[tuple[RecordSource, str, str | None]]:
     """Each registered source's state for this patient in this response."""
     out: list[tuple[RecordSource, str, str | None]] = []
-    for source in sorted(ctx.services.sources, key=source_rank):
+    for source in ctx.services.ranked():
         failed = ctx.outcomes.state(handle.dod_id, source)
         link = handle.links.get(source)
         if failed is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sources.records import PrescriptionRecord, RecordKind, RecordSource, RenewalRequestRecord
+from sources.records import PrescriptionRecord, RecordKind, RenewalRequestRecord
 
 from .context import RequestContext
 from .lists import all_records
@@ -15,16 +15,17 @@ __all__ = ["pending_renewal", "renewal_of"]
 
 
 async def _renewals(ctx: RequestContext, dod_id: str) -> list[RenewalRequestRecord]:
-    handle = opened(ctx, dod_id)
-    if RecordSource.GENESIS not in ctx.services.sources:
+    handle = await opened(ctx, dod_id, ("renewals",))
+    writes = ctx.services.writes
+    if writes is None or writes.source not in ctx.services.providing(RecordKind.RENEWAL_REQUEST):
         return []
-    found = await all_records(ctx, handle, RecordKind.RENEWAL_REQUEST, ("renewals",), sources=(RecordSource.GENESIS,))
+    found = await all_records(ctx, handle, RecordKind.RENEWAL_REQUEST, ("renewals",), sources=(writes.source,))
     return [x for x in found if isinstance(x, RenewalRequestRecord)]
 
 
 async def pending_renewal(ctx: RequestContext, dod_id: str, rx: PrescriptionRecord) -> RenewalRequestRecord | None:
-    """The newest open renewal request for a GENESIS prescription."""
-    if rx.provenance.source is not RecordSource.GENESIS:
+    """The newest open renewal request for a prescription where writes go (GENESIS)."""
+    if not ctx.services.writable(rx.provenance.source):
         return None
     for req in await _renewals(ctx, dod_id):
         if req.prescription_id == rx.provenance.source_id and req.status in OPEN_RENEWAL:
@@ -35,4 +36,5 @@ async def pending_renewal(ctx: RequestContext, dod_id: str, rx: PrescriptionReco
 async def renewal_of(ctx: RequestContext, dod_id: str, rx: PrescriptionRecord) -> Eligibility:
     """Whether the patient may ask to renew `rx` now."""
     pending = await pending_renewal(ctx, dod_id, rx)
-    return renewal_eligibility(rx, pending, dt.datetime.now(dt.UTC).date())
+    today = dt.datetime.now(dt.UTC).date()
+    return renewal_eligibility(rx, pending, today, writable=ctx.services.writable(rx.provenance.source))

@@ -9,13 +9,12 @@ from sources.records import (
     QuestionnaireAssignmentRecord,
     QuestionnaireRecord,
     RecordKind,
-    RecordSource,
 )
 
 from .context import RequestContext
 from .errors import GatewayError
 from .lists import all_records
-from .patients import open_patient, opened
+from .patients import opened
 
 __all__ = ["appointment_of", "assignment_for", "assignments", "questionnaire_of"]
 
@@ -30,7 +29,7 @@ async def assignments(
     """The patient's questionnaire assignments (pending ones only, when asked)."""
     found = await all_records(
         ctx,
-        opened(ctx, dod_id),
+        await opened(ctx, dod_id, path),
         RecordKind.QUESTIONNAIRE_ASSIGNMENT,
         path,
         Filters(pending_only=pending_only),
@@ -43,11 +42,8 @@ async def assignment_for(
     ctx: RequestContext, dod_id: str, appt: AppointmentRecord
 ) -> QuestionnaireAssignmentRecord | None:
     """The assignment tied to one appointment, if any."""
-    if appt.provenance.source is not RecordSource.GENESIS:
+    if appt.provenance.source not in ctx.services.providing(RecordKind.QUESTIONNAIRE_ASSIGNMENT):
         return None
-    if dod_id not in ctx.extras.get("handles", {}):
-        # A replayed booking ran nothing: open the record now (access check and audit) to read on.
-        await open_patient(ctx, dod_id, ("questionnaires",))
     for a in await assignments(ctx, dod_id, pending_only=False, path=("questionnaires",)):
         if a.appointment_id == appt.provenance.source_id:
             return a
@@ -59,14 +55,16 @@ async def questionnaire_of(ctx: RequestContext, a: QuestionnaireAssignmentRecord
     try:
         q = await ctx.loaders.get(a.provenance.source, RecordKind.QUESTIONNAIRE, a.questionnaire_id)
     except SourceError as exc:
-        raise RecordUnavailable("The questionnaire could not be loaded.", source=exc.source.value) from exc
+        raise RecordUnavailable("The questionnaire could not be loaded.", source=exc.source) from exc
     if not isinstance(q, QuestionnaireRecord):
         raise RecordUnavailable("The questionnaire could not be loaded.")
     return q
 
 
-async def appointment_of(ctx: RequestContext, a: QuestionnaireAssignmentRecord) -> AppointmentRecord | None:
-    """The appointment an assignment prepares, if any."""
+async def appointment_of(
+    ctx: RequestContext, dod_id: str, a: QuestionnaireAssignmentRecord
+) -> AppointmentRecord | None:
+    """The appointment an assignment of patient `dod_id` prepares, if any."""
     if a.appointment_id is None:
         return None
     try:
@@ -74,4 +72,7 @@ async def appointment_of(ctx: RequestContext, a: QuestionnaireAssignmentRecord) 
     except SourceError:
         return None
     # Upstream data decides where `basedOn` points: never follow it to another patient's visit.
-    return appt if isinstance(appt, AppointmentRecord) and appt.patient_id == a.patient_id else None
+    if not isinstance(appt, AppointmentRecord) or appt.patient_id != a.patient_id:
+        return None
+    ctx.audit.touch(dod_id, kind=RecordKind.APPOINTMENT.value, source=a.provenance.source)
+    return appt

@@ -9,7 +9,6 @@ from sources.records import (
     AppointmentRecord,
     AppointmentStatus,
     PrescriptionRecord,
-    RecordSource,
     RenewalRequestRecord,
     RenewalStatus,
 )
@@ -25,9 +24,12 @@ class Eligibility:
     reason: str
 
 
-def renewal_eligibility(rx: PrescriptionRecord, pending: RenewalRequestRecord | None, today: dt.date) -> Eligibility:
-    """Renewals: GENESIS only, active or completed, no refills left or expired, none pending."""
-    if rx.provenance.source is not RecordSource.GENESIS:
+def renewal_eligibility(
+    rx: PrescriptionRecord, pending: RenewalRequestRecord | None, today: dt.date, *, writable: bool
+) -> Eligibility:
+    """Renewals: only where writes go (GENESIS; `writable`), active or completed, no refills left
+    or expired, none pending. NOT_GENESIS is the contract's reason for "not where writes go"."""
+    if not writable:
         return Eligibility(False, "NOT_GENESIS")
     if rx.status not in ("active", "completed"):
         return Eligibility(False, "INACTIVE")
@@ -40,8 +42,6 @@ def renewal_eligibility(rx: PrescriptionRecord, pending: RenewalRequestRecord | 
     return Eligibility(False, "HAS_REFILLS")
 
 
-def can_change_appointment(appt: AppointmentRecord, now: dt.datetime) -> bool:
-    """Only future, booked GENESIS appointments may be cancelled or rescheduled."""
-    return (
-        appt.provenance.source is RecordSource.GENESIS and appt.status is AppointmentStatus.BOOKED and appt.start > now
-    )
+def can_change_appointment(appt: AppointmentRecord, now: dt.datetime, *, writable: bool) -> bool:
+    """Only future, booked appointments where writes go (GENESIS; `writable`) may be changed."""
+    return writable and appt.status is AppointmentStatus.BOOKED and appt.start > now

@@ -1,13 +1,14 @@
-"""Process-wide handles the resolvers use: the registered sources and the gateway's own store."""
+"""Process-wide handles the resolvers use: the registered sources, the write port, the gateway's store."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from sources.base import Source
-from sources.records import RecordSource
+from sources.records import RecordKind, RecordSource
+from sources.registry import rank_of
+from sources.writes import PatientWrites
 
 from .ports import HealthLibrary, IdempotencyKeys
 
@@ -28,10 +29,26 @@ class ResolverSettings:
 
 @dataclass(frozen=True)
 class Services:
-    """Built once at startup by the gateway; handed to every request's context."""
+    """Built once at startup by the gateway; handed to every request's context.
+
+    `sources` holds the configured sources (any order; `ranked()` orders them). `writes` is the
+    port of the one source that takes patient actions, when this deployment configures it.
+    """
 
     sources: Mapping[RecordSource, Source]
     settings: ResolverSettings = field(default_factory=ResolverSettings)
     topics: HealthLibrary | None = None
-    store: IdempotencyKeys | None = None
-    writer: Any = None  # sources.genesis.writes.GenesisWriter: GENESIS writes (patient actions)
+    idempotency: IdempotencyKeys | None = None
+    writes: PatientWrites | None = None
+
+    def ranked(self) -> list[RecordSource]:
+        """The configured sources, most authoritative first."""
+        return sorted(self.sources, key=rank_of)
+
+    def providing(self, kind: RecordKind) -> list[RecordSource]:
+        """The configured sources that hold `kind`, most authoritative first."""
+        return [name for name in self.ranked() if kind in self.sources[name].provides]
+
+    def writable(self, source: RecordSource) -> bool:
+        """Whether patients may change records of `source` here (it is where writes go)."""
+        return self.writes is not None and self.writes.source == source

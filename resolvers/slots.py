@@ -6,7 +6,7 @@ import datetime as dt
 
 from sources.base import Filters, PageRequest, Position, Query
 from sources.errors import SourceError
-from sources.records import CareService, Link, RecordKind, RecordSource, SlotRecord
+from sources.records import CareService, Link, RecordKind, SlotRecord
 
 from .context import RequestContext
 from .errors import BadUserInput, GatewayError
@@ -30,25 +30,27 @@ async def open_slots(
     facility_id: str | None,
     path: tuple[str | int, ...],
 ) -> list[SlotRecord]:
-    """Free GENESIS slots for `service` between `start` and `end`, soonest first."""
+    """Free slots for `service` between `start` and `end` where booking goes (GENESIS), soonest first."""
     if start.tzinfo is None or end.tzinfo is None:
         raise BadUserInput("`from` and `to` need a UTC offset.", argument="from")
     if end <= start or end - start > MAX_WINDOW:
         raise BadUserInput("The window must be positive and at most 92 days.", argument="to")
     facility = decode_id(facility_id, expect="Facility").source_id if facility_id else None
-    if RecordSource.GENESIS not in ctx.services.sources:
-        return []
+    writes = ctx.services.writes
+    if writes is None or writes.source not in ctx.services.providing(RecordKind.SLOT):
+        return []  # slots are offered only where they can be booked
+    source = writes.source
     limit = ctx.services.settings.max_page_size
     filters = Filters(date_from=start, date_to=end, service=service)
     found: list[SlotRecord] = []
     after: Position | None = None
     # With a facility filter, read on (soonest first) until enough of that facility's slots are found.
     for _ in range(MAX_PAGES if facility else 1):
-        query = Query(Link(RecordSource.GENESIS, ""), PageRequest(limit, after, filters))
+        query = Query(Link(source, ""), PageRequest(limit, after, filters))
         try:
-            page = await ctx.loaders.fetch(RecordSource.GENESIS, RecordKind.SLOT, query)
+            page = await ctx.loaders.fetch(source, RecordKind.SLOT, query)
         except SourceError as exc:
-            raise SlotsUnavailable("GENESIS could not be reached.", source=exc.source.value) from exc
+            raise SlotsUnavailable(f"{source} could not be reached.", source=exc.source) from exc
         slots = [s for s in page.items if isinstance(s, SlotRecord)]
         found += [s for s in slots if facility is None or s.facility.id == facility]
         if len(found) >= limit or not page.has_more or not slots:

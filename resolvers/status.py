@@ -9,7 +9,6 @@ from sources.errors import SourceError, SourceTimeout
 from sources.records import RecordSource
 
 from .context import RequestContext
-from .federation import source_rank
 
 __all__ = ["source_health"]
 
@@ -28,5 +27,5 @@ async def source_health(ctx: RequestContext) -> list[tuple[RecordSource, str, fl
             return name, "UNAVAILABLE", None
         return name, "OK", round((time.perf_counter() - began) * 1000, 1)
 
-    names = sorted(ctx.services.sources, key=source_rank)
+    names = ctx.services.ranked()
     return list(await asyncio.gather(*(probe(n) for n in names)))

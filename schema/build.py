@@ -10,7 +10,7 @@ from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
 
-from .extensions import DeIdentify, MaskUnexpectedErrors, ReportSourceFailures
+from .extensions import DeIdentify, ReportSourceFailures
 from .mutation import Mutation
 from .query import Query
 from .scalars import SCALAR_OVERRIDES
@@ -40,7 +40,7 @@ _TYPES: list[Any] = [
 
 class GatewaySchema(strawberry.Schema):
     """strawberry's Schema without its error logging: that prints the query text (DoD IDs, names)
-    and stack traces. Unexpected errors are logged without PHI by MaskUnexpectedErrors instead."""
+    and stack traces. The gateway shapes (and logs, without PHI) every error in one place instead."""
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
@@ -56,6 +56,6 @@ def build_schema(
         query=Query,
         mutation=Mutation,
         types=_TYPES,
-        extensions=[*extensions, DeIdentify, ReportSourceFailures, MaskUnexpectedErrors],
+        extensions=[*extensions, DeIdentify, ReportSourceFailures],
         scalar_overrides=SCALAR_OVERRIDES,
     )

@@ -9,7 +9,14 @@ from strawberry.exceptions import StrawberryInputCoercionError
 from strawberry.schema.types.base_scalars import DateTimeDefinition
 from strawberry.types.scalar import ScalarDefinition
 
-__all__ = ["SCALAR_OVERRIDES"]
+__all__ = ["SCALAR_OVERRIDES", "InvalidValue"]
+
+
+class InvalidValue(StrawberryInputCoercionError):
+    """A literal or variable that no value of its scalar can hold: BAD_USER_INPUT."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, extensions={"code": "BAD_USER_INPUT"})
 
 
 def _parse_datetime(value: object) -> dt.datetime:
@@ -17,14 +24,12 @@ def _parse_datetime(value: object) -> dt.datetime:
     compares in UTC, and a local time past year 9999 (or before year 1) there is no instant."""
     parsed = DateTimeDefinition.parse_value(value) if DateTimeDefinition.parse_value else None
     if not isinstance(parsed, dt.datetime):
-        raise StrawberryInputCoercionError(f'Value cannot represent a DateTime: "{value}".')
+        raise InvalidValue(f'Value cannot represent a DateTime: "{value}".')
     if parsed.tzinfo is not None:
         try:
             parsed.astimezone(dt.UTC)
         except OverflowError:
-            raise StrawberryInputCoercionError(
-                f'Value cannot represent a DateTime: "{value}". It is out of range in UTC.'
-            ) from None
+            raise InvalidValue(f'Value cannot represent a DateTime: "{value}". It is out of range in UTC.') from None
     return parsed
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import ClassVar, Protocol
+from typing import ClassVar, Protocol, runtime_checkable
 
 from .errors import SourceError
 from .records import (
@@ -22,7 +22,7 @@ from .records import (
     RecordSource,
 )
 
-__all__ = ["DirectoryEntry", "Filters", "Page", "PageRequest", "Position", "Query", "Source"]
+__all__ = ["DemographicMatcher", "DirectoryEntry", "Filters", "Page", "PageRequest", "Position", "Query", "Source"]
 
 DirectoryEntry = PractitionerRecord | FacilityRecord
 
@@ -91,7 +91,7 @@ class Source(Protocol):
         """Raise a SourceError unless the source answers now (readiness probe)."""
 
     async def link(self, patients: Sequence[PatientKey]) -> Sequence[Link | SourceError]:
-        """Link each DoD ID to this source's patient records, aligned with `patients`."""
+        """Link each DoD ID to this source's patient records by identifier, aligned with `patients`."""
 
     async def fetch(self, kind: RecordKind, queries: Sequence[Query]) -> Sequence[Page | SourceError]:
         """Fetch one page per query, in as few upstream round trips as the source allows."""
@@ -107,3 +107,12 @@ class Source(Protocol):
 
     async def directory(self, kind: RecordKind, ids: Sequence[str]) -> Sequence[DirectoryEntry | SourceError | None]:
         """Practitioners (`kind` PRACTITIONER) or facilities (FACILITY) by id, aligned with `ids`."""
+
+
+@runtime_checkable
+class DemographicMatcher(Protocol):
+    """A source whose patients may lack a DoD ID: after every source has linked by identifier, the
+    patients it did not find are matched on the demographics the most authoritative source gave."""
+
+    async def match(self, patients: Sequence[PatientKey]) -> Sequence[Link | SourceError]:
+        """Link each patient (each carries `demographics`) by demographic match, aligned with `patients`."""

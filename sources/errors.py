@@ -21,7 +21,7 @@ class SourceError(Exception):
     def __init__(self, source: RecordSource, detail: str) -> None:
         self.source = source
         self.detail = detail
-        super().__init__(f"{source.value}: {detail}")
+        super().__init__(f"{source}: {detail}")
 
 
 class SourceUnavailable(SourceError):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import NewType
 
 __all__ = [
     "AppointmentRecord",
@@ -44,12 +45,9 @@ __all__ = [
 ]
 
 
-class RecordSource(StrEnum):
-    """The upstream systems a record can come from, most authoritative first."""
-
-    GENESIS = "GENESIS"
-    COMMUNITY = "COMMUNITY"
-    TOL_ARCHIVE = "TOL_ARCHIVE"
+RecordSource = NewType("RecordSource", str)
+"""The registered name of an upstream system (`GENESIS`, `TOL_ARCHIVE`, ...): one per source spec
+in `sources.registry`, which also ranks them."""
 
 
 class RecordKind(StrEnum):
@@ -166,7 +164,7 @@ class Provenance:
 
 @dataclass(frozen=True, slots=True)
 class PatientKey:
-    """What linking starts from: the DoD ID, plus demographics once GENESIS supplied them."""
+    """What linking starts from: the DoD ID, plus demographics once a source supplied them."""
 
     dod_id: str
     demographics: Demographics | None = None

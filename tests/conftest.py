@@ -9,9 +9,8 @@ from typing import TYPE_CHECKING
 
 import pytest_asyncio
 
-from gateway.demo.databases import create_database, drop_database, unique_database_name
 from gateway.demo.postgres import EmbeddedPostgres
-from gateway.demo.servers import ExternalPostgres
+from tests.support.databases import fresh_database
 from tests.support.postgres import local_admin_dsn
 
 if TYPE_CHECKING:
@@ -32,12 +31,8 @@ async def pg_admin_dsn() -> AsyncIterator[str]:
 @pytest_asyncio.fixture(loop_scope="session")
 async def fresh_db(pg_admin_dsn: str) -> AsyncIterator[str]:
     """The DSN of a new, empty, uniquely named database, dropped (FORCE) after the test."""
-    name = unique_database_name("test")
-    await create_database(pg_admin_dsn, name)
-    try:
-        yield ExternalPostgres(pg_admin_dsn).dsn(name)
-    finally:
-        await drop_database(pg_admin_dsn, name)
+    async with fresh_database(pg_admin_dsn) as dsn:
+        yield dsn
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")

@@ -13,7 +13,7 @@ import aiohttp
 from gateway.app import create_app
 from gateway.config import Config
 from sandbox.data import DemoData, generate
-from sandbox.fhir import FhirServer
+from sandbox.fhir import BULK_IG, MILLENNIUM, FhirServer
 from sandbox.issuer import Issuer
 
 from .environment import gateway_environment
@@ -149,11 +149,11 @@ class DemoStack:
         self._exit.push_async_callback(release, self._databases)
 
         self._genesis = await start_upstream(
-            "genesis", data.genesis, host=_LOOPBACK, match_enabled=False, writable=True
+            "genesis", data.genesis, host=_LOOPBACK, match_enabled=False, writable=True, bulk=MILLENNIUM
         )
         self._exit.push_async_callback(self._genesis.server.stop)
         self._community = await start_upstream(
-            "community", data.community, host=_LOOPBACK, match_enabled=True, writable=False
+            "community", data.community, host=_LOOPBACK, match_enabled=True, writable=False, bulk=BULK_IG
         )
         self._exit.push_async_callback(self._community.server.stop)
         for upstream in (self._genesis, self._community):

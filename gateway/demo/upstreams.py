@@ -8,11 +8,17 @@ from typing import Any
 
 import aiohttp
 
-from sandbox.fhir import FhirServer, make_client_keypair
+from sandbox.fhir import BulkProfile, FhirServer, make_client_keypair
+from sandbox.millennium import MillenniumProfile, millennium_resources
 
 from .errors import StackStartError
 
-__all__ = ["Upstream", "apply_faults", "start_upstream"]
+__all__ = ["GENESIS_SPEAKS_MILLENNIUM", "Upstream", "apply_faults", "start_upstream"]
+
+GENESIS_SPEAKS_MILLENNIUM = False
+"""True: the GENESIS sandbox answers as Oracle Health Millennium's FHIR R4 API does (its id shapes,
+no batch, no `_sort`, JSON Patch writes, named scopes only; see docs/millennium-rules.md). Off
+until the GENESIS adapter speaks Millennium; the community sandbox stays generic FHIR R4."""
 
 
 @dataclass(slots=True)
@@ -43,16 +49,25 @@ async def start_upstream(
     host: str,
     match_enabled: bool,
     writable: bool,
+    millennium: bool | None = None,
+    bulk: BulkProfile | None = None,
 ) -> Upstream:
-    """Start one sandbox on a free loopback port, trusting a freshly made client key."""
+    """Start one sandbox on a free loopback port, trusting a freshly made client key.
+
+    `millennium` (default: `GENESIS_SPEAKS_MILLENNIUM` for the "genesis" sandbox) reshapes the
+    data and serves it with the Millennium profile."""
+    if millennium is None:
+        millennium = name == "genesis" and GENESIS_SPEAKS_MILLENNIUM
     private_pem, public_jwk, kid = make_client_keypair()
     client_id = f"mhs-gateway-{name}"
     server = FhirServer(
         name=name,
-        resources=resources,
+        resources=millennium_resources(resources) if millennium else resources,
         clients={client_id: public_jwk},
-        match_enabled=match_enabled,
+        match_enabled=match_enabled and not millennium,
         writable=writable,
+        profile=MillenniumProfile() if millennium else None,
+        bulk=bulk,
     )
     await server.start(host, 0)
     return Upstream(name=name, server=server, client_id=client_id, private_pem=private_pem, kid=kid)

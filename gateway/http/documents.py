@@ -1,4 +1,4 @@
-"""Parsing GraphQL documents once per distinct text (LRU by SHA-256) and picking the operation."""
+"""Parsing (and validating) GraphQL documents once per distinct text (LRU by SHA-256); picking the operation."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 from graphql import (
     BREAK,
     DocumentNode,
+    GraphQLError,
     GraphQLSyntaxError,
     OperationDefinitionNode,
     OperationType,
@@ -25,27 +26,28 @@ from .problems import HttpProblem
 __all__ = ["DocumentCache", "ParsedDocument", "select_operation"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ParsedDocument:
     hash: str  # hex SHA-256 of the document text (what the audit log records)
     document: DocumentNode
+    static_errors: tuple[GraphQLError, ...] | None = None  # validation's answer, once computed
 
 
 class DocumentCache:
-    """Parsed documents by hash; parse failures are not cached."""
+    """Parsed (and, once asked, validated) documents by hash; parse failures are not cached."""
 
     def __init__(self, *, max_tokens: int, max_entries: int = 1000) -> None:
         self._max_tokens = max_tokens
         self._max_entries = max_entries
-        self._entries: OrderedDict[str, DocumentNode] = OrderedDict()
+        self._entries: OrderedDict[str, ParsedDocument] = OrderedDict()
 
     def parse(self, text: str, digest: str | None = None) -> ParsedDocument:
         """The parsed document; `digest`, when given, must be the text's hex SHA-256."""
         digest = digest or hashlib.sha256(text.encode()).hexdigest()
-        document = self._entries.get(digest)
-        if document is not None:
+        found = self._entries.get(digest)
+        if found is not None:
             self._entries.move_to_end(digest)
-            return ParsedDocument(digest, document)
+            return found
         try:
             document = parse(text, max_lexical_tokens=self._max_tokens, max_comments=1000)
         except GraphQLSyntaxError as error:
@@ -58,10 +60,11 @@ class DocumentCache:
                 extensions={"locations": locations} if locations else None,
             ) from None
         _refuse_nul_literals(document)
-        self._entries[digest] = document
+        parsed = ParsedDocument(digest, document)
+        self._entries[digest] = parsed
         if len(self._entries) > self._max_entries:
             self._entries.popitem(last=False)
-        return ParsedDocument(digest, document)
+        return parsed
 
 
 class _FindNul(Visitor):

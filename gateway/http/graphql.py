@@ -21,14 +21,15 @@ from gateway.metrics import GatewayMetrics
 from gateway.persisted import PersistedDocuments, PersistedQueryError, PersistedQueryNotFound, Resolved
 from gateway.runtime import Runtime
 from resolvers.audit import AuditClosed
-from resolvers.context import RequestContext
 from sources.calls.deadline import deadline_scope
 
 from .documents import DocumentCache, select_operation
-from .masking import format_errors
+from .errors import format_errors
+from .headers import text_header
 from .params import GraphQLParams, read_params, too_large
-from .phases import DOCUMENT_KEY, OPERATION_KEY, PHASE_KEY, VARIABLE_ERRORS_KEY, Phase
+from .phases import GatewayContext, Phase
 from .problems import HttpProblem, error_body, problem_response
+from .validation import Validator
 
 __all__ = ["GraphQLEndpoint"]
 
@@ -75,6 +76,7 @@ class GraphQLEndpoint:
         self._metrics = metrics
         self._graphiql_page = graphiql_page
         self._documents = DocumentCache(max_tokens=config.limits.max_tokens)
+        self._validator = Validator(schema._schema, config.limits, introspection=config.introspection)
 
     async def handle(self, request: Request) -> Response:
         started = time.perf_counter()
@@ -131,10 +133,14 @@ class GraphQLEndpoint:
         if operation.name is not None and params.operation_name is None:
             operation_label = _operation_label(operation.name.value)
         purpose = _break_glass_reason(request)
+        invalid = self._validator.errors(parsed, operation, params.variables)
+        if invalid:  # nothing runs, nothing is registered: refused before any source is asked
+            refusal = {"errors": format_errors(invalid, Phase.VALIDATE, suggestions=self._config.field_suggestions)}
+            return JSONResponse(refusal, status_code=400, media_type=media_type), operation_label, "rejected"
         sink = runtime.audit
         if operation.operation is OperationType.MUTATION:
             _require_audit(sink)  # a write must never happen unrecorded
-        context = RequestContext(
+        context = GatewayContext(
             services=runtime.services,
             principal=principal,
             request_id=request.state.request_id,
@@ -142,7 +148,8 @@ class GraphQLEndpoint:
             purpose=purpose,
             operation_name=operation.name.value if operation.name else None,
             document_hash=parsed.hash,
-            extras={DOCUMENT_KEY: parsed.document, OPERATION_KEY: operation},
+            document=parsed.document,
+            operation=operation,
         )
         context.audit.closed = sink is None or not sink.accepting
         allowed = (
@@ -158,17 +165,14 @@ class GraphQLEndpoint:
                 operation_name=params.operation_name,
                 allowed_operation_types=allowed,
             )
-        _record_audit(sink, context, result.errors or ())
-        phase = context.extras.get(PHASE_KEY)
-        phase = phase if isinstance(phase, Phase) else None
-        if not (phase is Phase.VALIDATE and result.errors):
-            await runtime.persisted.register(resolved, parsed.document)  # only what can run
+        await _record_audit(sink, context, result.errors or ())
+        phase = context.phase
+        await runtime.persisted.register(resolved, parsed.document)  # it validated: it can run
         body: dict[str, Any] = {}
-        refused = phase in (Phase.VALIDATE, Phase.VARIABLES) and result.errors
+        refused = phase is Phase.VARIABLES and bool(result.errors)
         errors = list(result.errors or ())
-        coercion = context.extras.get(VARIABLE_ERRORS_KEY)
-        if phase is Phase.VARIABLES and isinstance(coercion, list):
-            errors = coercion  # graphql-core's own messages, before any masking
+        if phase is Phase.VARIABLES and context.variable_errors:
+            errors = context.variable_errors  # graphql-core's own messages, before any masking
         if errors:
             body["errors"] = format_errors(errors, phase, suggestions=self._config.field_suggestions)
         if not refused:
@@ -222,32 +226,25 @@ def _require_audit(sink: AuditSink | None) -> None:
         raise _audit_problem(error) from None
 
 
-def _record_audit(sink: AuditSink | None, context: RequestContext, errors: Sequence[GraphQLError]) -> None:
-    """Queue who touched which patient; serve nothing if that cannot be recorded (fail closed)."""
+async def _record_audit(sink: AuditSink | None, context: GatewayContext, errors: Sequence[GraphQLError]) -> None:
+    """Commit who touched which patient before anything is answered; serve nothing if that cannot
+    be done in time (fail closed: the data never leaves)."""
     events = events_for(context)
     if events:
         try:
             if sink is None:
                 raise AuditUnavailable("NOT_CONFIGURED", 0)
-            sink.submit(events)
+            await sink.commit(events)
         except AuditUnavailable as error:
-            _log.error("audit events refused", extra={"state": error.state, "events": len(events)})
+            _log.error("audit events not committed", extra={"state": error.state, "events": len(events)})
             raise _audit_problem(error) from None
-        _require_audit(sink)  # it began failing while this request ran: do not serve its data
     if any((e.extensions or {}).get("code") == AuditClosed.code for e in errors):
         raise _audit_problem(AuditUnavailable("FAILING", sink.pending if sink else 0))
 
 
 def _break_glass_reason(request: Request) -> str | None:
-    """The `X-Break-Glass-Reason` header, stripped; blank is none, too long is refused (400)."""
-    reason = request.headers.get("x-break-glass-reason", "").strip()
-    if len(reason) > _MAX_PURPOSE:
-        raise HttpProblem(
-            400, "BAD_USER_INPUT",
-            f"X-Break-Glass-Reason is limited to {_MAX_PURPOSE} characters.",
-            extensions={"header": "X-Break-Glass-Reason"},
-        )
-    return reason or None
+    """The `X-Break-Glass-Reason` header (it is stored in the audit row): clean UTF-8 text or 400."""
+    return text_header(request, "X-Break-Glass-Reason", _MAX_PURPOSE)
 
 
 def _challenge(error: AuthError) -> str:

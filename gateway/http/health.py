@@ -46,7 +46,7 @@ class HealthRoutes:
         runtime: Runtime | None = getattr(request.app.state, "runtime", None)
         if runtime is None:
             return JSONResponse({"status": "starting"}, status_code=503)
-        sources: dict[str, Source] = {s.value: src for s, src in runtime.services.sources.items()}
+        sources: dict[str, Source] = {s: runtime.services.sources[s] for s in runtime.services.ranked()}
         names = [*runtime.database_probes, *sources]
         checks = [*runtime.database_probes.values(), *(src.check for src in sources.values())]
         results = await asyncio.gather(*(_probe(check, self._timeout) for check in checks))
@@ -56,7 +56,7 @@ class HealthRoutes:
             name: {"state": by_name[name][0], "latencyMs": by_name[name][1]} for name in sources
         }
         for source, _ in runtime.services.sources.items():
-            self._metrics.set_source_up(source, by_name[source.value][0] == "OK")
+            self._metrics.set_source_up(source, by_name[source][0] == "OK")
         ready = bool(databases) and all(state == "OK" for state in databases.values())
         audit: dict[str, object] = {"state": "NOT_CONFIGURED", "pending": 0}
         if runtime.audit is None:

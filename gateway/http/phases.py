@@ -1,30 +1,19 @@
-"""A schema extension that hands strawberry the already-parsed document and notes which phase
-(validation, variable coercion, execution) produced the errors, for the HTTP status and codes."""
+"""The gateway's request context (the parsed document rides along) and the extension that records
+which phase (validation, variable coercion, execution) produced the errors, for status and codes."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from enum import StrEnum
 
-from graphql import DocumentNode, OperationDefinitionNode
+from graphql import DocumentNode, GraphQLError, OperationDefinitionNode
 from graphql.execution.values import get_variable_values
 from strawberry.extensions import SchemaExtension
 
 from resolvers.context import RequestContext
 
-__all__ = [
-    "DOCUMENT_KEY",
-    "OPERATION_KEY",
-    "PHASE_KEY",
-    "VARIABLE_ERRORS_KEY",
-    "Phase",
-    "PreparedDocument",
-]
-
-DOCUMENT_KEY = "gateway.document"
-OPERATION_KEY = "gateway.operation"
-PHASE_KEY = "gateway.phase"
-VARIABLE_ERRORS_KEY = "gateway.variable_errors"
+__all__ = ["GatewayContext", "Phase", "PreparedDocument"]
 
 
 class Phase(StrEnum):
@@ -33,39 +22,50 @@ class Phase(StrEnum):
     EXECUTE = "execute"
 
 
-class PreparedDocument(SchemaExtension):
-    """Skips re-parsing; records the phase in `RequestContext.extras[PHASE_KEY]`."""
+@dataclass
+class GatewayContext(RequestContext):
+    """The resolvers' context plus what only HTTP handling needs: the document parsed (and cached)
+    before execution, the operation picked, and how far execution got."""
 
-    def _request(self) -> RequestContext | None:
+    document: DocumentNode | None = None
+    operation: OperationDefinitionNode | None = None
+    phase: Phase | None = None
+    variable_errors: list[GraphQLError] = field(default_factory=list)
+
+
+class PreparedDocument(SchemaExtension):
+    """Skips re-parsing and re-validating; records the phase on the GatewayContext."""
+
+    def _request(self) -> GatewayContext | None:
         context = self.execution_context.context
-        return context if isinstance(context, RequestContext) else None
+        return context if isinstance(context, GatewayContext) else None
 
     def on_parse(self) -> Iterator[None]:
         request = self._request()
-        document = request.extras.get(DOCUMENT_KEY) if request else None
-        if isinstance(document, DocumentNode):
-            self.execution_context.graphql_document = document
+        if request is not None and request.document is not None:
+            self.execution_context.graphql_document = request.document
         yield
 
     def on_validate(self) -> Iterator[None]:
         request = self._request()
         if request is not None:
-            request.extras[PHASE_KEY] = Phase.VALIDATE
+            request.phase = Phase.VALIDATE
+            # The endpoint validated (once per document) before executing: strawberry need not.
+            self.execution_context.pre_execution_errors = []
         yield
 
     def on_execute(self) -> Iterator[None]:
         request = self._request()
         if request is not None:
-            request.extras[PHASE_KEY] = Phase.EXECUTE
-            operation = request.extras.get(OPERATION_KEY)
-            if isinstance(operation, OperationDefinitionNode):
+            request.phase = Phase.EXECUTE
+            if request.operation is not None:
                 coerced = get_variable_values(
                     self.execution_context.schema._schema,
-                    operation.variable_definitions or (),
+                    request.operation.variable_definitions or (),
                     self.execution_context.variables or {},
                     max_errors=50,
                 )
                 if isinstance(coerced, list):
-                    request.extras[PHASE_KEY] = Phase.VARIABLES
-                    request.extras[VARIABLE_ERRORS_KEY] = coerced
+                    request.phase = Phase.VARIABLES
+                    request.variable_errors = coerced
         yield

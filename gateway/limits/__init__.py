@@ -1,7 +1,8 @@
-"""Request limits checked before anything executes: depth, aliases, root fields and cost."""
+"""Request limits checked before anything executes: shape, input sizes and cost."""
 
 from .cost import estimate_cost
-from .extensions import is_limit_message, limit_extensions
-from .refusal import TooComplex
+from .inputs import check_inputs
+from .refusal import InputTooLarge, TooComplex
+from .shape import shape_rule
 
-__all__ = ["TooComplex", "estimate_cost", "is_limit_message", "limit_extensions"]
+__all__ = ["InputTooLarge", "TooComplex", "check_inputs", "estimate_cost", "shape_rule"]

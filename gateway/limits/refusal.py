@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from graphql import GraphQLError
 
-__all__ = ["CODE", "TooComplex"]
+__all__ = ["CODE", "InputTooLarge", "TooComplex"]
 
 CODE = "QUERY_TOO_COMPLEX"
 
@@ -19,4 +19,15 @@ class TooComplex(GraphQLError):
         super().__init__(
             f"The query's {limit} is {found}; at most {allowed} is allowed.",
             extensions={"code": CODE, "limit": limit, "allowed": allowed},
+        )
+
+
+class InputTooLarge(GraphQLError):
+    """A text or list argument over its bound (`schema/input_bounds.py`); refused before execution."""
+
+    def __init__(self, argument: str, what: str, allowed: int) -> None:
+        self.argument = argument
+        super().__init__(
+            f"`{argument}` may be at most {allowed:,} {what}.",
+            extensions={"code": "BAD_USER_INPUT", "argument": argument, "allowed": allowed},
         )

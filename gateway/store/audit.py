@@ -11,13 +11,13 @@ from ._db import Executor, store_errors
 __all__ = ["AUDIT_ACTIONS", "AUDIT_OUTCOMES", "AuditEvent", "insert_audit_events"]
 
 AUDIT_ACTIONS = frozenset({"read", "create", "update"})
-AUDIT_OUTCOMES = frozenset({"allowed", "denied", "error"})
+AUDIT_OUTCOMES = frozenset({"allowed", "denied", "error", "partial"})
 
 _INSERT = """
 INSERT INTO audit.events (
     recorded_at, request_id, actor, role, patient, action, record_kinds, sources,
-    operation_name, document_hash, outcome, purpose, client_address, token_id
-) VALUES (coalesce($1, now()), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+    operation_name, document_hash, outcome, purpose, client_address, token_id, failed_sources
+) VALUES (coalesce($1, now()), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
 """
 
 
@@ -38,6 +38,7 @@ class AuditEvent:
     purpose: str | None = None
     client_address: str | None = None
     token_id: str | None = None
+    failed_sources: tuple[str, ...] = ()  # with outcome `partial`: the sources that failed
     recorded_at: dt.datetime | None = None  # None: the database's clock at insert
 
     def __post_init__(self) -> None:
@@ -64,6 +65,7 @@ class AuditEvent:
             self.purpose,
             self.client_address,
             self.token_id,
+            list(self.failed_sources),
         )
 
 

@@ -1,39 +1,37 @@
-"""Book, cancel and reschedule: a patient's own GENESIS appointments, idempotent by key.
+"""Book, cancel and reschedule: a patient's own appointments where writes go (GENESIS).
 
-Each returns an `ActionResult` whose `data["appointment"]` (when it succeeded) is the
-AppointmentRecord as JSON (`appointment_of` rebuilds it). Refusals are userErrors:
-FORBIDDEN (not a patient), BAD_USER_INPUT (malformed id or key), NOT_GENESIS (a TOL or community
-id), NOT_FOUND (also another patient's appointment), SLOT_UNAVAILABLE, NOT_CANCELLABLE (past or
-not booked), SERVICE_MISMATCH (reschedule to another service), IDEMPOTENCY_KEY_REUSED,
-IDEMPOTENCY_IN_PROGRESS, SOURCE_UNAVAILABLE (GENESIS failed; the key is released and the write
-path reconciles a retry).
+Refusals are userErrors: FORBIDDEN (not a patient), BAD_USER_INPUT (malformed id or key),
+NOT_GENESIS (a TOL or community id, or no record where writes go), NOT_FOUND (also another
+patient's appointment), SLOT_UNAVAILABLE, NOT_CANCELLABLE (past or not booked), SERVICE_MISMATCH
+(reschedule to another service), REASON_TOO_LONG, IDEMPOTENCY_KEY_REUSED, IDEMPOTENCY_IN_PROGRESS,
+SOURCE_UNAVAILABLE (the source failed; the key is released and a retry reconciles).
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
-from sources.calls.deadline import deadline_at
-from sources.errors import SourceError, SourceUnavailable
-from sources.genesis.writes import GenesisWriter, WriteRefused
-from sources.genesis.writes import appointments as writes
-from sources.records import AppointmentRecord, Link, RecordSource
+from sources.errors import SourceError
+from sources.records import AppointmentRecord, Link, RecordKind
+from sources.writes import Booking, Cancellation, Rescheduling, WriteRefused
 
 from ..context import RequestContext
-from ..errors import Forbidden
-from ..ids import GlobalId
-from ..patients import open_patient
-from ..principal import Role
-from . import codec
-from .actor import acting_patient
-from .idempotency import request_key, run_idempotent
-from .inputs import input_id
-from .results import ActionResult
+from .inputs import writable_id
+from .pipeline import Refused, WriteAction, WriteCall
+from .results import UserErrorRecord
 
-__all__ = ["appointment_of", "book_appointment", "cancel_appointment", "reschedule_appointment"]
+__all__ = [
+    "BOOK",
+    "CANCEL",
+    "MAX_REASON",
+    "RESCHEDULE",
+    "ChangeInput",
+    "Changed",
+]
 
-Path = tuple[str | int, ...]
+MAX_REASON = 500  # characters of a visit or cancellation reason
 _FIELDS = {
     "slot": ("input", "slotId"),
     "newSlot": ("input", "newSlotId"),
@@ -46,172 +44,124 @@ _MESSAGES = {
     "SERVICE_MISMATCH": "The new slot is for another kind of care than the appointment.",
 }
 _WHAT = {"slot": "slot", "newSlot": "slot", "appointment": "appointment"}
+_NOT_WRITABLE = "Only MHS GENESIS appointments can be changed here."
 
 
-def appointment_of(result: ActionResult) -> AppointmentRecord | None:
-    """The appointment a successful (or replayed) action answered."""
-    raw = result.data.get("appointment")
-    return None if raw is None else codec.load(AppointmentRecord, raw)
+@dataclass(frozen=True, slots=True)
+class ChangeInput:
+    """What the client sent: a slot (booking), an appointment (cancel), or both (reschedule)."""
+
+    slot_id: str | None = None
+    appointment_id: str | None = None
+    reason: str | None = None
 
 
-MAX_REASON = 500  # characters of a visit or cancellation reason
+@dataclass(frozen=True, slots=True)
+class Changed:
+    """The appointment as it stands after the action."""
+
+    appointment: AppointmentRecord
 
 
-def _clean_reason(value: str | None) -> str | ActionResult | None:
-    """The trimmed reason (None when blank), or a refusal when it is too long."""
+@dataclass(frozen=True, slots=True)
+class _Clean:
+    slot: str | None  # the source's own slot id
+    appointment: str | None  # the source's own appointment id
+    reason: str | None
+    sent: Mapping[str, Any]  # what the idempotency key covers, as the client sent it
+
+
+def _reason(value: str | None) -> str | None:
+    """The trimmed reason (None when blank); REASON_TOO_LONG past MAX_REASON characters."""
     reason = (value or "").strip() or None
     if reason is not None and len(reason) > MAX_REASON:
-        return ActionResult.refused(
+        raise Refused.one(
             "REASON_TOO_LONG", f"The reason may be at most {MAX_REASON} characters.", ("input", "reason")
         )
     return reason
 
 
-def _forbidden(ctx: RequestContext) -> ActionResult | None:
-    if ctx.principal.role is Role.PATIENT:
-        return None
-    return ActionResult.refused("FORBIDDEN", "Only patients can book or change their own appointments.")
-
-
-def _decode(value: str, expect: str, target: str) -> GlobalId | ActionResult:
-    field = _FIELDS[target]
-    gid = input_id(value, expect, field)
-    if isinstance(gid, ActionResult):
-        return gid
-    if gid.source != RecordSource.GENESIS.value:
-        return ActionResult.refused("NOT_GENESIS", "Only MHS GENESIS appointments can be changed here.", field)
-    return gid
-
-
-def _refusal(refused: WriteRefused) -> ActionResult:
-    template = _MESSAGES.get(refused.reason_code, "The request was refused; nothing was changed.")
-    message = template.format(what=_WHAT.get(refused.target, "record"))
-    return ActionResult.refused(refused.reason_code, message, _FIELDS.get(refused.target))
-
-
-def _audited(ctx: RequestContext, action: str, result: ActionResult) -> ActionResult:
-    ctx.audit.touch(acting_patient(ctx), action=action, outcome=result.outcome, kind="appointment", source="GENESIS")
-    return result
-
-
-async def _patient_and_writer(ctx: RequestContext, path: Path) -> tuple[str, GenesisWriter] | ActionResult:
-    """The caller's GENESIS patient id and the write handle; a GENESIS failure raises."""
-    try:
-        handle = await open_patient(ctx, ctx.principal.subject, path)
-    except Forbidden:
-        return ActionResult.refused("FORBIDDEN", "No record was found for you; nothing was written.")
-    found = handle.links.get(RecordSource.GENESIS)
+async def _patient_id(call: WriteCall) -> str:
+    """The caller's patient id where writes go; NOT_GENESIS when they have no record there."""
+    found = call.patient.links.get(call.writes.source)
     if isinstance(found, SourceError):
         raise found
     if not isinstance(found, Link) or not found.linked:
-        return ActionResult.refused("NOT_GENESIS", "You have no MHS GENESIS record to book in.")
-    writer = ctx.services.writer
-    if not isinstance(writer, GenesisWriter):
-        raise SourceUnavailable(RecordSource.GENESIS, "writes are not configured")
-    return found.refs[0].patient_id, writer
+        raise Refused.one("NOT_GENESIS", "You have no MHS GENESIS record to book in.")
+    return found.refs[0].patient_id
 
 
-async def _run(
-    ctx: RequestContext,
-    path: Path,
-    write: Callable[[GenesisWriter, str], Awaitable[AppointmentRecord]],
-) -> ActionResult:
-    """Open the caller's record, run one write under the request's deadline, answer it."""
-    opened = await _patient_and_writer(ctx, path)
-    if isinstance(opened, ActionResult):
-        return opened
-    patient_id, writer = opened
-    try:
-        with deadline_at(ctx.deadline):
-            record = await write(writer, patient_id)
-    except WriteRefused as refused:
-        return _refusal(refused)
-    return ActionResult.ok(appointment=codec.dump(record))
+@dataclass(frozen=True)
+class _AppointmentAction(WriteAction[ChangeInput, _Clean, Changed]):
+    kind: ClassVar[RecordKind] = RecordKind.APPOINTMENT
+    result: ClassVar[type[Any]] = Changed
+    not_patient: ClassVar[str] = "Only patients can book or change their own appointments."
+    slot_field: ClassVar[str] = "slot"  # which input names the slot: slotId or newSlotId
+    sends: ClassVar[tuple[str, ...]] = ()  # the input fields the idempotency key covers
+
+    def clean(self, raw: ChangeInput, ctx: RequestContext) -> _Clean:
+        slot = writable_id(ctx, raw.slot_id, "Slot", _FIELDS[self.slot_field], _NOT_WRITABLE)
+        appointment = writable_id(ctx, raw.appointment_id, "Appointment", _FIELDS["appointment"], _NOT_WRITABLE)
+        reason = _reason(raw.reason) if "reason" in self.sends else None
+        named = {"slotId": raw.slot_id, "appointmentId": raw.appointment_id, "newSlotId": raw.slot_id}
+        sent = {name: reason if name == "reason" else named[name] for name in self.sends}
+        return _Clean(slot, appointment, reason, sent)
+
+    def inputs(self, clean: _Clean) -> Mapping[str, Any]:
+        return clean.sent
+
+    def targets(self, raw: ChangeInput) -> tuple[str, ...]:
+        return (raw.appointment_id,) if raw.appointment_id else ()
+
+    def refusal(self, refused: WriteRefused) -> UserErrorRecord:
+        template = _MESSAGES.get(refused.reason_code, "The request was refused; nothing was changed.")
+        message = template.format(what=_WHAT.get(refused.target, "record"))
+        return UserErrorRecord(refused.reason_code, message, _FIELDS.get(refused.target))
 
 
-async def _idempotent(
-    ctx: RequestContext,
-    operation: str,
-    audit_action: str,
-    key: str,
-    inputs: Mapping[str, Any],
-    path: Path,
-    write: Callable[[GenesisWriter, str, str], Awaitable[AppointmentRecord]],
-) -> ActionResult:
-    rkey = request_key(ctx, operation, key)
+@dataclass(frozen=True)
+class BookAppointment(_AppointmentAction):
+    """Book a free slot for the signed-in patient."""
 
-    async def action() -> ActionResult:
-        return await _run(ctx, path, lambda writer, patient_id: write(writer, patient_id, rkey))
+    operation: ClassVar[str] = "bookAppointment"
+    audit_action: ClassVar[str] = "create"
+    sends: ClassVar[tuple[str, ...]] = ("slotId", "reason")
 
-    return _audited(ctx, audit_action, await run_idempotent(ctx, operation, key, inputs, action))
+    async def run(self, call: WriteCall, clean: _Clean) -> Changed:
+        assert clean.slot is not None
+        booking = Booking(call.request_key, await _patient_id(call), clean.slot, clean.reason)
+        return Changed(await call.writes.book(booking))
 
 
-async def book_appointment(
-    ctx: RequestContext, *, slot_id: str, reason: str | None, idempotency_key: str, path: Path
-) -> ActionResult:
-    """Book a free GENESIS slot for the signed-in patient."""
-    denied = _forbidden(ctx)
-    if denied is not None:
-        return _audited(ctx, "create", denied)
-    slot = _decode(slot_id, "Slot", "slot")
-    if isinstance(slot, ActionResult):
-        return _audited(ctx, "create", slot)
-    cleaned = _clean_reason(reason)
-    if isinstance(cleaned, ActionResult):
-        return _audited(ctx, "create", cleaned)
+@dataclass(frozen=True)
+class CancelAppointment(_AppointmentAction):
+    """Cancel one of the patient's future booked appointments; its slot is freed."""
 
-    def write(writer: GenesisWriter, patient_id: str, rkey: str) -> Awaitable[AppointmentRecord]:
-        return writes.book(writer, slot_id=slot.source_id, patient_id=patient_id, reason=cleaned, request_key=rkey)
+    operation: ClassVar[str] = "cancelAppointment"
+    audit_action: ClassVar[str] = "update"
+    sends: ClassVar[tuple[str, ...]] = ("appointmentId", "reason")
 
-    inputs = {"slotId": slot_id, "reason": cleaned}
-    return await _idempotent(ctx, "bookAppointment", "create", idempotency_key, inputs, path, write)
+    async def run(self, call: WriteCall, clean: _Clean) -> Changed:
+        assert clean.appointment is not None
+        cancel = Cancellation(call.request_key, await _patient_id(call), clean.appointment, clean.reason)
+        return Changed(await call.writes.cancel(cancel))
 
 
-async def cancel_appointment(
-    ctx: RequestContext, *, appointment_id: str, reason: str | None, idempotency_key: str, path: Path
-) -> ActionResult:
-    """Cancel one of the signed-in patient's future booked GENESIS appointments; its slot is freed."""
-    denied = _forbidden(ctx)
-    if denied is not None:
-        return _audited(ctx, "update", denied)
-    appt = _decode(appointment_id, "Appointment", "appointment")
-    if isinstance(appt, ActionResult):
-        return _audited(ctx, "update", appt)
-    cleaned = _clean_reason(reason)
-    if isinstance(cleaned, ActionResult):
-        return _audited(ctx, "update", cleaned)
-
-    def write(writer: GenesisWriter, patient_id: str, rkey: str) -> Awaitable[AppointmentRecord]:
-        return writes.cancel(
-            writer, appointment_id=appt.source_id, patient_id=patient_id, reason=cleaned, request_key=rkey
-        )
-
-    inputs = {"appointmentId": appointment_id, "reason": cleaned}
-    return await _idempotent(ctx, "cancelAppointment", "update", idempotency_key, inputs, path, write)
-
-
-async def reschedule_appointment(
-    ctx: RequestContext, *, appointment_id: str, new_slot_id: str, idempotency_key: str, path: Path
-) -> ActionResult:
+@dataclass(frozen=True)
+class RescheduleAppointment(_AppointmentAction):
     """Move one of the patient's appointments to a free slot; the old slot is offered again."""
-    denied = _forbidden(ctx)
-    if denied is not None:
-        return _audited(ctx, "update", denied)
-    appt = _decode(appointment_id, "Appointment", "appointment")
-    if isinstance(appt, ActionResult):
-        return _audited(ctx, "update", appt)
-    slot = _decode(new_slot_id, "Slot", "newSlot")
-    if isinstance(slot, ActionResult):
-        return _audited(ctx, "update", slot)
 
-    def write(writer: GenesisWriter, patient_id: str, rkey: str) -> Awaitable[AppointmentRecord]:
-        return writes.reschedule(
-            writer,
-            appointment_id=appt.source_id,
-            new_slot_id=slot.source_id,
-            patient_id=patient_id,
-            request_key=rkey,
-        )
+    operation: ClassVar[str] = "rescheduleAppointment"
+    audit_action: ClassVar[str] = "update"
+    slot_field: ClassVar[str] = "newSlot"
+    sends: ClassVar[tuple[str, ...]] = ("appointmentId", "newSlotId")
 
-    inputs = {"appointmentId": appointment_id, "newSlotId": new_slot_id}
-    return await _idempotent(ctx, "rescheduleAppointment", "update", idempotency_key, inputs, path, write)
+    async def run(self, call: WriteCall, clean: _Clean) -> Changed:
+        assert clean.slot is not None and clean.appointment is not None
+        move = Rescheduling(call.request_key, await _patient_id(call), clean.appointment, clean.slot)
+        return Changed(await call.writes.reschedule(move))
+
+
+BOOK = BookAppointment()
+CANCEL = CancelAppointment()
+RESCHEDULE = RescheduleAppointment()

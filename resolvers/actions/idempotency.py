@@ -34,12 +34,13 @@ from sources.errors import SourceError
 from ..context import RequestContext
 from ..errors import GatewayError
 from ..ports import Begun, Conflict, IdempotencyKeys, InFlight, Replay, StoreError
-from .results import ActionResult
+from .results import ActionResult, UserErrorRecord
 
 __all__ = [
     "KEY_FIELD",
     "MAX_KEY_LENGTH",
     "OutcomeUnknown",
+    "bad_key",
     "input_hash",
     "principal_key",
     "request_key",
@@ -85,12 +86,13 @@ def request_key(ctx: RequestContext, operation: str, key: str) -> str:
     return hashlib.sha256(raw).hexdigest()[:40]
 
 
-def _bad_key(key: str, field: Sequence[str]) -> ActionResult | None:
+def bad_key(key: str, field: Sequence[str]) -> UserErrorRecord | None:
+    """Why `key` cannot be an idempotency key (empty, or too long), or None."""
     if not key or not key.strip():
-        return ActionResult.refused("BAD_USER_INPUT", "The idempotency key must not be empty.", field)
+        return UserErrorRecord("BAD_USER_INPUT", "The idempotency key must not be empty.", tuple(field))
     if len(key) > MAX_KEY_LENGTH:
         message = f"The idempotency key must be at most {MAX_KEY_LENGTH} characters."
-        return ActionResult.refused("BAD_USER_INPUT", message, field)
+        return UserErrorRecord("BAD_USER_INPUT", message, tuple(field))
     return None
 
 
@@ -108,10 +110,10 @@ async def run_idempotent(
     field: Sequence[str] = KEY_FIELD,
 ) -> ActionResult:
     """Run `action` at most once for (principal, key); see the module docstring for the rules."""
-    refused = _bad_key(key, field)
+    refused = bad_key(key, field)
     if refused is not None:
-        return refused
-    store = ctx.services.store
+        return ActionResult(user_errors=(refused,))
+    store = ctx.services.idempotency
     if store is None:
         return _unavailable("The gateway cannot record this action right now; nothing was written.")
     who, digest = principal_key(ctx), input_hash(operation, inputs)
@@ -150,9 +152,9 @@ async def _run(
     try:
         result = await action()
     except SourceError as exc:
-        _log.warning("action failed upstream; key released", extra={"operation": operation, "source": exc.source.value})
+        _log.warning("action failed upstream; key released", extra={"operation": operation, "source": exc.source})
         await _abandon(store, who, key, operation)
-        return _unavailable("GENESIS could not complete the request. Please retry with the same idempotency key.")
+        return _unavailable(f"{exc.source} could not complete the request. Please retry with the same idempotency key.")
     except OutcomeUnknown:
         _log.warning("action outcome unknown; key kept pending", extra={"operation": operation})
         return _unavailable("GENESIS did not confirm the request; retry later with the same idempotency key.")

@@ -7,21 +7,10 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from sources.records import QuestionnaireItemRecord, QuestionnaireItemType
+from sources.writes import ANSWER_FIELD, AnswerValue
 
 __all__ = ["AnswerInput", "AnswerProblem", "AnswerValue", "Validated", "validate_answers"]
 
-AnswerValue = bool | str | int | float | dt.date
-
-# Which input field answers which item type.
-_FIELD_OF: dict[QuestionnaireItemType, str] = {
-    QuestionnaireItemType.BOOLEAN: "valueBoolean",
-    QuestionnaireItemType.STRING: "valueString",
-    QuestionnaireItemType.TEXT: "valueString",
-    QuestionnaireItemType.INTEGER: "valueInteger",
-    QuestionnaireItemType.DECIMAL: "valueDecimal",
-    QuestionnaireItemType.DATE: "valueDate",
-    QuestionnaireItemType.CHOICE: "valueString",
-}
 _NOT_ANSWERABLE = frozenset({QuestionnaireItemType.DISPLAY, QuestionnaireItemType.GROUP})
 
 
@@ -81,7 +70,7 @@ def _answer_field(i: int, *rest: str) -> tuple[str, ...]:
 
 def _check_value(i: int, item: QuestionnaireItemRecord, answer: AnswerInput) -> AnswerProblem | None:
     given = answer.values()
-    expected = _FIELD_OF[item.type]
+    expected = ANSWER_FIELD[item.type]
     kind = item.type.value
     if len(given) != 1:
         many = "more than one value" if given else "no value"

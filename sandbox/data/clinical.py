@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sandbox.millennium.systems import service_type
+
 from .clock import fhir_date, fhir_instant
 from .codes import ICD10, LOINC, RXNORM, SNOMED, ConditionCode, LabTest, Medication, NoteType
 from .fhir import ACCESSION_SYSTEM, Chart, b64, coding, concept, ref, service_category
@@ -326,6 +328,7 @@ def add_appointment(
         "identifier": [{"system": "urn:mhs:appointment-number", "value": f"{chart.business_prefix}-{aid.upper()}"}],
         "status": status,
         "serviceCategory": service_category(service),
+        "serviceType": service_type(service),
         "description": description,
         "start": fhir_instant(start),
         "end": fhir_instant(start + dt.timedelta(minutes=minutes)),

@@ -8,11 +8,13 @@ import random
 from .directory import add_location, add_organization, add_practitioner
 from .extras import add_extras
 from .fhir import FhirStore
+from .groups import add_facility_groups, add_practice_groups
 from .model import DemoData
 from .personas import build_personas
 from .places import BRAGG, COMMUNITY_ORGS, GENESIS_FACILITIES, tol_facilities
 from .questionnaire import dental_history
 from .scheduling import SlotBook
+from .stamps import stamp_last_updated
 from .tol import TolBuilder
 from .world import World
 
@@ -53,6 +55,10 @@ def generate(seed: int = DEFAULT_SEED, extra_patients: int = 0, today: dt.date |
 
     personas = build_personas(world)
     add_extras(world, extra_patients)
+    add_facility_groups(genesis, GENESIS_FACILITIES)
+    add_practice_groups(community, COMMUNITY_ORGS)
+    for store in (genesis, community):
+        stamp_last_updated(store.resources, day)
     return DemoData(
         genesis=genesis.resources,
         community=community.resources,

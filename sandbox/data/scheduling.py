@@ -6,6 +6,8 @@ import datetime as dt
 import random
 from typing import Any
 
+from sandbox.millennium.systems import SCHEDULING_LOCATION, service_type
+
 from .clock import at, fhir_instant
 from .fhir import FhirStore, ref, service_category
 from .places import Facility, Staff
@@ -38,6 +40,7 @@ class SlotBook:
                     "id": schedule_id,
                     "active": True,
                     "serviceCategory": service_category(service),
+                    "serviceType": service_type(service),
                     "actor": [
                         ref("Practitioner", staff.id, staff.display),
                         ref("Location", facility.id, facility.name),
@@ -50,6 +53,7 @@ class SlotBook:
             )
             starts, minutes = _TIMES[service]
             slots = self._slots.setdefault((facility.id, service, staff.id), [])
+            place = ref("Location", facility.id, facility.name)
             for offset in range(1, DAYS_AHEAD + 1):
                 day = today + dt.timedelta(days=offset)
                 if day.weekday() >= 5:
@@ -59,8 +63,10 @@ class SlotBook:
                     slot = {
                         "resourceType": "Slot",
                         "id": self._store.new_id("slot"),
+                        "extension": [{"url": SCHEDULING_LOCATION, "valueReference": place}],
                         "schedule": ref("Schedule", schedule_id),
                         "serviceCategory": service_category(service),
+                        "serviceType": service_type(service),
                         "status": "busy" if rng.random() < _BUSY_SHARE else "free",
                         "start": fhir_instant(start),
                         "end": fhir_instant(start + dt.timedelta(minutes=minutes)),

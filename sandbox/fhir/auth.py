@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,7 +12,7 @@ import jwt
 
 from .outcome import Forbidden, Unauthorized
 
-__all__ = ["ASSERTION_TYPE", "Grant", "OAuthError", "TokenIssuer"]
+__all__ = ["ASSERTION_TYPE", "Grant", "OAuthError", "TokenIssuer", "TokenPolicy", "generic_scopes"]
 
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 _ALGORITHMS = ["RS384", "ES384", "RS256", "ES256", "RS512", "ES512"]
@@ -79,10 +79,29 @@ def _valid_scope(scope: str) -> bool:
     return _parse_scope(scope) is not None
 
 
+def generic_scopes(requested: Sequence[str]) -> frozenset[str]:
+    """Grant every well-formed `system/` scope asked for (wildcards and SMART v2 letters too)."""
+    granted = frozenset(s for s in requested if _valid_scope(s))
+    if not granted:
+        raise OAuthError("invalid_scope", "request at least one system/ scope")
+    return granted
+
+
+@dataclass(frozen=True)
+class TokenPolicy:
+    """What a token endpoint accepts and grants: assertion algorithms, scopes, token lifetime."""
+
+    algorithms: tuple[str, ...] = tuple(_ALGORITHMS)
+    grant_scopes: Callable[[Sequence[str]], frozenset[str]] = generic_scopes
+    lifetime: int = TOKEN_LIFETIME
+    token_type: str = "bearer"
+
+
 class TokenIssuer:
     """Verifies client assertions signed with registered keys and issues opaque bearer tokens."""
 
-    def __init__(self, clients: Mapping[str, Mapping[str, Any]]) -> None:
+    def __init__(self, clients: Mapping[str, Mapping[str, Any]], policy: TokenPolicy | None = None) -> None:
+        self.policy = policy or TokenPolicy()
         self._keys = {cid: jwt.PyJWK(dict(jwk)) for cid, jwk in clients.items()}
         self._tokens: dict[str, Grant] = {}
         self._seen_jti: dict[str, float] = {}
@@ -98,18 +117,15 @@ class TokenIssuer:
         if not assertion:
             raise OAuthError("invalid_request", "client_assertion is required")
         client_id = self._verify_assertion(assertion)
-        requested = form.get("scope", "").split()
-        granted = frozenset(s for s in requested if _valid_scope(s))
-        if not granted:
-            raise OAuthError("invalid_scope", "request at least one system/ scope")
+        granted = self.policy.grant_scopes(form.get("scope", "").split())
         token = secrets.token_urlsafe(32)
         now = time.time()
-        self._tokens[token] = Grant(client_id, granted, now + TOKEN_LIFETIME)
+        self._tokens[token] = Grant(client_id, granted, now + self.policy.lifetime)
         self._purge(now)
         return {
             "access_token": token,
-            "token_type": "bearer",
-            "expires_in": TOKEN_LIFETIME,
+            "token_type": self.policy.token_type,
+            "expires_in": self.policy.lifetime,
             "scope": " ".join(sorted(granted)),
         }
 
@@ -122,11 +138,15 @@ class TokenIssuer:
         key = self._keys.get(issuer) if isinstance(issuer, str) else None
         if key is None or not isinstance(issuer, str):
             raise OAuthError("invalid_client", "unknown client", 401)
+        alg = jwt.get_unverified_header(assertion).get("alg")
+        if alg not in self.policy.algorithms:
+            allowed = ", ".join(self.policy.algorithms)
+            raise OAuthError("invalid_client", f"client_assertion alg {alg} is not supported ({allowed})", 401)
         try:
             claims = jwt.decode(
                 assertion,
                 key,
-                algorithms=_ALGORITHMS,
+                algorithms=list(self.policy.algorithms),
                 audience=self.token_url,
                 issuer=issuer,
                 leeway=_CLOCK_SKEW,

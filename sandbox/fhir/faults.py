@@ -24,7 +24,9 @@ _HTML = b"<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway
 def stats_key(path: str) -> str:
     """The stats bucket of a FHIR path: resource ids collapse to `{id}`."""
     segments = [s for s in path[len(_FHIR_PREFIX) :].split("/") if s]
-    if len(segments) >= 2 and segments[1][:1] not in ("_", "$"):
+    if len(segments) == 3 and segments[0] == "bulk-export":  # bulk-export/jobs/{id}, bulk-export/files/{id}
+        segments[2] = "{id}"
+    elif len(segments) >= 2 and segments[1][:1] not in ("_", "$"):
         segments[1] = "{id}"
     return "/".join([_FHIR_PREFIX, *segments])
 

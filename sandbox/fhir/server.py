@@ -11,11 +11,12 @@ from aiohttp import web
 
 from .admin import FaultState, Stats, admin_routes
 from .auth import OAuthError, TokenIssuer
-from .capability import capability_statement, smart_configuration
+from .bulk import BulkExport, BulkProfile
 from .faults import TOKEN_PATH, fault_middleware
-from .interactions import Interactions
 from .messages import FhirRequest, FhirResponse
 from .outcome import FhirError, operation_outcome
+from .profile import GenericProfile, Profile
+from .recorder import DEFAULT_SIZE, RequestRecorder, recorder_middleware, recorder_routes
 from .store import ResourceStore
 
 __all__ = ["FhirServer"]
@@ -29,6 +30,9 @@ class FhirServer:
 
     `clients` maps client ids to public JWKs (RSA or EC) for `private_key_jwt`. With
     `match_enabled`, `Patient/$match` answers; without `writable`, create and update are 405.
+    `profile` picks the API spoken (default: generic, permissive FHIR R4); `recorder_size` bounds
+    the request log at `/__admin/requests`.
+    With a `bulk` profile, `$export` answers (see `sandbox.fhir.bulk`).
     """
 
     def __init__(
@@ -39,11 +43,17 @@ class FhirServer:
         clients: Mapping[str, dict[str, Any]],
         match_enabled: bool = False,
         writable: bool = True,
+        profile: Profile | None = None,
+        recorder_size: int = DEFAULT_SIZE,
+        bulk: BulkProfile | None = None,
     ) -> None:
         self.name = name
+        self.profile: Profile = profile or GenericProfile()
         self._store = ResourceStore(resources)
-        self._issuer = TokenIssuer(clients)
-        self._api = Interactions(self._store, writable=writable, match_enabled=match_enabled)
+        self._issuer = TokenIssuer(clients, self.profile.token_policy)
+        self._api = self.profile.interactions(self._store, writable=writable, match_enabled=match_enabled)
+        self._bulk = BulkExport(self._store, self._issuer.grant, bulk) if bulk is not None else None
+        self.recorder = RequestRecorder(recorder_size)
         self.stats = Stats()
         self.faults = FaultState()
         self._runner: web.AppRunner | None = None
@@ -76,8 +86,11 @@ class FhirServer:
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> None:
         """Listen on host:port (0 picks a free port)."""
-        app = web.Application(middlewares=[fault_middleware(self.stats, self.faults)], client_max_size=32 * 1024**2)
-        app.add_routes(admin_routes(self.stats, self.faults))
+        middlewares = [recorder_middleware(self.recorder), fault_middleware(self.stats, self.faults)]
+        app = web.Application(middlewares=middlewares, client_max_size=32 * 1024**2)
+        app.add_routes(admin_routes(self.stats, self.faults) + recorder_routes(self.recorder))
+        if self._bulk is not None:
+            app.add_routes(self._bulk.routes())  # before the catch-all FHIR route
         app.add_routes(
             [
                 web.post(TOKEN_PATH, self._token),
@@ -97,9 +110,13 @@ class FhirServer:
         self._origin = f"http://{shown}:{bound[1]}"
         self._issuer.token_url = self.token_url
         self._api.base_url = self.base_url
+        if self._bulk is not None:
+            self._bulk.origin = self._origin
 
     async def stop(self) -> None:
         """Stop listening and close open connections."""
+        if self._bulk is not None:
+            await self._bulk.close()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -115,7 +132,7 @@ class FhirServer:
         return web.json_response(body, headers=headers)
 
     async def _metadata(self, _: web.Request) -> web.Response:
-        statement = capability_statement(
+        statement = self.profile.capability_statement(
             self.name,
             self.base_url,
             self.token_url,
@@ -125,7 +142,7 @@ class FhirServer:
         return _json_response(200, statement)
 
     async def _smart_configuration(self, _: web.Request) -> web.Response:
-        return web.json_response(smart_configuration(self.token_url))
+        return web.json_response(self.profile.smart_configuration(self.token_url))
 
     async def _fhir(self, request: web.Request) -> web.Response:
         try:

@@ -1,7 +1,6 @@
-"""Schema extensions, one per file: source failure reporting and error masking."""
+"""Schema extensions, one per file: de-identification and source failure reporting."""
 
 from .deidentify import DeIdentify
-from .mask_errors import MaskUnexpectedErrors
 from .source_errors import ReportSourceFailures
 
-__all__ = ["DeIdentify", "MaskUnexpectedErrors", "ReportSourceFailures"]
+__all__ = ["DeIdentify", "ReportSourceFailures"]

@@ -30,7 +30,7 @@ class ReportSourceFailures(SchemaExtension):
                 GraphQLError(
                     failure.message,
                     path=list(failure.path),
-                    extensions={"code": failure.code, "source": failure.source.value},
+                    extensions={"code": failure.code, "source": failure.source},
                 )
             )
         result.errors = errors

@@ -1,30 +1,18 @@
-"""Mutations: Book, cancel and reschedule GENESIS appointments."""
+"""Mutations: book, cancel and reschedule appointments where writes go (GENESIS)."""
 
 from __future__ import annotations
 
 import strawberry
 
-from resolvers.actions import ActionResult
-from resolvers.actions.appointments import (
-    appointment_of,
-    book_appointment,
-    cancel_appointment,
-    reschedule_appointment,
-)
+from resolvers.actions import BOOK, CANCEL, RESCHEDULE, Answer, Changed, ChangeInput, perform
 
-from ..context import Info, path_of
+from ..context import Info
 from ..types.common import UserError
 from ..types.visits import Appointment
 
 
-def _user_errors(result: ActionResult) -> list[UserError]:
-    return [UserError(field=list(e.field) if e.field else None, code=e.code, message=e.message)
-            for e in result.user_errors]
-
-
-def _appointment(info: Info, result: ActionResult) -> Appointment | None:
-    record = appointment_of(result)
-    return None if record is None else Appointment.of(record, info.context.principal.subject)
+def _appointment(answer: Answer[Changed]) -> Appointment | None:
+    return None if answer.value is None else Appointment.of(answer.value.appointment, answer.dod_id)
 
 
 @strawberry.input
@@ -70,35 +58,23 @@ class RescheduleAppointmentPayload:
 class AppointmentMutations:
     @strawberry.mutation(description="Book a free GENESIS slot.")
     async def book_appointment(self, info: Info, input: BookAppointmentInput) -> BookAppointmentPayload:
-        result = await book_appointment(
-            info.context,
-            slot_id=input.slot_id,
-            reason=input.reason,
-            idempotency_key=input.idempotency_key,
-            path=path_of(info),
-        )
-        return BookAppointmentPayload(appointment=_appointment(info, result), user_errors=_user_errors(result))
+        raw = ChangeInput(slot_id=str(input.slot_id), reason=input.reason)
+        answer = await perform(info.context, BOOK, raw, input.idempotency_key)
+        return BookAppointmentPayload(appointment=_appointment(answer), user_errors=UserError.many(answer.user_errors))
 
     @strawberry.mutation(description="Cancel a future booked GENESIS appointment.")
     async def cancel_appointment(self, info: Info, input: CancelAppointmentInput) -> CancelAppointmentPayload:
-        result = await cancel_appointment(
-            info.context,
-            appointment_id=input.appointment_id,
-            reason=input.reason,
-            idempotency_key=input.idempotency_key,
-            path=path_of(info),
-        )
-        return CancelAppointmentPayload(appointment=_appointment(info, result), user_errors=_user_errors(result))
+        raw = ChangeInput(appointment_id=str(input.appointment_id), reason=input.reason)
+        answer = await perform(info.context, CANCEL, raw, input.idempotency_key)
+        errors = UserError.many(answer.user_errors)
+        return CancelAppointmentPayload(appointment=_appointment(answer), user_errors=errors)
 
     @strawberry.mutation(description="Move a future booked GENESIS appointment to another slot.")
     async def reschedule_appointment(
         self, info: Info, input: RescheduleAppointmentInput
     ) -> RescheduleAppointmentPayload:
-        result = await reschedule_appointment(
-            info.context,
-            appointment_id=input.appointment_id,
-            new_slot_id=input.new_slot_id,
-            idempotency_key=input.idempotency_key,
-            path=path_of(info),
+        raw = ChangeInput(slot_id=str(input.new_slot_id), appointment_id=str(input.appointment_id))
+        answer = await perform(info.context, RESCHEDULE, raw, input.idempotency_key)
+        return RescheduleAppointmentPayload(
+            appointment=_appointment(answer), user_errors=UserError.many(answer.user_errors)
         )
-        return RescheduleAppointmentPayload(appointment=_appointment(info, result), user_errors=_user_errors(result))

@@ -1,19 +1,14 @@
-"""Mutations: Secure messages to the care team."""
+"""Mutations: secure messages to the care team."""
 
 from __future__ import annotations
 
 import strawberry
 
-from resolvers.actions.messages import send_secure_message
-from resolvers.actions.results import UserErrorRecord
+from resolvers.actions import MESSAGE, MessageInput, perform
 
-from ..context import Info, path_of
+from ..context import Info
 from ..types.common import UserError
 from ..types.messages import MessageThread, SecureMessage
-
-
-def _errors(found: tuple[UserErrorRecord, ...]) -> list[UserError]:
-    return [UserError(field=list(e.field) if e.field else None, code=e.code, message=e.message) for e in found]
 
 
 @strawberry.input
@@ -39,17 +34,16 @@ class SendSecureMessagePayload:
 class MessageMutations:
     @strawberry.mutation(description="Reply in a GENESIS thread or start a new one with the care team.")
     async def send_secure_message(self, info: Info, input: SendSecureMessageInput) -> SendSecureMessagePayload:
-        answer = await send_secure_message(
-            info.context,
+        raw = MessageInput(
             thread_id=None if input.thread_id is None else str(input.thread_id),
             care_team_id=None if input.care_team_id is None else str(input.care_team_id),
             subject=input.subject,
             body=input.body,
-            key=input.idempotency_key,
-            path=path_of(info),
         )
+        answer = await perform(info.context, MESSAGE, raw, input.idempotency_key)
+        sent = answer.value
         return SendSecureMessagePayload(
-            thread=None if answer.thread is None else MessageThread.of(answer.thread, answer.dod_id),
-            message=None if answer.message is None else SecureMessage.of(answer.message),
-            user_errors=_errors(answer.user_errors),
+            thread=None if sent is None else MessageThread.of(sent.thread, answer.dod_id),
+            message=None if sent is None else SecureMessage.of(sent.message),
+            user_errors=UserError.many(answer.user_errors),
         )

@@ -1,4 +1,4 @@
-"""Mutations: Questionnaire responses."""
+"""Mutations: questionnaire responses."""
 
 from __future__ import annotations
 
@@ -6,17 +6,11 @@ import datetime as dt
 
 import strawberry
 
-from resolvers.actions.questionnaires import submit_questionnaire_response
-from resolvers.actions.results import UserErrorRecord
-from resolvers.actions.validation import AnswerInput
+from resolvers.actions import QUESTIONNAIRE, AnswerInput, SubmissionInput, perform
 
-from ..context import Info, path_of
+from ..context import Info
 from ..types.common import UserError
 from ..types.visits import QuestionnaireAssignment
-
-
-def _errors(found: tuple[UserErrorRecord, ...]) -> list[UserError]:
-    return [UserError(field=list(e.field) if e.field else None, code=e.code, message=e.message) for e in found]
 
 
 @strawberry.input
@@ -27,6 +21,16 @@ class QuestionnaireAnswerInput:
     value_integer: int | None = None
     value_decimal: float | None = None
     value_date: dt.date | None = None
+
+    def to_answer(self) -> AnswerInput:
+        return AnswerInput(
+            link_id=self.link_id,
+            value_boolean=self.value_boolean,
+            value_string=self.value_string,
+            value_integer=self.value_integer,
+            value_decimal=self.value_decimal,
+            value_date=self.value_date,
+        )
 
 
 @strawberry.input
@@ -48,27 +52,10 @@ class QuestionnaireMutations:
     async def submit_questionnaire_response(
         self, info: Info, input: SubmitQuestionnaireResponseInput
     ) -> SubmitQuestionnaireResponsePayload:
-        answers = [
-            AnswerInput(
-                link_id=a.link_id,
-                value_boolean=a.value_boolean,
-                value_string=a.value_string,
-                value_integer=a.value_integer,
-                value_decimal=a.value_decimal,
-                value_date=a.value_date,
-            )
-            for a in input.answers
-        ]
-        answer = await submit_questionnaire_response(
-            info.context,
-            assignment_id=str(input.assignment_id),
-            answers=answers,
-            key=input.idempotency_key,
-            path=path_of(info),
-        )
+        raw = SubmissionInput(str(input.assignment_id), [a.to_answer() for a in input.answers])
+        answer = await perform(info.context, QUESTIONNAIRE, raw, input.idempotency_key)
+        done = answer.value
         return SubmitQuestionnaireResponsePayload(
-            assignment=None
-            if answer.assignment is None
-            else QuestionnaireAssignment.of(answer.assignment, answer.dod_id),
-            user_errors=_errors(answer.user_errors),
+            assignment=None if done is None else QuestionnaireAssignment.of(done.assignment, answer.dod_id),
+            user_errors=UserError.many(answer.user_errors),
         )

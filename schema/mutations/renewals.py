@@ -1,19 +1,14 @@
-"""Mutations: Prescription renewal requests."""
+"""Mutations: prescription renewal requests."""
 
 from __future__ import annotations
 
 import strawberry
 
-from resolvers.actions.renewals import request_prescription_renewal
-from resolvers.actions.results import UserErrorRecord
+from resolvers.actions import RENEWAL, RenewalInput, perform
 
-from ..context import Info, path_of
+from ..context import Info
 from ..types.common import UserError
 from ..types.medications import Prescription, RenewalRequest
-
-
-def _errors(found: tuple[UserErrorRecord, ...]) -> list[UserError]:
-    return [UserError(field=list(e.field) if e.field else None, code=e.code, message=e.message) for e in found]
 
 
 @strawberry.input
@@ -35,14 +30,11 @@ class RenewalMutations:
     async def request_prescription_renewal(
         self, info: Info, input: RequestPrescriptionRenewalInput
     ) -> RequestPrescriptionRenewalPayload:
-        answer = await request_prescription_renewal(
-            info.context,
-            prescription_id=str(input.prescription_id),
-            note=input.note,
-            key=input.idempotency_key,
-            path=path_of(info),
-        )
+        raw = RenewalInput(prescription_id=str(input.prescription_id), note=input.note)
+        answer = await perform(info.context, RENEWAL, raw, input.idempotency_key)
+        done = answer.value
         renewal = None
-        if answer.renewal is not None and answer.prescription is not None:
-            renewal = RenewalRequest.of(answer.renewal, Prescription.of(answer.prescription, answer.dod_id))
-        return RequestPrescriptionRenewalPayload(renewal_request=renewal, user_errors=_errors(answer.user_errors))
+        if done is not None:
+            renewal = RenewalRequest.of(done.renewal_request, Prescription.of(done.prescription, answer.dod_id))
+        errors = UserError.many(answer.user_errors)
+        return RequestPrescriptionRenewalPayload(renewal_request=renewal, user_errors=errors)

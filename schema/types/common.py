@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from enum import Enum
+from collections.abc import Sequence
+from enum import Enum, StrEnum
 
 import strawberry
 
+from resolvers.actions import UserErrorRecord
 from resolvers.ids import encode_id
 from sources import records as r
+from sources.registry import SPECS
 
 __all__ = [
     "AppointmentStatus",
@@ -30,7 +33,11 @@ __all__ = [
     "global_id",
 ]
 
-RecordSource = strawberry.enum(r.RecordSource, description="Where a record came from.")
+# One value per registered source (`sources/registry.py`), described by its spec.
+_SOURCES: type[StrEnum] = StrEnum("RecordSource", [(spec.name, spec.name) for spec in SPECS])  # type: ignore[misc]
+RecordSource = strawberry.enum(_SOURCES, description="Where a record came from.")
+for _value in RecordSource.__strawberry_definition__.values:  # type: ignore[attr-defined]
+    _value.description = next(spec.description for spec in SPECS if spec.name == _value.value)
 CareService = strawberry.enum(r.CareService, description="The kind of care an appointment is for.")
 AppointmentStatus = strawberry.enum(r.AppointmentStatus, description="An appointment's state.")
 MessageFolder = strawberry.enum(r.MessageFolder, description="Where a message thread is filed.")
@@ -142,3 +149,7 @@ class UserError:
     field: list[str] | None
     code: str
     message: str
+
+    @classmethod
+    def many(cls, errors: Sequence[UserErrorRecord]) -> list[UserError]:
+        return [cls(field=list(e.field) if e.field else None, code=e.code, message=e.message) for e in errors]

@@ -59,9 +59,12 @@ class MessageThread(Node):
     subject: str
     folder: MessageFolder  # type: ignore[valid-type]
     last_message_at: dt.datetime
-    can_reply: bool = strawberry.field(description="TOL archive threads are read-only.")
     _record: strawberry.Private[r.MessageThreadRecord]
     _dod_id: strawberry.Private[str]
+
+    @strawberry.field(description="TOL archive threads are read-only: only threads where writes go take replies.")
+    def can_reply(self, info: Info) -> bool:
+        return info.context.services.writable(self._record.provenance.source)
 
     @strawberry.field(description="The thread's messages, newest first.")
     async def messages(self, info: Info, first: int | None = 50, after: str | None = None) -> SecureMessageConnection:
@@ -89,7 +92,6 @@ class MessageThread(Node):
             subject=t.subject,
             folder=t.folder,
             last_message_at=t.last_message_at,
-            can_reply=src is r.RecordSource.GENESIS,
             _record=t,
             _dod_id=dod_id,
         )

@@ -8,6 +8,8 @@ from typing import Annotated, Any, TypeVar
 
 import strawberry
 
+from resolvers.errors import GatewayError
+from resolvers.ids import PERSON
 from resolvers.lists import all_records, record_list
 from resolvers.patients import PatientHandle, care_team, coverage
 from resolvers.questionnaires import assignments
@@ -63,7 +65,7 @@ class Patient(Node):
 
     @classmethod
     def of(cls, handle: PatientHandle) -> Patient:
-        return cls(id=global_id("Patient", r.RecordSource.GENESIS, handle.dod_id), _handle=handle)
+        return cls(id=global_id("Patient", PERSON, handle.dod_id), _handle=handle)
 
     def _demo(self) -> r.Demographics | None:
         return self._handle.demographics
@@ -245,10 +247,10 @@ class Patient(Node):
         return [QuestionnaireAssignment.of(a, self._handle.dod_id) for a in found]
 
 
-class PatientNameUnavailable(Exception):
+class PatientNameUnavailable(GatewayError):
     """No source that answered holds the patient's name."""
 
-    extensions = {"code": "SOURCE_UNAVAILABLE"}
+    code = "SOURCE_UNAVAILABLE"
 
     def __init__(self) -> None:
         super().__init__("The patient's name could not be read from any source.")

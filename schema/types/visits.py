@@ -80,7 +80,7 @@ class QuestionnaireAssignment(Node):
 
     @strawberry.field(description="The visit this questionnaire prepares, if any.")
     async def appointment(self, info: Info) -> Appointment | None:
-        appt = await appointment_of(info.context, self._record)
+        appt = await appointment_of(info.context, self._dod_id, self._record)
         return None if appt is None else Appointment.of(appt, self._dod_id)
 
     @classmethod
@@ -107,13 +107,17 @@ class Appointment(Node):
     _record: strawberry.Private[r.AppointmentRecord]
     _dod_id: strawberry.Private[str]
 
-    @strawberry.field(description="True only for future GENESIS appointments that are still booked.")
-    def can_cancel(self) -> bool:
-        return can_change_appointment(self._record, dt.datetime.now(dt.UTC))
+    def _changeable(self, info: Info) -> bool:
+        writable = info.context.services.writable(self._record.provenance.source)
+        return can_change_appointment(self._record, dt.datetime.now(dt.UTC), writable=writable)
 
     @strawberry.field(description="True only for future GENESIS appointments that are still booked.")
-    def can_reschedule(self) -> bool:
-        return can_change_appointment(self._record, dt.datetime.now(dt.UTC))
+    def can_cancel(self, info: Info) -> bool:
+        return self._changeable(info)
+
+    @strawberry.field(description="True only for future GENESIS appointments that are still booked.")
+    def can_reschedule(self, info: Info) -> bool:
+        return self._changeable(info)
 
     @strawberry.field(
         description="The pre-visit questionnaire tied to this appointment, if any (dental health history)."

@@ -1,5 +1,7 @@
-"""The community providers source adapter (FHIR R4 / US Core, read-only, `Patient/$match`)."""
+"""Community providers (FHIR R4 / US Core behind an HIE, read-only; `Patient/$match` for linking)."""
 
+from .name import COMMUNITY
 from .source import COMMUNITY_KINDS, CommunitySource
+from .spec import SPEC
 
-__all__ = ["COMMUNITY_KINDS", "CommunitySource"]
+__all__ = ["COMMUNITY", "COMMUNITY_KINDS", "SPEC", "CommunitySource"]

@@ -17,6 +17,7 @@ from ..fhir.kinds import CLINICAL_KINDS, KindSpec
 from ..fhir.patients import demographics, dod_id_of, identifier_search
 from ..records import Link, LinkedRef, PatientKey, RecordKind, RecordSource
 from .mapping import candidates, match_parameters, organization_name
+from .name import COMMUNITY
 
 __all__ = ["COMMUNITY_KINDS", "CommunitySource"]
 
@@ -24,9 +25,9 @@ COMMUNITY_KINDS: dict[RecordKind, KindSpec] = {RecordKind(k): s for k, s in CLIN
 
 
 class CommunitySource(FhirRecordSource):
-    """Links by DoD ID where the practice has it, else by `$match` on GENESIS demographics."""
+    """Links by DoD ID where the practice has it, else by `$match` on the demographics another source gave."""
 
-    name: ClassVar[RecordSource] = RecordSource.COMMUNITY
+    name: ClassVar[RecordSource] = COMMUNITY
     provides: ClassVar[frozenset[RecordKind]] = frozenset(COMMUNITY_KINDS)
     kinds = COMMUNITY_KINDS
 
@@ -44,7 +45,7 @@ class CommunitySource(FhirRecordSource):
         self._organizations: dict[str, str] = {}  # practice names by Organization id (not PHI)
 
     async def link(self, patients: Sequence[PatientKey]) -> Sequence[Link | SourceError]:
-        """One identifier search for all; then one `$match` per unlinked patient, concurrently."""
+        """One identifier search for all (the practices' patients who gave their DoD ID)."""
         if not patients:
             return []
         params = [
@@ -62,18 +63,21 @@ class CommunitySource(FhirRecordSource):
             dod = dod_id_of(patient)
             if dod is not None and patient.get("active") is not False:
                 by_dod.setdefault(dod, []).append(patient)
-        results: list[Link | SourceError] = []
-        to_match: list[tuple[int, PatientKey, dict[str, Any]]] = []
-        for i, key in enumerate(patients):
-            hits = sorted(by_dod.get(key.dod_id, []), key=lambda p: str(p.get("id")))
-            results.append(self._link(key, [(p, None) for p in hits]))
-            request = match_parameters(key.demographics) if key.demographics else None
-            if not hits and request is not None:
-                to_match.append((i, key, request))
-        matched = await asyncio.gather(*(self._match(k, r) for _, k, r in to_match))
-        for (i, _, _), link in zip(to_match, matched, strict=True):
-            results[i] = link
-        return results
+        return [
+            self._link(key, [(p, None) for p in sorted(by_dod.get(key.dod_id, []), key=lambda p: str(p.get("id")))])
+            for key in patients
+        ]
+
+    async def match(self, patients: Sequence[PatientKey]) -> Sequence[Link | SourceError]:
+        """One `$match` per patient (FHIR takes one at a time), concurrently; only `certain` or
+        `probable` candidates at or above the threshold link."""
+        return await asyncio.gather(*(self._match_one(key) for key in patients))
+
+    async def _match_one(self, key: PatientKey) -> Link | SourceError:
+        request = match_parameters(key.demographics) if key.demographics else None
+        if request is None:
+            return self._link(key, [])
+        return await self._match(key, request)
 
     def _link(self, key: PatientKey, hits: Sequence[tuple[dict[str, Any], float | None]]) -> Link:
         refs = tuple(LinkedRef(str(p.get("id")), score, organization_name(p, self._organizations)) for p, score in hits)

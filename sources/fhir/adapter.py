@@ -126,7 +126,7 @@ class FhirRecordSource:
     def _spec(self, kind: RecordKind) -> KindSpec:
         spec = self.kinds.get(kind)
         if spec is None:
-            raise ValueError(f"{self.name.value} does not provide {kind.value}")
+            raise ValueError(f"{self.name} does not provide {kind.value}")
         return spec
 
     def _base_params(self, spec: KindSpec, query: Query) -> list[tuple[str, str]]:
@@ -192,7 +192,9 @@ class FhirRecordSource:
         refs: Sequence[LinkedRef] = (),
         binaries: Mapping[str, str] | None = None,
     ) -> MapContext:
-        return MapContext(self.name, retrieved, bundle, {r.patient_id: r for r in refs}, binaries or {})
+        return MapContext(
+            self.name, retrieved, bundle, {r.patient_id: r for r in refs}, binaries or {}, self.facilities_on_genesis
+        )
 
     async def _page(
         self,

@@ -84,6 +84,7 @@ class MapContext:
     bundle: Bundle
     refs: Mapping[str, LinkedRef] = field(default_factory=dict)
     binaries: Mapping[str, str] = field(default_factory=dict)
+    on_genesis: bool = False  # whether this source's facilities run MHS GENESIS
 
     def provenance(
         self, resource: Mapping[str, Any], patient_id: str | None, organization: str | None = None
@@ -172,7 +173,7 @@ def appointment(r: Resource, ctx: MapContext) -> AppointmentRecord | None:
         if facility is None and location_id is not None:
             location = ctx.bundle.included("Location").get(location_id) or {}
             name = location.get("name") or (actor or {}).get("display") or location_id
-            facility = FacilityRecord(location_id, str(name), ctx.source is RecordSource.GENESIS)
+            facility = FacilityRecord(location_id, str(name), ctx.on_genesis)
     if patient_id is None:
         return None
     slots = [s for s in r.get("slot") or () if ref_id(s, "Slot")]

@@ -14,6 +14,7 @@ from ..fhir.patients import demographics, dod_id_of, identifier_search
 from ..records import CareTeamRecord, Link, LinkedRef, PatientKey, Record, RecordKind, RecordSource
 from . import mapping
 from .kinds import GENESIS_KINDS
+from .name import GENESIS
 
 __all__ = ["GenesisSource"]
 
@@ -21,7 +22,7 @@ __all__ = ["GenesisSource"]
 class GenesisSource(FhirRecordSource):
     """Reads GENESIS; writes (booking, Tasks, Communications) will live in `writes.py`."""
 
-    name: ClassVar[RecordSource] = RecordSource.GENESIS
+    name: ClassVar[RecordSource] = GENESIS
     provides: ClassVar[frozenset[RecordKind]] = frozenset(GENESIS_KINDS)
     kinds = GENESIS_KINDS
     facilities_on_genesis = True

@@ -1,5 +1,7 @@
 """The TRICARE Online (TOL) portal archive: a read-only PostgreSQL source of legacy records."""
 
-from .source import TolSource
+from .name import TOL_ARCHIVE
+from .source import TOL_KINDS, TolSource
+from .spec import SPEC
 
-__all__ = ["TolSource"]
+__all__ = ["SPEC", "TOL_ARCHIVE", "TOL_KINDS", "TolSource"]

@@ -10,11 +10,12 @@ import asyncpg
 from sources.calls.deadline import remaining
 from sources.calls.observe import UpstreamObserver
 from sources.errors import SourceError, SourceTimeout, SourceUnavailable
-from sources.records import RecordSource
+
+from .name import TOL_ARCHIVE
 
 __all__ = ["TolClient"]
 
-SOURCE = RecordSource.TOL_ARCHIVE
+SOURCE = TOL_ARCHIVE
 
 # Failures that mean "the archive cannot answer now"; their messages are never kept (they can
 # quote parameter values).

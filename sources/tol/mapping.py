@@ -38,9 +38,10 @@ from sources.records import (
     PrescriptionRecord,
     Provenance,
     Quantity,
-    RecordSource,
     ReferenceRange,
 )
+
+from .name import TOL_ARCHIVE
 
 __all__ = [
     "APPOINTMENT_STATUS",
@@ -72,7 +73,7 @@ class Row(Protocol):
     def __getitem__(self, key: str, /) -> Any: ...
 
 
-SOURCE = RecordSource.TOL_ARCHIVE
+SOURCE = TOL_ARCHIVE
 
 LOINC = "http://loinc.org"
 RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"

@@ -16,9 +16,10 @@ from sources.records import Demographics, Link, PatientKey, Record, RecordKind, 
 from . import mapping
 from .batch import Batch, Mapper
 from .client import TolClient
+from .name import TOL_ARCHIVE
 from .queries import ACCOUNTS, FACILITIES, FIND_ACCOUNTS, GET, LINK, PAGE, PROVIDERS
 
-__all__ = ["TolSource"]
+__all__ = ["TOL_KINDS", "TolSource"]
 
 _MAPPERS: dict[RecordKind, Mapper] = {
     RecordKind.APPOINTMENT: mapping.appointment,
@@ -37,6 +38,9 @@ _ID_COLUMN: dict[RecordKind, str] = {
 }
 
 
+TOL_KINDS: frozenset[RecordKind] = frozenset(_MAPPERS)
+
+
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -44,8 +48,8 @@ def _now() -> dt.datetime:
 class TolSource:
     """The legacy TRICARE Online archive (PostgreSQL, read-only); one statement per call."""
 
-    name: ClassVar[RecordSource] = RecordSource.TOL_ARCHIVE
-    provides: ClassVar[frozenset[RecordKind]] = frozenset(_MAPPERS)
+    name: ClassVar[RecordSource] = TOL_ARCHIVE
+    provides: ClassVar[frozenset[RecordKind]] = TOL_KINDS
 
     def __init__(self, pool: asyncpg.Pool[asyncpg.Record], observer: UpstreamObserver) -> None:
         self._client = TolClient(pool, observer)

@@ -107,3 +107,31 @@ async def test_errors_carry_no_stack_trace_or_upstream_body(ask: Ask, demo_stack
     assert status == 200 and "SOURCE_UNAVAILABLE" in text
     for leak in ("Traceback", "OperationOutcome", "diagnostics", ".py", "HTTP 500"):
         assert leak not in text, leak
+
+
+def _fragment_bomb(fan_out: int, levels: int) -> str:
+    """Each fragment spreads the next `fan_out` times: few tokens, fan_out ** levels fields."""
+    spreads = [" ".join([f"...F{i + 1}"] * fan_out) for i in range(levels)]
+    fragments = [f"fragment F{i} on Patient {{ {s} }}" for i, s in enumerate(spreads)]
+    return "{ me { ...F0 } } " + " ".join(fragments) + f" fragment F{levels} on Patient {{ dodId }}"
+
+
+def _error_flood(count: int) -> str:
+    """A document with `count` validation errors (unknown fields), each in its own fragment."""
+    fragments = " ".join(f"fragment E{i} on Patient {{ nope{i} }}" for i in range(count))
+    return "{ me { " + " ".join(f"...E{i}" for i in range(count)) + " } } " + fragments
+
+
+@pytest.mark.parametrize(
+    ("query", "limit"),
+    [(_fragment_bomb(10, 5), "number of fields"), (_error_flood(200), "number of validation errors")],
+    ids=["fragments spread within fragments", "a flood of validation errors"],
+)
+async def test_documents_built_to_be_expensive_are_refused_as_too_complex(
+    ask: Ask, upstreams: Upstreams, query: str, limit: str
+) -> None:
+    await upstreams.reset()
+    status, body = await ask("P1", query)
+    assert status == 400 and code(body) == "QUERY_TOO_COMPLEX", body
+    assert body["errors"][0]["extensions"]["limit"] == limit and len(body["errors"]) == 1
+    assert await upstreams.requests() == {"genesis": 0, "community": 0}

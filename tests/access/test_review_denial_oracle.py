@@ -15,7 +15,9 @@ from resolvers.principal import Principal, Role
 from resolvers.services import Services
 from schema import build_schema
 from sources.base import Page, PatientKey, Query
+from sources.community import COMMUNITY
 from sources.errors import SourceError, SourceTimeout, SourceUnavailable
+from sources.genesis import GENESIS
 from sources.records import (
     CareTeamRecord,
     Demographics,
@@ -34,7 +36,7 @@ NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
 
 class _Genesis:
-    name: ClassVar[RecordSource] = RecordSource.GENESIS
+    name: ClassVar[RecordSource] = GENESIS
     provides: ClassVar[frozenset[RecordKind]] = frozenset({RecordKind.CARE_TEAM})
 
     def __init__(self, *, care_team_fails: bool = False) -> None:
@@ -63,7 +65,7 @@ class _Community:
     """Asks `$match` only for patients GENESIS knows (it needs their demographics): that is
     where it times out."""
 
-    name: ClassVar[RecordSource] = RecordSource.COMMUNITY
+    name: ClassVar[RecordSource] = COMMUNITY
     provides: ClassVar[frozenset[RecordKind]] = frozenset()
 
     async def link(self, patients: Sequence[PatientKey]) -> Sequence[Link | SourceError]:
@@ -86,8 +88,8 @@ ELSEWHERE = Principal(Role.CLINICIAN, "prac-9", facility="loc-other", strong_aut
 @pytest.mark.parametrize(
     "sources",
     [
-        pytest.param(lambda: {RecordSource.GENESIS: _Genesis(), RecordSource.COMMUNITY: _Community()}, id="match"),
-        pytest.param(lambda: {RecordSource.GENESIS: _Genesis(care_team_fails=True)}, id="care-team"),
+        pytest.param(lambda: {GENESIS: _Genesis(), COMMUNITY: _Community()}, id="match"),
+        pytest.param(lambda: {GENESIS: _Genesis(care_team_fails=True)}, id="care-team"),
     ],
 )
 async def test_a_failing_source_does_not_tell_a_denied_clinician_who_exists(sources: Any) -> None:

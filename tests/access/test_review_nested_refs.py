@@ -15,6 +15,7 @@ from resolvers.services import Services
 from schema import build_schema
 from sources.base import Page, PatientKey, Query
 from sources.errors import SourceError
+from sources.genesis import GENESIS
 from sources.records import (
     AppointmentRecord,
     AppointmentStatus,
@@ -35,7 +36,7 @@ from sources.records import (
 )
 
 OWNER = "1000000001"
-G = RecordSource.GENESIS
+G = GENESIS
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
 

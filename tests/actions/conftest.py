@@ -15,6 +15,7 @@ import aiohttp
 import pytest
 import pytest_asyncio
 
+from sources.genesis import GENESIS
 from tests.actions.proxy import LosingProxy
 from tests.support.gql import gql
 
@@ -129,6 +130,13 @@ class Actions:
             body: dict[str, Any] = await resp.json()
             return body
 
+    async def recorded(self, since: int = 0) -> list[dict[str, Any]]:
+        """The requests GENESIS answered after recorder entry `since` (its request recorder)."""
+        url = f"{self.stack.info()['admin']['genesis']}/requests"
+        async with self.session.get(url, params={"since": str(since)}) as resp:
+            body: dict[str, Any] = await resp.json()
+            return list(body["requests"])
+
     async def quiet_stats(self) -> dict[str, Any]:
         """GENESIS's counts once no request is still arriving (an earlier test's slow call may be)."""
         last = await self.stats()
@@ -164,22 +172,22 @@ async def actions(action_stack: DemoStack) -> AsyncIterator[Actions]:
 async def losing_gateway(actions: Actions) -> AsyncIterator[tuple[str, LosingProxy]]:
     """A second gateway worker (2 s deadline) that reaches GENESIS through a LosingProxy."""
     from gateway.app import create_app
-    from gateway.demo.serve import InLoopServer
+    from tests.support.servers import serve
 
     config = actions.stack.config
-    assert config.genesis is not None
-    origin = config.genesis.base_url.removesuffix("/fhir")
-    proxy = LosingProxy(origin, stall_seconds=2.5)
+    configured = config.source(GENESIS)
+    assert configured is not None
+    fhir = configured.config.fhir
+    proxy = LosingProxy(fhir.base_url.removesuffix("/fhir"), stall_seconds=2.5)
     await proxy.start()
-    genesis = dataclasses.replace(config.genesis, base_url=f"{proxy.url}/fhir")
-    server = InLoopServer(host="127.0.0.1", port=0)
+    moved = dataclasses.replace(fhir, base_url=f"{proxy.url}/fhir")
+    genesis = dataclasses.replace(configured, config=dataclasses.replace(configured.config, fhir=moved))
+    sources = tuple(genesis if c.name == GENESIS else c for c in config.sources)
+    app = create_app(dataclasses.replace(config, sources=sources, request_timeout=2.0, source_timeout=2.0))
     try:
-        await server.start(
-            create_app(dataclasses.replace(config, genesis=genesis, request_timeout=2.0, source_timeout=2.0))
-        )
-        yield f"{server.url}/graphql", proxy
+        async with serve(app) as url:
+            yield f"{url}/graphql", proxy
     finally:
-        await server.stop()
         await proxy.stop()
 
 

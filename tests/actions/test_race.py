@@ -10,8 +10,8 @@ from typing import Any
 import pytest_asyncio
 
 from gateway.app import create_app
-from gateway.demo.serve import InLoopServer
 from tests.actions.conftest import Actions, source_id
+from tests.support.servers import serve
 
 ATTEMPTS = 12
 
@@ -19,12 +19,8 @@ ATTEMPTS = 12
 @pytest_asyncio.fixture(loop_scope="session")
 async def second_gateway(actions: Actions) -> AsyncIterator[str]:
     """Another gateway worker with the same configuration (same sandboxes, same database)."""
-    server = InLoopServer(host="127.0.0.1", port=0)
-    await server.start(create_app(actions.stack.config))
-    try:
-        yield f"{server.url}/graphql"
-    finally:
-        await server.stop()
+    async with serve(create_app(actions.stack.config)) as url:
+        yield f"{url}/graphql"
 
 
 async def test_one_slot_many_patients_two_workers(actions: Actions, second_gateway: str, claim: Any) -> None:

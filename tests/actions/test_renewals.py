@@ -7,8 +7,8 @@ from typing import Any
 
 import aiohttp
 
-from gateway.sources import fhir_config
 from sources.fhir.client import FhirClient
+from sources.genesis import GENESIS
 from sources.records import RecordSource
 from tests.actions.conftest import Actions, new_key, source_id
 from tests.support.gql import gql
@@ -56,12 +56,12 @@ def renewal_tasks(actions: Actions, rx_source_id: str) -> list[dict[str, Any]]:
 
 async def staff_sets_status(actions: Actions, task_id: str, status: str) -> None:
     """A pharmacist moves the Task on in GENESIS: a real PUT to the sandbox, with write scope."""
-    upstream = actions.stack.config.genesis
-    assert upstream is not None
-    settings = fhir_config(upstream, 5.0)
-    settings = dataclasses.replace(settings, scope=f"{settings.scope} {upstream.write_scope}")
+    configured = actions.stack.config.source(GENESIS)
+    assert configured is not None
+    upstream = configured.config
+    settings = dataclasses.replace(upstream.fhir, scope=f"{upstream.fhir.scope} {upstream.write_scope}")
     async with aiohttp.ClientSession() as session:
-        client = FhirClient(RecordSource.GENESIS, settings, session, _Quiet())
+        client = FhirClient(GENESIS, settings, session, _Quiet())
         task = await client.read("test", "Task", task_id)
         await client.update("test", {**task, "status": status}, if_match=task["meta"]["versionId"])
 

@@ -14,7 +14,7 @@ from resolvers import Principal, RequestContext, Role, Services
 from resolvers.actions import ActionResult, run_idempotent
 from resolvers.actions.idempotency import input_hash, principal_key
 from sources.errors import SourceUnavailable
-from sources.records import RecordSource
+from sources.genesis import GENESIS
 
 INPUTS = {"slotId": "U2xvdDpHRU5FU0lTOng", "reason": None}
 
@@ -31,7 +31,7 @@ async def store(fresh_db: str) -> AsyncIterator[IdempotencyStore]:
 
 def _context(store: IdempotencyStore, seconds: float) -> RequestContext:
     deadline = asyncio.get_running_loop().time() + seconds
-    services = Services(sources={}, store=store)
+    services = Services(sources={}, idempotency=store)
     return RequestContext(services, Principal(Role.PATIENT, "1000000004"), "req-1", deadline=deadline)
 
 
@@ -66,7 +66,7 @@ async def test_a_failed_action_releases_its_key(store: IdempotencyStore) -> None
     async def flaky() -> ActionResult:
         attempts.append(1)
         if len(attempts) == 1:
-            raise SourceUnavailable(RecordSource.GENESIS, "HTTP 500")
+            raise SourceUnavailable(GENESIS, "HTTP 500")
         return ActionResult.ok(appointment={"id": "a-1"})
 
     first = await run_idempotent(_context(store, 2.0), "bookAppointment", "k2", INPUTS, flaky)

@@ -6,18 +6,17 @@ import asyncio
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from gateway.app import create_app
 from gateway.config import Config
+from gateway.sources import Opened
 from resolvers.services import Services
 from sandbox.issuer import Issuer
 from tests.gateway.conftest import base_env
-from tests.gateway.serving import serve
+from tests.support.servers import serve
 
 pytestmark = pytest.mark.browser
 
@@ -41,8 +40,7 @@ def _ensure_chromium() -> str:
     return found
 
 
-def _no_sources(config: Config, sessions: Mapping[str, Any], pools: Mapping[str, Any],
-                observer: Any) -> Services:
+def _no_sources(config: Config, opened: Opened) -> Services:
     return Services(sources={})
 
 

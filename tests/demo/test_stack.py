@@ -8,6 +8,9 @@ import aiohttp
 import asyncpg
 import jwt
 
+from sources.community import COMMUNITY
+from sources.genesis import GENESIS
+from sources.tol import TOL_ARCHIVE
 from tests.support import gql
 
 if TYPE_CHECKING:  # the fixture imports the stack; collection must not need all its parts
@@ -63,11 +66,12 @@ async def test_the_gateway_is_configured_from_its_environment_in_demo_mode(
 ) -> None:
     config = demo_stack.config
     assert config.mode == "demo"
-    assert config.genesis is not None and config.genesis.base_url == demo_stack.genesis.base_url
-    assert config.community is not None
-    assert config.community.base_url == demo_stack.community.base_url
+    genesis, community, tol = (config.source(name) for name in (GENESIS, COMMUNITY, TOL_ARCHIVE))
+    assert genesis is not None and genesis.config.fhir.base_url == demo_stack.genesis.base_url
+    assert community is not None
+    assert community.config.fhir.base_url == demo_stack.community.base_url
     assert config.auth.jwks_url == demo_stack.issuer.jwks_url
-    assert config.tol_dsn == demo_stack.info()["sources"]["tol_dsn"]
+    assert tol is not None and tol.config.dsn == demo_stack.info()["sources"]["tol_dsn"]
     assert config.database_url == demo_stack.info()["gateway_dsn"]
 
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Mapping
-from typing import Any
+from collections.abc import AsyncIterator, Callable
 
 import aiohttp
 import pytest
@@ -11,10 +10,10 @@ import pytest_asyncio
 
 from gateway.app import create_app
 from gateway.config import Config
+from gateway.sources import Opened
 from resolvers.services import Services
 from sandbox.issuer import Issuer
-
-from .serving import serve
+from tests.support.servers import serve
 
 AUDIENCE = "mhs-gateway"
 
@@ -42,8 +41,7 @@ def base_env(issuer: Issuer, **overrides: str) -> dict[str, str]:
     return env
 
 
-def no_sources(config: Config, sessions: Mapping[str, Any], pools: Mapping[str, Any],
-               observer: Any) -> Services:
+def no_sources(config: Config, opened: Opened) -> Services:
     return Services(sources={})
 
 

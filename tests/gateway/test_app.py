@@ -208,9 +208,9 @@ async def test_too_deep_query_is_refused_unexecuted(issuer: Issuer,
                                                     http: aiohttp.ClientSession) -> None:
     from gateway.app import create_app
     from gateway.config import Config
+    from tests.support.servers import serve
 
     from .conftest import base_env, no_sources
-    from .serving import serve
 
     config = Config.from_env(base_env(issuer, MAX_DEPTH="2"))
     async with serve(create_app(config, services_factory=no_sources)) as url:

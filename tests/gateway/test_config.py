@@ -33,11 +33,10 @@ def test_demo_defaults() -> None:
     config = Config.from_env(BASE)
     assert config.auth.allowed_algs == ("RS256", "ES256")
     assert config.auth.clinician_amr == "cac"
-    assert config.match_threshold == 0.8
     assert config.request_timeout == 5.0
     assert config.limits.max_body_bytes == 1_000_000
     assert config.introspection is True and config.graphiql is True
-    assert config.genesis is None and config.database_url is None
+    assert config.sources == () and config.database_url is None
 
 
 def test_production_turns_introspection_and_graphiql_off() -> None:
@@ -68,7 +67,6 @@ def test_missing_required_variable_is_named(missing: str, named: str) -> None:
     [
         ("MHS_GATEWAY_PORT", "eighty"),
         ("MHS_GATEWAY_PORT", "70000"),
-        ("MHS_GATEWAY_MATCH_THRESHOLD", "1.5"),
         ("MHS_GATEWAY_REQUEST_TIMEOUT", "0"),
         ("MHS_GATEWAY_MODE", "staging"),
         ("MHS_GATEWAY_INTROSPECTION", "maybe"),
@@ -104,6 +102,23 @@ def test_secrets_never_appear_in_errors() -> None:
     assert short not in str(error)
 
 
+def test_each_source_reads_its_own_prefix_and_names_its_variable() -> None:
+    community = {
+        "MHS_GATEWAY_COMMUNITY_URL": "http://127.0.0.1:9/fhir",
+        "MHS_GATEWAY_COMMUNITY_TOKEN_URL": "http://127.0.0.1:9/token",
+        "MHS_GATEWAY_COMMUNITY_CLIENT_ID": "gateway",
+        "MHS_GATEWAY_COMMUNITY_KEY_ID": "k1",
+        "MHS_GATEWAY_COMMUNITY_PRIVATE_KEY": "-----BEGIN PRIVATE KEY-----\\nx\\n-----END PRIVATE KEY-----",
+    }
+    error = _error({**BASE, **community, "MHS_GATEWAY_COMMUNITY_MATCH_THRESHOLD": "1.5"})
+    assert error.name == "MHS_GATEWAY_COMMUNITY_MATCH_THRESHOLD"
+    config = Config.from_env({**BASE, **community, "MHS_GATEWAY_COMMUNITY_MATCH_THRESHOLD": "0.9"})
+    assert [c.name for c in config.sources] == ["COMMUNITY"]
+    assert config.sources[0].config.match_threshold == 0.9
+    # another source's prefix configures nothing here
+    assert Config.from_env({**BASE, "MHS_GATEWAY_MATCH_THRESHOLD": "0.9"}).sources == ()
+
+
 def test_upstream_needs_its_credentials() -> None:
     error = _error({**BASE, "MHS_GATEWAY_GENESIS_URL": "http://127.0.0.1:9/fhir"})
     assert error.name == "MHS_GATEWAY_GENESIS_TOKEN_URL"
@@ -125,9 +140,10 @@ def test_upstream_private_key_from_a_file(tmp_path: pytest.TempPathFactory) -> N
             "MHS_GATEWAY_GENESIS_PRIVATE_KEY": str(key_file),
         }
     )
-    assert config.genesis is not None
-    assert config.genesis.private_key_pem == pem
-    assert config.genesis.base_url == "http://127.0.0.1:9/fhir"
+    genesis = config.source("GENESIS")
+    assert genesis is not None
+    assert genesis.config.fhir.private_key_pem == pem
+    assert genesis.config.fhir.base_url == "http://127.0.0.1:9/fhir"
     assert pem not in repr(config)
 
 

@@ -9,9 +9,9 @@ import aiohttp
 from gateway.app import create_app
 from gateway.config import Config
 from sandbox.issuer import Issuer
+from tests.support.servers import serve
 
 from .conftest import base_env, no_sources
-from .serving import serve
 
 INTROSPECT = {"query": "{ __schema { queryType { name } } }"}
 TYPO = {"query": "{ me { dodid } }"}

@@ -18,7 +18,7 @@ from gateway.errors import ConfigError
 from gateway.persisted import TrustedDocuments
 from tests.access.conftest import Upstreams
 from tests.access.test_limits import OVER_LIMIT
-from tests.gateway.serving import serve
+from tests.support.servers import serve
 
 from .conftest import apq, send, sha256, token_of, unique, with_config
 

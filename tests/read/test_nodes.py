@@ -152,7 +152,7 @@ async def test_every_listed_object_comes_back_the_same_through_node(ask: Ask, p4
     types = {t for t, _ in picked}
     assert types == set(FIELDS), set(FIELDS) - types
     sources = {s for _, s in picked}
-    assert sources == {"GENESIS", "COMMUNITY", "TOL_ARCHIVE", "LIBRARY"}
+    assert sources == {"GENESIS", "COMMUNITY", "TOL_ARCHIVE", "LIBRARY", "DOD"}  # DOD: the patient across sources
     for (typename, _), (persona, listed) in sorted(picked.items()):
         body = await _node(ask, persona, typename, listed["id"])
         assert "errors" not in body, (typename, body)

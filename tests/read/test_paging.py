@@ -9,10 +9,9 @@ from typing import Any
 import aiohttp
 import asyncpg
 
-from gateway.sources import fhir_config
 from sources.base import Page, PageRequest, Position, Query
 from sources.calls.observe import NullObserver
-from sources.genesis import GenesisSource
+from sources.genesis import GENESIS, GenesisSource
 from sources.records import Link, PatientKey, RecordKind
 from sources.tol import TolSource
 from tests.read.conftest import Ask
@@ -118,7 +117,7 @@ async def _walk(source: Any, link: Link, first: int, pages: int) -> list[Page]:
 
 async def test_a_late_page_asks_each_source_for_what_the_first_page_asks(demo_stack: Any) -> None:
     probe = _Entries()
-    config = fhir_config(demo_stack.config.genesis, 5.0)
+    config = demo_stack.config.source(GENESIS).config.fhir
     async with aiohttp.ClientSession(trace_configs=[probe.trace]) as session:
         genesis = GenesisSource(config, session, NullObserver())
         (link,) = await genesis.link([PatientKey("1000000003")])

@@ -13,6 +13,7 @@ import pytest
 import pytest_asyncio
 
 from sandbox.fhir import FhirServer, make_client_keypair
+from tests.support.sandboxes import start_fhir
 
 DOD = "urn:oid:2.16.840.1.113883.3.42.10001.100001.12"
 ACSN = "urn:mhs:lab-accession"
@@ -172,10 +173,7 @@ async def http() -> AsyncIterator[aiohttp.ClientSession]:
 
 
 async def start_server(client_key: tuple[str, dict[str, Any], str], **kw: Any) -> FhirServer:
-    kw.setdefault("resources", dataset())
-    server = FhirServer(name="test", clients={CLIENT_ID: client_key[1]}, **kw)
-    await server.start()
-    return server
+    return await start_fhir(kw.pop("resources", None) or dataset(), {CLIENT_ID: client_key[1]}, **kw)
 
 
 @pytest_asyncio.fixture

@@ -1,6 +1,6 @@
-"""Writes to MHS GENESIS: the write client handle and one module per kind of action."""
+"""Writes to MHS GENESIS: the write client handle, one module per kind of action, and the port."""
 
 from .base import REQUEST_SYSTEM, GenesisWriter
-from .errors import SlotUnavailable, WriteRefused
+from .port import GenesisWrites
 
-__all__ = ["REQUEST_SYSTEM", "GenesisWriter", "SlotUnavailable", "WriteRefused"]
+__all__ = ["REQUEST_SYSTEM", "GenesisWriter", "GenesisWrites"]

@@ -23,8 +23,8 @@ from ...fhir.client import search_url
 from ...fhir.mapping import appointment as map_appointment
 from ...fhir.values import fhir_instant, instant, ref_id, service_of
 from ...records import AppointmentRecord, CareService, RecordKind
+from ...writes import Booking, Cancellation, Rescheduling, SlotUnavailable, WriteRefused
 from .base import REQUEST_SYSTEM, GenesisWriter, map_context, valid_id, version_of
-from .errors import SlotUnavailable, WriteRefused
 
 __all__ = ["BOOKABLE", "HOLD_URL", "MARK_URL", "book", "cancel", "reschedule"]
 
@@ -218,10 +218,9 @@ def _ids_ok(*ids: tuple[str, str]) -> None:
             raise WriteRefused("NOT_FOUND", target, "no such resource")
 
 
-async def book(
-    writer: GenesisWriter, *, slot_id: str, patient_id: str, reason: str | None, request_key: str
-) -> AppointmentRecord:
-    """Book `slot_id` for the patient; a rerun with the same `request_key` finds the first booking."""
+async def book(writer: GenesisWriter, booking: Booking) -> AppointmentRecord:
+    """Book the slot for the patient; a rerun with the same `request_key` finds the first booking."""
+    slot_id, patient_id, request_key = booking.slot_id, booking.patient_id, booking.request_key
     _ids_ok((slot_id, "slot"))
     identifier = f"{REQUEST_SYSTEM}|{request_key}"
     earlier = search_url("Appointment", [("identifier", identifier), ("patient", patient_id)])
@@ -237,7 +236,7 @@ async def book(
     if not (slot.get("status") == "busy" and holder == request_key):  # else: an earlier attempt took it
         _check_bookable(slot, writer.now(), "slot")
         slot = await _take(writer, slot, request_key, "slot")
-    resource = _new_appointment(slot, schedule, patient_id, reason, request_key, writer.now())
+    resource = _new_appointment(slot, schedule, patient_id, booking.reason, request_key, writer.now())
     condition = [("identifier", identifier), ("patient", patient_id)]
     try:
         created = await writer.client.create_conditional(_KIND, resource, if_none_exist=condition)
@@ -254,10 +253,10 @@ def _owned(appt: Resource | None, patient_id: str) -> Resource:
     return appt
 
 
-async def cancel(
-    writer: GenesisWriter, *, appointment_id: str, patient_id: str, reason: str | None, request_key: str
-) -> AppointmentRecord:
+async def cancel(writer: GenesisWriter, cancellation: Cancellation) -> AppointmentRecord:
     """Cancel the patient's future booked appointment, then free its slot."""
+    appointment_id, patient_id = cancellation.appointment_id, cancellation.patient_id
+    reason, request_key = cancellation.reason, cancellation.request_key
     _ids_ok((appointment_id, "appointment"))
     appt = _owned(await _read(writer, "Appointment", appointment_id), patient_id)
     for attempt in range(2):
@@ -285,10 +284,10 @@ async def cancel(
     raise AssertionError("unreachable")
 
 
-async def reschedule(
-    writer: GenesisWriter, *, appointment_id: str, new_slot_id: str, patient_id: str, request_key: str
-) -> AppointmentRecord:
-    """Move the patient's appointment to `new_slot_id`: take it, update the appointment, free the old."""
+async def reschedule(writer: GenesisWriter, move: Rescheduling) -> AppointmentRecord:
+    """Move the patient's appointment to the new slot: take it, update the appointment, free the old."""
+    appointment_id, new_slot_id = move.appointment_id, move.new_slot_id
+    patient_id, request_key = move.patient_id, move.request_key
     _ids_ok((appointment_id, "appointment"), (new_slot_id, "newSlot"))
     appt_search = search_url("Appointment", [("_id", appointment_id)])
     found = await writer.client.batch(_KIND, [("GET", appt_search), ("GET", _slot_search(new_slot_id))])

@@ -10,7 +10,7 @@ from typing import Any
 from ...fhir.bundle import Bundle, Resource
 from ...fhir.client import FhirClient
 from ...fhir.mapping import MapContext
-from ...records import RecordSource
+from ..name import GENESIS
 
 __all__ = ["REQUEST_SYSTEM", "GenesisWriter", "map_context", "valid_id", "version_of"]
 
@@ -25,7 +25,7 @@ def _utc_now() -> dt.datetime:
 class GenesisWriter:
     """The handle resolvers get for GENESIS writes: a FhirClient signed in with write scopes."""
 
-    source = RecordSource.GENESIS
+    source = GENESIS
 
     def __init__(self, client: FhirClient, clock: Callable[[], dt.datetime] = _utc_now) -> None:
         self.client = client
@@ -48,4 +48,5 @@ def map_context(writer: GenesisWriter, *resources: Resource, bundle: Bundle | No
     entries = [{"resource": r} for r in resources]
     if bundle is not None:
         entries += list(bundle.raw.get("entry") or ())
-    return MapContext(writer.source, writer.now(), Bundle({"resourceType": "Bundle", "entry": entries}))
+    bundle_all = Bundle({"resourceType": "Bundle", "entry": entries})
+    return MapContext(writer.source, writer.now(), bundle_all, on_genesis=True)

@@ -4,54 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from ...base import Filters, PageRequest
 from ...errors import SourceUnavailable
 from ...fhir.bundle import Resource
 from ...fhir.values import instant, ref_id, ref_type
-from ...records import MessageRecord, MessageThreadRecord, RecordKind, RecordSource
+from ...records import MessageRecord, MessageThreadRecord, RecordKind
+from ...writes import NewThread, Reply, Sent, WriteRefused
 from .. import mapping
 from .base import REQUEST_SYSTEM, GenesisWriter, map_context
-from .errors import WriteRefused
 
-__all__ = ["NewThread", "Reply", "Sent", "reply", "start_thread"]
+__all__ = ["reply", "start_thread"]
 
 _KIND = RecordKind.MESSAGE.value
-
-
-@dataclass(frozen=True, slots=True)
-class NewThread:
-    """A new thread from the patient to their care team."""
-
-    request_key: str
-    patient_id: str
-    patient_display: str | None
-    care_team_id: str
-    care_team_name: str | None
-    subject: str
-    body: str
-    sent_at: dt.datetime
-
-
-@dataclass(frozen=True, slots=True)
-class Reply:
-    """A reply from the patient in one of their GENESIS threads (`thread_id` is the root's id)."""
-
-    request_key: str
-    patient_id: str
-    thread_id: str
-    body: str
-    sent_at: dt.datetime
-
-
-@dataclass(frozen=True, slots=True)
-class Sent:
-    """The thread as it stands after the write, and the message written."""
-
-    thread: MessageThreadRecord
-    message: MessageRecord
 
 
 def _ref(resource_type: str, rid: str, display: str | None = None) -> dict[str, str]:
@@ -97,7 +63,7 @@ def _sent(writer: GenesisWriter, members: list[Resource], root_id: str, message_
     thread = next((t for t in threads if t.provenance.source_id == root_id), None)
     message = next((m for m in messages if m.provenance.source_id == message_id), None)
     if thread is None or message is None:
-        raise SourceUnavailable(RecordSource.GENESIS, "unreadable answer (Communication)")
+        raise SourceUnavailable(writer.source, "unreadable answer (Communication)")
     return Sent(thread, message)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from ...errors import SourceUnavailable, UpstreamRejected
@@ -16,43 +15,17 @@ from ...records import (
     QuestionnaireItemRecord,
     QuestionnaireItemType,
     RecordKind,
-    RecordSource,
 )
+from ...writes import ANSWER_FIELD, AnswerValue, Submission, WriteRefused
 from .. import mapping
 from .base import REQUEST_SYSTEM, GenesisWriter, map_context, version_of
-from .errors import WriteRefused
 
-__all__ = ["Submission", "response_items", "submit_response"]
+__all__ = ["response_items", "submit_response"]
 
 _KIND = RecordKind.QUESTIONNAIRE_ASSIGNMENT.value
-_VALUE_FIELD: dict[QuestionnaireItemType, str] = {
-    QuestionnaireItemType.BOOLEAN: "valueBoolean",
-    QuestionnaireItemType.STRING: "valueString",
-    QuestionnaireItemType.TEXT: "valueString",
-    QuestionnaireItemType.INTEGER: "valueInteger",
-    QuestionnaireItemType.DECIMAL: "valueDecimal",
-    QuestionnaireItemType.DATE: "valueDate",
-    QuestionnaireItemType.CHOICE: "valueString",
-}
-
-AnswerValue = bool | str | int | float | dt.date
-
-
-@dataclass(frozen=True, slots=True)
-class Submission:
-    """Validated answers (by linkId) to the questionnaire of one assignment Task."""
-
-    request_key: str
-    patient_id: str
-    task_id: str
-    questionnaire_id: str
-    items: Sequence[QuestionnaireItemRecord]
-    answers: Mapping[str, AnswerValue]
-    authored_at: dt.datetime
-
 
 def _value(item: QuestionnaireItemRecord, value: AnswerValue) -> dict[str, Any]:
-    field = _VALUE_FIELD[item.type]
+    field = ANSWER_FIELD[item.type]
     if isinstance(value, dt.date):
         return {field: value.isoformat()}
     return {field: value}
@@ -101,7 +74,7 @@ def _closed(detail: str) -> WriteRefused:
 def _record(writer: GenesisWriter, task: Resource) -> QuestionnaireAssignmentRecord:
     record = mapping.assignment(task, map_context(writer, task))
     if not isinstance(record, QuestionnaireAssignmentRecord):
-        raise SourceUnavailable(RecordSource.GENESIS, "unreadable answer (assignment Task)")
+        raise SourceUnavailable(writer.source, "unreadable answer (assignment Task)")
     return record
 
 

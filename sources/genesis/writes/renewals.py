@@ -2,34 +2,21 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 from ...errors import SourceUnavailable
 from ...fhir.values import fhir_instant
-from ...records import RecordKind, RecordSource, RenewalRequestRecord
+from ...records import RecordKind, RenewalRequestRecord
+from ...writes import RenewalAsk
 from .. import mapping
 from .base import REQUEST_SYSTEM, GenesisWriter, map_context
 
-__all__ = ["RenewalTask", "renewal_task", "renewal_written_by", "request_renewal"]
+__all__ = ["renewal_task", "renewal_written_by", "request_renewal"]
 
 _KIND = RecordKind.RENEWAL_REQUEST.value
 
 
-@dataclass(frozen=True, slots=True)
-class RenewalTask:
-    """What the patient asks for: `request_key` makes a retried write find the first one."""
-
-    request_key: str
-    patient_id: str  # the GENESIS Patient id
-    prescription_id: str  # the MedicationRequest id
-    prescriber_id: str | None
-    note: str | None
-    authored_at: dt.datetime
-
-
-def renewal_task(task: RenewalTask) -> dict[str, Any]:
+def renewal_task(task: RenewalAsk) -> dict[str, Any]:
     """The Task resource of a renewal request (docs/fhir-conventions.md, Prescriptions)."""
     patient = {"reference": f"Patient/{task.patient_id}"}
     resource: dict[str, Any] = {
@@ -57,7 +44,7 @@ async def renewal_written_by(writer: GenesisWriter, request_key: str) -> str | N
     return next((str(t.get("id")) for t in found.matches("Task")), None)
 
 
-async def request_renewal(writer: GenesisWriter, task: RenewalTask) -> RenewalRequestRecord:
+async def request_renewal(writer: GenesisWriter, task: RenewalAsk) -> RenewalRequestRecord:
     """Create the Task unless one with this request key exists; the request as GENESIS holds it."""
     search = [("identifier", f"{REQUEST_SYSTEM}|{task.request_key}")]
     stored = await writer.client.create_conditional(_KIND, renewal_task(task), search)
@@ -65,5 +52,5 @@ async def request_renewal(writer: GenesisWriter, task: RenewalTask) -> RenewalRe
         stored = await writer.client.read(_KIND, "Task", str(stored.get("id")))
     record = mapping.renewal(stored, map_context(writer, stored))
     if not isinstance(record, RenewalRequestRecord):
-        raise SourceUnavailable(RecordSource.GENESIS, "unreadable answer (renewal Task)")
+        raise SourceUnavailable(writer.source, "unreadable answer (renewal Task)")
     return record

@@ -7,8 +7,9 @@ import datetime as dt
 import aiohttp
 
 from sources.base import PageRequest, Query
-from sources.community import CommunitySource
-from sources.records import Demographics, HumanName, PatientKey, RecordKind, RecordSource
+from sources.community import COMMUNITY, CommunitySource
+from sources.genesis import GENESIS
+from sources.records import Demographics, HumanName, PatientKey, RecordKind
 
 from ..fhir.support import Recorder, config_for, lab, patient, running, stats
 
@@ -29,15 +30,16 @@ DATA = [
 
 
 def genesis_demographics(dod: str, family: str, given: str, birth: dt.date | None, gender: str | None) -> Demographics:
-    return Demographics(RecordSource.GENESIS, "g-" + dod, dod, HumanName((given,), family), birth, gender)
+    return Demographics(GENESIS, "g-" + dod, dod, HumanName((given,), family), birth, gender)
 
 
 async def test_links_by_dod_id_and_by_match(http: aiohttp.ClientSession) -> None:
     async with running(DATA, match_enabled=True, writable=False) as server:
         source = CommunitySource(config_for(server), http, Recorder())
         ben = genesis_demographics("1000000002", "Okafor", "Ben", dt.date(1960, 1, 30), "male")
-        keys = [PatientKey("1000000001"), PatientKey("1000000002", ben)]
-        ana, ben_link = await source.link(keys)
+        ana, unlinked = await source.link([PatientKey("1000000001"), PatientKey("1000000002")])
+        assert not unlinked.linked  # the practice holds no DoD ID for Ben: identifiers never find him
+        (ben_link,) = await source.match([PatientKey("1000000002", ben)])
         assert [(r.patient_id, r.match_confidence, r.organization) for r in ana.refs] == [
             ("c1", None, "Lakeside Family Medicine")]  # fmt: skip
         linked = {r.patient_id: r for r in ben_link.refs}
@@ -50,19 +52,19 @@ async def test_no_demographics_or_no_gender_means_no_match(http: aiohttp.ClientS
     async with running(DATA, match_enabled=True, writable=False) as server:
         source = CommunitySource(config_for(server), http, Recorder())
         genderless = genesis_demographics("1000000003", "Okafor", "Ben", dt.date(1960, 1, 30), None)
-        links = await source.link([PatientKey("1000000002"), PatientKey("1000000003", genderless)])
+        links = await source.match([PatientKey("1000000002"), PatientKey("1000000003", genderless)])
         assert not any(lnk.linked for lnk in links)
-        assert (await stats(http, server))["requests"] == 1  # the identifier search only
+        assert (await stats(http, server))["requests"] == 0  # no $match without name, birth date and gender
 
 
 async def test_a_high_threshold_links_nothing_uncertain(http: aiohttp.ClientSession) -> None:
     async with running(DATA, match_enabled=True, writable=False) as server:
         near = genesis_demographics("1000000004", "Okafor", "Benn", dt.date(1960, 1, 30), "male")
         lenient = CommunitySource(config_for(server), http, Recorder(), match_threshold=0.5)
-        (loose,) = await lenient.link([PatientKey("1000000004", near)])
+        (loose,) = await lenient.match([PatientKey("1000000004", near)])
         assert loose.linked and all(r.match_confidence < 1.0 for r in loose.refs)
         strict = CommunitySource(config_for(server), http, Recorder(), match_threshold=1.0)
-        (link,) = await strict.link([PatientKey("1000000004", near)])
+        (link,) = await strict.match([PatientKey("1000000004", near)])
         assert not link.linked
 
 
@@ -70,11 +72,11 @@ async def test_matched_records_carry_confidence_and_practice(http: aiohttp.Clien
     async with running(DATA, match_enabled=True, writable=False) as server:
         source = CommunitySource(config_for(server), http, Recorder())
         ben = genesis_demographics("1000000002", "Okafor", "Ben", dt.date(1960, 1, 30), "male")
-        (link,) = await source.link([PatientKey("1000000002", ben)])
+        (link,) = await source.match([PatientKey("1000000002", ben)])
         (page,) = await source.fetch(RecordKind.LAB_RESULT, [Query(link, PageRequest(10))])
         assert [r.provenance.source_id for r in page.items] == ["x1"]
         record = page.items[0]
-        assert record.provenance.source is RecordSource.COMMUNITY
+        assert record.provenance.source == COMMUNITY
         assert record.provenance.organization == "Harbor Dental"
         owner = next(r for r in link.refs if r.patient_id == "c2")
         assert record.provenance.match_confidence == owner.match_confidence is not None

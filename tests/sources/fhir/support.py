@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp
@@ -11,6 +10,7 @@ import aiohttp
 from sandbox.fhir import FhirServer, make_client_keypair
 from sources.fhir import FhirSourceConfig
 from sources.records import RecordSource
+from tests.support.sandboxes import running_fhir
 
 CLIENT_ID = "gateway-under-test"
 PEM, JWK, KID = make_client_keypair()
@@ -30,14 +30,9 @@ def config_for(server: FhirServer, **overrides: Any) -> FhirSourceConfig:
     return FhirSourceConfig(**values)
 
 
-@contextlib.asynccontextmanager
-async def running(resources: list[dict[str, Any]], **kw: Any) -> AsyncIterator[FhirServer]:
-    server = FhirServer(name="test", resources=resources, clients={CLIENT_ID: JWK}, **kw)
-    await server.start(host="127.0.0.1", port=0)
-    try:
-        yield server
-    finally:
-        await server.stop()
+def running(resources: list[dict[str, Any]], **kw: Any) -> contextlib.AbstractAsyncContextManager[FhirServer]:
+    """A sandbox serving `resources` that the client key of these tests may sign in to."""
+    return running_fhir(resources, {CLIENT_ID: JWK}, **kw)
 
 
 async def set_faults(http: aiohttp.ClientSession, server: FhirServer, **faults: Any) -> None:

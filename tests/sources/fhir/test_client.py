@@ -8,7 +8,7 @@ import pytest
 from sources.calls.deadline import deadline_scope
 from sources.errors import SourceTimeout, SourceUnavailable, UpstreamRejected
 from sources.fhir import BreakerState, FhirClient, FhirSourceConfig
-from sources.records import RecordSource
+from sources.genesis import GENESIS
 
 from .support import Recorder, clear_faults, config_for, lab, patient, reset_stats, running, set_faults, stats
 
@@ -20,7 +20,7 @@ DATA = [
 
 def client_for(server, http: aiohttp.ClientSession, **overrides) -> tuple[FhirClient, Recorder]:
     observer = Recorder()
-    return FhirClient(RecordSource.GENESIS, config_for(server, **overrides), http, observer), observer
+    return FhirClient(GENESIS, config_for(server, **overrides), http, observer), observer
 
 
 async def test_one_token_serves_many_searches(http: aiohttp.ClientSession) -> None:

@@ -10,7 +10,7 @@ import aiohttp
 
 from sources.base import Filters, Page, PageRequest, Position, Query
 from sources.errors import SourceUnavailable
-from sources.genesis import GenesisSource
+from sources.genesis import GENESIS, GenesisSource
 from sources.records import (
     AppointmentStatus,
     CareService,
@@ -19,7 +19,6 @@ from sources.records import (
     MessageFolder,
     PatientKey,
     RecordKind,
-    RecordSource,
     RenewalStatus,
 )
 
@@ -115,7 +114,7 @@ def dataset() -> list[dict[str, Any]]:
 
 
 def link(pid: str, dod: str = "x") -> Link:
-    return Link(RecordSource.GENESIS, dod, (LinkedRef(pid),))
+    return Link(GENESIS, dod, (LinkedRef(pid),))
 
 
 def query(pid: str, first: int = 10, **kw: Any) -> Query:
@@ -237,7 +236,7 @@ async def test_tasks_care_team_questionnaire_and_slots(http: aiohttp.ClientSessi
         window = Filters(service=CareService.PRIMARY_CARE, date_from=dt.datetime(2024, 6, 2, tzinfo=dt.UTC),
                          date_to=dt.datetime(2024, 6, 30, tzinfo=dt.UTC))  # fmt: skip
         (slots,) = await source.fetch(
-            RecordKind.SLOT, [Query(Link(RecordSource.GENESIS, "-"), PageRequest(10, filters=window))]
+            RecordKind.SLOT, [Query(Link(GENESIS, "-"), PageRequest(10, filters=window))]
         )
         assert [s.provenance.source_id for s in slots.items] == ["s2", "s4"]  # soonest first; busy s3 left out
         assert slots.items[0].facility.name == "Womack" and slots.items[0].version == "1"

@@ -10,9 +10,6 @@ import asyncpg
 import pytest
 import pytest_asyncio
 
-from gateway.demo.databases import create_database, drop_database, unique_database_name
-from gateway.demo.servers import ExternalPostgres
-from gateway.store.migrations_runner import apply_migrations
 from sources.base import Filters, Page, PageRequest, Position, Query
 from sources.errors import SourceError
 from sources.records import (
@@ -32,9 +29,10 @@ from sources.records import (
     RecordKind,
     RecordSource,
 )
-from sources.tol import TolSource
+from sources.tol import TOL_ARCHIVE, TolSource
+from tests.support.databases import fresh_database, migrate_tol, pool_on
 
-TOL = RecordSource.TOL_ARCHIVE
+TOL = TOL_ARCHIVE
 EST = dt.timezone(dt.timedelta(hours=-5))
 
 ARCHIVE = """
@@ -121,26 +119,20 @@ class Recorder:
         self.calls.append((source, kind, status))
 
 
+async def _archive(dsn: str) -> None:
+    await migrate_tol(dsn)
+    conn = await asyncpg.connect(dsn)
+    try:
+        await conn.execute(ARCHIVE)
+    finally:
+        await conn.close()
+
+
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
 async def archive_pool(pg_admin_dsn: str) -> AsyncIterator[asyncpg.Pool]:
     """A database holding the TOL schema and the small archive above (read-only tests)."""
-    name = unique_database_name("test_tol")
-    await create_database(pg_admin_dsn, name)
-    dsn = ExternalPostgres(pg_admin_dsn).dsn(name)
-    try:
-        conn = await asyncpg.connect(dsn)
-        try:
-            await apply_migrations(conn, "sources.tol.migrations", schema_table="tol.schema_migrations")
-            await conn.execute(ARCHIVE)
-        finally:
-            await conn.close()
-        pool = await asyncpg.create_pool(dsn, min_size=1, max_size=2)
-        try:
-            yield pool
-        finally:
-            await pool.close()
-    finally:
-        await drop_database(pg_admin_dsn, name)
+    async with fresh_database(pg_admin_dsn, "test_tol", prepare=_archive) as dsn, pool_on(dsn) as pool:
+        yield pool
 
 
 @pytest.fixture

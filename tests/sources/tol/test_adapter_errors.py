@@ -10,14 +10,14 @@ import asyncpg
 import pytest
 import pytest_asyncio
 
-from gateway.store.migrations_runner import apply_migrations
 from sources.base import PageRequest, Query
 from sources.calls.deadline import deadline_scope
 from sources.errors import SourceTimeout, SourceUnavailable
 from sources.records import Link, LinkedRef, PatientKey, RecordKind, RecordSource
-from sources.tol import TolSource
+from sources.tol import TOL_ARCHIVE, TolSource
+from tests.support.databases import migrate_tol
 
-TOL = RecordSource.TOL_ARCHIVE
+TOL = TOL_ARCHIVE
 
 
 @dataclass
@@ -36,11 +36,7 @@ def query(account: str) -> Query:
 
 @pytest_asyncio.fixture(loop_scope="session")
 async def archive_dsn(fresh_db: str) -> AsyncIterator[str]:
-    conn = await asyncpg.connect(fresh_db)
-    try:
-        await apply_migrations(conn, "sources.tol.migrations", schema_table="tol.schema_migrations")
-    finally:
-        await conn.close()
+    await migrate_tol(fresh_db)
     yield fresh_db
 
 

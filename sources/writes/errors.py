@@ -1,4 +1,4 @@
-"""Refusals of GENESIS writes: the request was understood and refused, nothing was written.
+"""Refusals of patient writes: the request was understood and refused, nothing was written.
 
 WriteRefused          a business rule said no; `reason_code` is the userError code
  └── SlotUnavailable  the slot is taken, gone by, or was taken first by another request (412)

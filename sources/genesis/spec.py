@@ -1,0 +1,66 @@
+"""MHS GENESIS as a registered source: FHIR R4 reads, and the one source that takes patient actions."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from ..base import Source
+from ..fhir.client import FhirClient
+from ..fhir.config import FhirSourceConfig
+from ..fhir.settings import read_fhir_settings
+from ..spec import Deps, EnvReader, Needs, SourceSpec
+from ..writes import PatientWrites
+from .kinds import GENESIS_KINDS
+from .name import GENESIS
+from .source import GenesisSource
+from .writes import GenesisWriter, GenesisWrites
+
+__all__ = ["SPEC", "GenesisConfig"]
+
+
+@dataclass(frozen=True, slots=True)
+class GenesisConfig:
+    """`MHS_GATEWAY_GENESIS_*`: the FHIR endpoint and the scopes added for writes (None: no writes)."""
+
+    fhir: FhirSourceConfig
+    write_scope: str | None = "system/*.write"
+
+
+def _configure(env: EnvReader) -> GenesisConfig | None:
+    fhir = read_fhir_settings(env, default_scope="system/*.read")
+    if fhir is None:
+        return None
+    write_scope = env.text("WRITE_SCOPE", "system/*.write")
+    return GenesisConfig(fhir, write_scope or None)
+
+
+def _settings(config: GenesisConfig, deps: Deps) -> FhirSourceConfig:
+    return dataclasses.replace(config.fhir, timeout=deps.request_timeout)
+
+
+def _build(config: GenesisConfig, deps: Deps) -> Source:
+    return GenesisSource(_settings(config, deps), deps.session(), deps.observer)
+
+
+def _writes(config: GenesisConfig, deps: Deps) -> PatientWrites | None:
+    """Its own client (write scopes, its own breaker) over the shared session."""
+    if not config.write_scope:
+        return None
+    settings = _settings(config, deps)
+    # Reads before writes (the slot, the appointment) need the read scope too.
+    settings = dataclasses.replace(settings, scope=f"{settings.scope} {config.write_scope}")
+    return GenesisWrites(GenesisWriter(FhirClient(GENESIS, settings, deps.session(), deps.observer)))
+
+
+SPEC: SourceSpec[GenesisConfig] = SourceSpec(
+    name=GENESIS,
+    description="MHS GENESIS, the current EHR (Oracle Health Millennium, FHIR R4)",
+    rank=0,
+    provides=frozenset(GENESIS_KINDS),
+    env_prefix="GENESIS",
+    configure=_configure,
+    needs=lambda _: Needs(http=True),
+    build=_build,
+    writes=_writes,
+)
