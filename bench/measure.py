@@ -219,20 +219,24 @@ class Bench:
         with_latency.extra["p50_without_latency_ms"] = bare.latency_ms["p50"]
 
     async def _recorded_waves(self, server: Server, scenario: Scenario) -> float | None:
-        """The longest chain of upstream requests each started after the previous ended, for one
-        operation, from `GET /__admin/requests` (when the sandboxes have it)."""
-        spans: list[tuple[float, float]] = []
+        """Sequential waves of one operation from the sandboxes' request recorders
+        (`/__admin/requests`): calls answered within half the injected latency of one another
+        belong to one wave (the recorder keeps when each was answered)."""
+        if not self.latency_ms:
+            return None
+        await self.send(server, scenario, 0)  # warm: tokens, caches
         for sandbox in self.stack.sandboxes.values():
             async with self.http.delete(f"{sandbox.admin_url}/requests") as resp:
                 if resp.status >= 400:
                     return None
         await self.send(server, scenario, 0)
+        answered: list[float] = []
         for sandbox in self.stack.sandboxes.values():
             async with self.http.get(f"{sandbox.admin_url}/requests") as resp:
                 if resp.status != 200:
                     return None
-                spans += _spans(await resp.json(content_type=None))
-        return float(_chain(spans)) if spans else None
+                answered += _answered_at(await resp.json(content_type=None))
+        return float(_waves(answered, self.latency_ms / 2000))
 
 
 def _busy_seconds() -> float:
@@ -241,33 +245,20 @@ def _busy_seconds() -> float:
     return float(sum(t) - t.idle - getattr(t, "iowait", 0.0))
 
 
-def _spans(body: Any) -> list[tuple[float, float]]:
-    """(start, end) seconds of each recorded request, whatever the recorder names them."""
+def _answered_at(body: Any) -> list[float]:
+    """When each recorded FHIR request (token requests left out) was answered, in seconds."""
     items = body.get("requests", body) if isinstance(body, dict) else body
     out = []
     for item in items if isinstance(items, list) else []:
-        if not isinstance(item, dict):
-            continue
-        start = _number(item, ("started", "start", "started_at", "at"))
-        end = _number(item, ("ended", "end", "finished", "ended_at"))
-        if end is None and start is not None and isinstance(item.get("duration_ms"), int | float):
-            end = start + item["duration_ms"] / 1000
-        if start is not None and end is not None:
-            out.append((float(start), float(end)))
+        if isinstance(item, dict) and isinstance(item.get("at"), int | float) and "/fhir" in str(item.get("path")):
+            out.append(float(item["at"]))
     return out
 
 
-def _number(item: dict[str, Any], keys: tuple[str, ...]) -> float | None:
-    return next((float(item[k]) for k in keys if isinstance(item.get(k), int | float)), None)
-
-
-def _chain(spans: list[tuple[float, float]]) -> int:
-    """The most requests in a row where each starts after the one before it ended."""
-    ordered = sorted(spans)
-    best = [1] * len(ordered)
-    for i, (start, _) in enumerate(ordered):
-        best[i] = 1 + max((best[j] for j in range(i) if ordered[j][1] <= start), default=0)
-    return max(best, default=0)
+def _waves(answered: list[float], gap: float) -> int:
+    """How many groups the answer times fall into, a new group after a pause longer than `gap`."""
+    ordered = sorted(answered)
+    return sum(1 for i, t in enumerate(ordered) if i == 0 or t - ordered[i - 1] > gap)
 
 
 def dump(results: list[RunResult]) -> str:

@@ -14,19 +14,28 @@ import json
 import signal
 from pathlib import Path
 
+from gateway.demo.upstreams import GENESIS_SPEAKS_MILLENNIUM
 from sandbox.data import generate
-from sandbox.fhir import FhirServer
+from sandbox.fhir import BULK_IG, MILLENNIUM, FhirServer
+from sandbox.millennium import MillenniumProfile, millennium_resources
 
+# As gateway/demo/stack.py and gateway/demo/upstreams.py start them.
 _ROLES = {
-    "genesis": {"match_enabled": False, "writable": True},
-    "community": {"match_enabled": True, "writable": False},
+    "genesis": {"match_enabled": False, "writable": True, "bulk": MILLENNIUM},
+    "community": {"match_enabled": True, "writable": False, "bulk": BULK_IG},
 }
 
 
-async def serve(name: str, patients: int, seed: int, today: dt.date, clients: dict[str, dict]) -> None:
+async def serve(name: str, patients: int, seed: int, today: dt.date, clients: dict[str, dict],
+                millennium: bool) -> None:
     data = generate(seed=seed, extra_patients=patients, today=today)
     resources = data.genesis if name == "genesis" else data.community
-    server = FhirServer(name=name, resources=resources, clients=clients, **_ROLES[name])
+    role = dict(_ROLES[name])
+    if millennium:  # the GENESIS sandbox answering exactly as Oracle Health Millennium documents
+        resources = millennium_resources(resources)
+        role["match_enabled"] = False
+    server = FhirServer(name=name, resources=resources, clients=clients,
+                        profile=MillenniumProfile() if millennium else None, **role)
     await server.start("127.0.0.1", 0)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -47,9 +56,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, required=True)
     parser.add_argument("--today", type=dt.date.fromisoformat, required=True)
     parser.add_argument("--clients", type=Path, required=True)
+    parser.add_argument("--millennium", action="store_true",
+                        help="speak Millennium's rules (default: as the demo, GENESIS_SPEAKS_MILLENNIUM)")
     args = parser.parse_args()
     clients = json.loads(args.clients.read_text())
-    asyncio.run(serve(args.name, args.patients, args.seed, args.today, clients))
+    millennium = args.name == "genesis" and (args.millennium or GENESIS_SPEAKS_MILLENNIUM)
+    asyncio.run(serve(args.name, args.patients, args.seed, args.today, clients, millennium))
 
 
 if __name__ == "__main__":

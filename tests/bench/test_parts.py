@@ -9,7 +9,7 @@ from graphql import parse, validate
 
 from bench.goals import evaluate
 from bench.load import HttpRequest, lua_data
-from bench.measure import RunResult, _chain
+from bench.measure import RunResult, _answered_at, _waves
 from bench.operations import OPERATIONS_DIR, OperationFileError, load_operation, load_operations
 from bench.profile import top_costs
 from bench.scenarios import PatientGroups
@@ -58,11 +58,18 @@ def test_the_wrk_data_file_quotes_any_body() -> None:
     assert "[ [=[Authorization]=] ]" in text  # `[[` would open a Lua long string
 
 
-def test_waves_are_the_longest_chain_of_requests_each_after_the_last() -> None:
-    # two in parallel, then one, then two in parallel: three waves
-    spans = [(0.0, 1.0), (0.1, 0.9), (1.1, 2.0), (2.1, 3.0), (2.2, 2.9)]
-    assert _chain(spans) == 3
-    assert _chain([]) == 0
+def test_waves_are_groups_of_answers_apart_by_more_than_half_the_latency() -> None:
+    # as the recorder lists them: two answered together, then one, then two; a token request left out
+    recorded = [
+        {"seq": 1, "at": 100.000, "path": "/fhir/Patient"}, {"seq": 2, "at": 100.004, "path": "/fhir/Patient"},
+        {"seq": 3, "at": 100.010, "path": "/auth/token"},
+        {"seq": 4, "at": 100.031, "path": "/fhir/Observation"},
+        {"seq": 5, "at": 100.060, "path": "/fhir/Binary/b1"}, {"seq": 6, "at": 100.062, "path": "/fhir/Task"},
+    ]
+    answered = _answered_at(recorded)
+    assert len(answered) == 5
+    assert _waves(answered, gap=0.010) == 3
+    assert _waves([], gap=0.010) == 0
 
 
 def _result(server: str, scenario: str, workers: int, conns: int, rate: float, cpu_ms: float) -> RunResult:
