@@ -46,6 +46,7 @@ class Loaders:
         self._deadline = deadline
         # one slow source may not eat the whole request deadline
         self._call_budget = services.settings.source_timeout
+        self._identities: DataLoader[str, PatientLinks] = DataLoader(self._load_identities)
         self._links: DataLoader[str, PatientLinks] = DataLoader(self._load_links)
         self._topics: DataLoader[tuple[Coding, ...], list[HealthTopicRecord]] | None = None
         if services.topics is not None:
@@ -86,14 +87,15 @@ class Loaders:
 
         return load
 
+    async def identities(self, dod_id: str) -> PatientLinks:
+        """How this DoD ID links to every source by identifier alone (the same work for anyone)."""
+        found: PatientLinks = await self._counted(self._identities.load(dod_id))
+        return found
+
     async def links(self, dod_id: str) -> PatientLinks:
-        """How this DoD ID links to every registered source."""
-        self.in_flight += 1
-        try:
-            result: PatientLinks = await self._links.load(dod_id)
-        finally:
-            self.in_flight -= 1
-        return result
+        """How this DoD ID links to every registered source, demographic matches included."""
+        found: PatientLinks = await self._counted(self._links.load(dod_id))
+        return found
 
     async def fetch(self, source: RecordSource, kind: RecordKind, query: Query) -> Page:
         """One page of one kind from one source; raises SourceError if the source failed."""
@@ -200,9 +202,8 @@ class Loaders:
 
         return load
 
-    async def _load_links(self, dod_ids: list[str]) -> list[PatientLinks]:
-        """Every source links by identifier at once; then sources that match on demographics try
-        the patients they did not find, with the demographics of the most authoritative source."""
+    async def _load_identities(self, dod_ids: list[str]) -> list[PatientLinks]:
+        """Every source links by identifier, all at once (one wave)."""
         keys = [PatientKey(d) for d in dod_ids]
         names = sorted(self._sources, key=rank_of)
         answers = await asyncio.gather(*(self._link_all(n, self._sources[n], keys) for n in names))
@@ -210,7 +211,13 @@ class Loaders:
         for name, results in zip(names, answers, strict=True):
             for i, res in enumerate(results):
                 out[i][name] = res
-        await self._match_unlinked(out, dod_ids, names)
+        return out
+
+    async def _load_links(self, dod_ids: list[str]) -> list[PatientLinks]:
+        """The identity links; then sources that match on demographics try the patients they did
+        not find, with the demographics of the most authoritative source."""
+        out = [dict(links) for links in await self._identities.load_many(dod_ids)]
+        await self._match_unlinked(out, dod_ids, sorted(self._sources, key=rank_of))
         return out
 
     async def _match_unlinked(self, out: list[PatientLinks], dod_ids: list[str], names: list[RecordSource]) -> None:

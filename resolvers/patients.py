@@ -11,6 +11,7 @@ from sources.records import (
     CareTeamRecord,
     Demographics,
     Link,
+    LinkedRef,
     RecordKind,
     RecordSource,
 )
@@ -67,7 +68,12 @@ async def care_team(ctx: RequestContext, handle: PatientHandle) -> CareTeamRecor
 
 
 async def open_patient(ctx: RequestContext, dod_id: str, path: tuple[str | int, ...]) -> PatientHandle:
-    """Return the patient if the caller may read them; otherwise the same FORBIDDEN for all."""
+    """Return the patient if the caller may read them; otherwise the same FORBIDDEN for all.
+
+    A denial takes the same steps whether or not the patient exists: the identity links (one
+    search per source, by identifier) and, for a clinician, one care-team read (a decoy one when
+    nobody is linked), and nothing more. Demographic matching and source failures come only once
+    the caller is let in."""
     if not is_dod_id(dod_id):
         raise BadUserInput("A DoD ID is 10 digits.", argument="dodId")
     ctx.audit.check_open()  # no audit, no health data: refuse before any source is asked
@@ -80,30 +86,22 @@ async def open_patient(ctx: RequestContext, dod_id: str, path: tuple[str | int, 
         and not principal.strong_auth
     ):
         _deny(ctx, dod_id)
-    links = await ctx.loaders.links(dod_id)
-    # Failures are reported only once the caller is let in: which sources fail (`$match`, the
-    # care team) depends on whether the patient exists, and a denial must not tell.
-    failures = [link for link in links.values() if isinstance(link, SourceError)]
-    if not any(isinstance(lk, Link) and lk.linked for lk in links.values()):
-        _deny(ctx, dod_id)
-    handle = PatientHandle(dod_id, links)
+    identities = await ctx.loaders.identities(dod_id)
+    linked = any(isinstance(lk, Link) and lk.linked for lk in identities.values())
+    break_glass, failures = False, []
     if principal.role is Role.CLINICIAN:
-        try:
-            team = await care_team(ctx, handle)
-        except SourceError as exc:
-            failures.append(exc)
-            team = None
-        at_facility = (
-            team is not None
-            and team.facility is not None
-            and principal.facility is not None
-            and team.facility.id == principal.facility
-        )
-        if not at_facility:
+        team, failure = await _care_team_for_access(ctx, PatientHandle(dod_id, identities))
+        failures += [failure] if failure else []
+        at_facility = team is not None and team.facility is not None and team.facility.id == principal.facility
+        if linked and not at_facility:
             if not ctx.purpose:
                 _deny(ctx, dod_id)
-            handle = PatientHandle(dod_id, links, break_glass=True)
-    for failure in failures:
+            break_glass = True
+    links = await ctx.loaders.links(dod_id) if linked else identities
+    if not any(isinstance(lk, Link) and lk.linked for lk in links.values()):
+        _deny(ctx, dod_id)  # unknown everywhere (a match alone never makes a patient known)
+    handle = PatientHandle(dod_id, links, break_glass=break_glass)
+    for failure in [*failures, *(lk for lk in links.values() if isinstance(lk, SourceError))]:
         ctx.outcomes.failed(dod_id, failure, path)
     ctx.audit.touch(dod_id, purpose=ctx.purpose if handle.break_glass else None)
     for source, link in links.items():  # who they are (demographics, identifiers) was read here
@@ -111,6 +109,25 @@ async def open_patient(ctx: RequestContext, dod_id: str, path: tuple[str | int, 
             ctx.audit.touch(dod_id, kind=RecordKind.PATIENT.value, source=source)
     ctx.patients[dod_id] = handle
     return handle
+
+
+_DECOY = "0"  # a patient id no source holds: the care-team read a denial of nobody still makes
+
+
+async def _care_team_for_access(
+    ctx: RequestContext, handle: PatientHandle
+) -> tuple[CareTeamRecord | None, SourceError | None]:
+    """The care team that decides a clinician's access, read the same way for anyone: when the
+    patient is linked nowhere that holds care teams, a decoy read of the same shape is made."""
+    try:
+        if any(handle.link(s) is not None for s in ctx.services.providing(RecordKind.CARE_TEAM)):
+            return await care_team(ctx, handle), None
+        for source in ctx.services.providing(RecordKind.CARE_TEAM)[:1]:
+            decoy = Link(source, handle.dod_id, (LinkedRef(_DECOY),))
+            await ctx.loaders.fetch(source, RecordKind.CARE_TEAM, Query(decoy, PageRequest(first=1)))
+    except SourceError as exc:
+        return None, exc
+    return None, None
 
 
 async def opened(ctx: RequestContext, dod_id: str, path: tuple[str | int, ...]) -> PatientHandle:

@@ -160,7 +160,11 @@ CASES = [
     *[Case(f"{persona} dodId {value!r}", q("query($d: String!) { patient(dodId: $d) { dodId } }",
                                             variables={"d": value}), persona=persona, expect=(200, "BAD_USER_INPUT"))
       for persona in ("A1", "C1") for value in (
-          "1000000001\n", "\u0661" * 10, "\uff11" * 10, " 1000000001", "1" * 100_000, "", "100000000\u00b9")],
+          "1000000001\n", "\u0661" * 10, "\uff11" * 10, " 1000000001", "", "100000000\u00b9")],
+    *[Case(f"{persona} dodId of 100,000 digits", q("query($d: String!) { patient(dodId: $d) { dodId } }",
+                                                     variables={"d": "1" * 100_000}), persona=persona,
+           expect=(400, "BAD_USER_INPUT"))  # over the argument's bound: refused before anything runs
+      for persona in ("A1", "C1")],
     # --- first --------------------------------------------------------------------------------
     Case("first 2**63 (variable)", labs(f=2**63), expect=(400, "QUERY_TOO_COMPLEX")),
     Case("first 2**31 (variable)", labs(f=2**31), expect=(400, "QUERY_TOO_COMPLEX")),
@@ -214,7 +218,8 @@ CASES = [
           ("sealed junk", "s1.AAAA"), ("sealed zeros", "s1." + b64(b"\x00" * 40)), ("unicode", "游标"),
       )],
     # --- strings that reach the gateway's own store and TOL -----------------------------------
-    Case("topic search of wildcards", q(TOPICS, variables={"s": "%_" * 30_000}), expect=(200, None)),
+    Case("topic search of wildcards", q(TOPICS, variables={"s": "%_" * 100}), expect=(200, None)),
+    Case("topic search of 60,000 wildcards", q(TOPICS, variables={"s": "%_" * 30_000}), expect=(400, "BAD_USER_INPUT")),
     Case("lab code with FHIR separators", q("query($c: String) { me { labResults(code: $c) { totalCount } } }",
                                             variables={"c": "a|b,c$d&e=f"}), expect=(200, None)),
 ]
