@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 GRAPHIQL := graphiql/node_modules/.installed
 
-.PHONY: setup run test lint clean bench bench-quick
+.PHONY: setup run test lint clean bench bench-quick fuzz
 
 setup: $(STAMP) $(GRAPHIQL)
 
@@ -29,6 +29,9 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+
+fuzz: setup  # schema-driven fuzzing against the demo, many examples per field and persona
+	FUZZ_EXAMPLES=300 $(BIN)/python -m pytest -q tests/robustness/test_schema_fuzz.py
 
 bench: setup
 	$(BIN)/python -m bench $(BENCH_ARGS)

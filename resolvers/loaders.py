@@ -55,17 +55,25 @@ class Loaders:
         self._get: dict[tuple[RecordSource, RecordKind], DataLoader[str, Record | None]] = {}
         self._patients: dict[RecordSource, DataLoader[str, Demographics | None]] = {}
         self._directory: dict[tuple[RecordSource, RecordKind], DataLoader[str, DirectoryEntry | None]] = {}
-        self.in_flight = 0  # loads started and not yet answered in this request
+        self._in_flight = 0  # loads started and not yet answered in this request
+        self._idle = asyncio.Event()
+        self._idle.set()
 
     async def settled(self, rounds: int = 3) -> None:
-        """Wait until no load has been in flight for `rounds` loop turns (or the deadline passes)."""
-        loop = asyncio.get_running_loop()
+        """Wait until no load has been in flight for `rounds` loop turns (or the deadline passes):
+        woken when the last load answers, never polling."""
         quiet = 0
-        while quiet < rounds and loop.time() < self._deadline:
-            await asyncio.sleep(0)
-            quiet = quiet + 1 if self.in_flight == 0 else 0
-            if self.in_flight:
-                await asyncio.sleep(0.001)
+        while quiet < rounds:
+            if self._in_flight:
+                quiet = 0
+                try:
+                    async with asyncio.timeout_at(self._deadline):
+                        await self._idle.wait()
+                except TimeoutError:
+                    return
+            else:
+                await asyncio.sleep(0)  # let sibling fields that are about to load start
+                quiet += 1
 
     @property
     def sources(self) -> Mapping[RecordSource, Source]:
@@ -75,7 +83,7 @@ class Loaders:
         """Health topics for one record's codes (batched: one query for the request's records)."""
         if self._topics is None or not codes:
             return []
-        found: list[HealthTopicRecord] = await self._topics.load(codes)
+        found: list[HealthTopicRecord] = await self._counted(self._topics.load(codes))
         return found
 
     @staticmethod
@@ -103,11 +111,7 @@ class Loaders:
         if loader is None:
             loader = DataLoader(self._fetcher(source, kind))
             self._fetch[(source, kind)] = loader
-        self.in_flight += 1
-        try:
-            page: Page = await loader.load(query)
-        finally:
-            self.in_flight -= 1
+        page: Page = await self._counted(loader.load(query))
         return page
 
     async def get(self, source: RecordSource, kind: RecordKind, source_id: str) -> Record | None:
@@ -116,11 +120,7 @@ class Loaders:
         if loader is None:
             loader = DataLoader(self._getter(source, kind))
             self._get[(source, kind)] = loader
-        self.in_flight += 1
-        try:
-            record: Record | None = await loader.load(source_id)
-        finally:
-            self.in_flight -= 1
+        record: Record | None = await self._counted(loader.load(source_id))
         return record
 
     async def patient(self, source: RecordSource, patient_id: str) -> Demographics | None:
@@ -148,11 +148,14 @@ class Loaders:
         return found
 
     async def _counted(self, pending: Awaitable[Any]) -> Any:
-        self.in_flight += 1
+        self._in_flight += 1
+        self._idle.clear()
         try:
             return await pending
         finally:
-            self.in_flight -= 1
+            self._in_flight -= 1
+            if not self._in_flight:
+                self._idle.set()
 
     def _batch(
         self, source: RecordSource, call: Callable[[list[str]], Awaitable[Sequence[Any]]]
