@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 GRAPHIQL := graphiql/node_modules/.installed
 
-.PHONY: setup run test lint clean bench fuzz
+.PHONY: setup run test lint clean bench bench-quick fuzz
 
 setup: $(STAMP) $(GRAPHIQL)
 
@@ -34,7 +34,10 @@ fuzz: setup  # schema-driven fuzzing against the demo, many examples per field a
 	FUZZ_EXAMPLES=300 $(BIN)/python -m pytest -q tests/robustness/test_schema_fuzz.py
 
 bench: setup
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+bench-quick: setup
+	$(BIN)/python -m bench --quick $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) graphiql/node_modules

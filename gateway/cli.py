@@ -53,6 +53,7 @@ def _serve(args: argparse.Namespace) -> int:
     except ConfigError as error:
         print(f"mhs-gateway: configuration error: {error}", file=sys.stderr)
         return 2
+    from .http.nodelay import HTTP_PROTOCOL
     from .logging import configure_logging
 
     configure_logging(config.log_level)
@@ -66,6 +67,7 @@ def _serve(args: argparse.Namespace) -> int:
         access_log=False,
         proxy_headers=True,
         server_header=False,
+        http=HTTP_PROTOCOL,  # Nagle off on every connection, with any number of workers
     )
     return 0
 
