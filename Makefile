@@ -35,6 +35,7 @@ fuzz: setup  # schema-driven fuzzing against the demo, many examples per field a
 
 bench: setup
 	$(BIN)/python -m bench $(BENCH_ARGS)
+	$(BIN)/python -m bench.mart --patients 1000
 
 bench-quick: setup
 	$(BIN)/python -m bench --quick $(BENCH_ARGS)
