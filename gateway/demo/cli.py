@@ -101,5 +101,9 @@ def _announce(stack: DemoStack, out: TextIO) -> None:
             f"{key}  {persona.description}",
             f'    {{"Authorization": "Bearer {persona.token}"}}',
         ]
-    lines += ["", "Mint more with `mhs-gateway token --role ... --subject ...`.", "Ctrl-C stops."]
+    if stack.mart_dir is not None:
+        lines += ["", f"Analytics mart: building in the background in {stack.mart_dir} (cohort answers "
+                  "MART_NOT_READY until it is done), then refreshed every few minutes."]
+    lines += ["", "Mint more with `mhs-gateway token --role ... --subject ...` (analysts: `--project ...`).",
+              "Ctrl-C stops."]
     print("\n".join(lines), file=out, flush=True)

@@ -59,6 +59,12 @@ class MartReader:
 
     def _refresh(self) -> str | None:
         """Point the views at the current snapshot (if it changed); its id, or None."""
+        try:
+            return self._repoint()
+        except (OSError, ValueError, KeyError, duckdb.Error) as exc:
+            raise MartReadError("mart snapshot", type(exc).__name__) from exc
+
+    def _repoint(self) -> str | None:
         current = self._layout.current()
         with self._lock:
             if current is None or current == self._loaded:
@@ -83,11 +89,8 @@ class MartReader:
         return await asyncio.to_thread(self._freshness)
 
     def _freshness(self) -> MartFreshness | None:
-        try:
-            if self._refresh() is None:
-                return None
-        except (OSError, ValueError, duckdb.Error) as exc:
-            raise MartReadError("mart snapshot", type(exc).__name__) from exc
+        if self._refresh() is None:
+            return None
         manifest = self._manifest
         sources = {name: (dt.datetime.fromisoformat(meta["as_of"]) if meta.get("as_of") else None)
                    for name, meta in manifest.get("sources", {}).items()}

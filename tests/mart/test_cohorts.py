@@ -113,3 +113,20 @@ async def test_only_analysts_ask_and_bad_criteria_are_named(demo_stack: Any, dem
         assert code(body) == "BAD_USER_INPUT" and body["errors"][0]["extensions"]["argument"] == argument, criteria
     _, body = await gql(demo_gateway.url, COHORT, {"criteria": {}, "by": ["SEX", "SEX"]}, token=demo_gateway.token)
     assert code(body) == "BAD_USER_INPUT"
+
+
+async def test_duplicates_across_sources_are_one_primary_row_as_in_the_live_view(demo_stack: Any) -> None:
+    """P1's lab held by GENESIS and a community practice: both kept, the GENESIS copy primary."""
+    from tests.mart.snapshots import rows
+
+    labs = rows(demo_stack.mart_dir)["lab_results"]
+    groups: dict[Any, list[Any]] = {}
+    for row in labs:
+        if row[2] is not None:  # dedupe_key (a keyed hash of the accession number)
+            groups.setdefault((row[0], row[2]), []).append(row)
+    shared = [g for g in groups.values() if len(g) > 1]
+    assert shared  # the demo has such a lab
+    for group in shared:
+        primary = [r for r in group if r[4]]
+        assert len(primary) == 1 and primary[0][3] == min(r[3] for r in group)  # the best rank wins
+        assert primary[0][-1] == "GENESIS"

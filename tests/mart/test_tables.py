@@ -60,3 +60,18 @@ def test_a_small_cohort_shows_nothing_and_service_cells_need_no_complement() -> 
     counts = CohortCounts(30, [(("DENTAL",), 30), (("PRIMARY_CARE",), 2)], services, {})
     _, cells = suppress(counts, [Dimension.SERVICE], 11)  # a patient counts in every service: no partition
     assert [c.count for c in cells] == [30, None]
+
+
+def test_duckdb_never_fetches_an_extension() -> None:
+    from gateway.mart.duck import connect
+
+    con = connect()
+    try:
+        settings = dict(con.execute("SELECT name, value FROM duckdb_settings() WHERE name IN "
+                                    "('autoinstall_known_extensions', 'autoload_known_extensions')").fetchall())
+        found = con.execute("SELECT extension_name FROM duckdb_extensions() WHERE loaded").fetchall()
+        loaded = {row[0] for row in found}
+    finally:
+        con.close()
+    assert settings == {"autoinstall_known_extensions": "false", "autoload_known_extensions": "false"}
+    assert "parquet" in loaded  # bundled in the wheel
