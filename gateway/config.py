@@ -87,7 +87,7 @@ class DatabaseConfig:
     idempotency_pool: int = 4  # connections for the patient actions' keys
     library_pool: int = 4  # connections for the health library
     statement_timeout: float = 2.0  # seconds any one statement may run (server-side)
-    audit_commit_timeout: float = 0.5  # seconds a request waits for its audit row before 503
+    audit_commit_timeout: float = 2.0  # seconds a request waits for its audit row before 503
 
     def __post_init__(self) -> None:
         for name in ("statement_timeout", "audit_commit_timeout"):
@@ -232,7 +232,7 @@ class Config:
                 idempotency_pool=env.integer("IDEMPOTENCY_POOL_SIZE", 4, minimum=1),
                 library_pool=env.integer("LIBRARY_POOL_SIZE", 4, minimum=1),
                 statement_timeout=env.number("STATEMENT_TIMEOUT", 2.0),
-                audit_commit_timeout=env.number("AUDIT_COMMIT_TIMEOUT", 0.5),
+                audit_commit_timeout=env.number("AUDIT_COMMIT_TIMEOUT", 2.0),
             ),
         )
 

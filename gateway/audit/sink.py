@@ -55,7 +55,7 @@ class AuditSink:
         max_pending: int = 10_000,
         batch_size: int = 500,
         write_timeout: float = 5.0,
-        commit_timeout: float = 0.5,
+        commit_timeout: float = 2.0,
         retry_initial: float = 0.05,
         retry_max: float = 2.0,
         drain_on_close: float = 5.0,
