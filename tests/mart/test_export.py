@@ -133,3 +133,14 @@ async def test_the_mart_holds_no_dod_id_no_name_and_no_free_text(demo_stack: Any
     wanted = dod_ids | {n for n in names if n and len(n) > 3} | {t for t in texts if t and len(t) > 8}
     found = [v for v in sorted(wanted) if v.encode() in data]
     assert len(dod_ids) > 10 and found == []
+
+
+async def test_mart_ddl_names_the_current_snapshot(demo_stack: Any) -> None:
+    current = await wait_for_mart(demo_stack)
+    env = {**os.environ, **demo_stack.environment}
+    process = await asyncio.create_subprocess_exec(str(BIN / "mhs-gateway"), "mart", "ddl", "--engine", "trino",
+                                                   "--location", "s3://mhs-mart", env=env,
+                                                   stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    out, _ = await process.communicate()
+    assert process.returncode == 0
+    assert f"external_location = 's3://mhs-mart/snapshots/{current}/lab_results'" in out.decode()

@@ -75,3 +75,18 @@ def test_duckdb_never_fetches_an_extension() -> None:
         con.close()
     assert settings == {"autoinstall_known_extensions": "false", "autoload_known_extensions": "false"}
     assert "parquet" in loaded  # bundled in the wheel
+
+
+def test_trino_and_spark_tables_over_a_snapshot() -> None:
+    from gateway.mart.ddl import ddl
+
+    trino = ddl("trino", "s3://mhs-mart/snapshots/20260101T000000Z-abcdef/")
+    for table in TABLES:
+        location = f"external_location = 's3://mhs-mart/snapshots/20260101T000000Z-abcdef/{table.name}'"
+        create = next(s for s in trino.split(";") if f"CREATE TABLE hive.mhs_mart.{table.name} (" in s)
+        assert location in create and "partitioned_by = ARRAY['source']" in create
+        assert create.split("(", 1)[1].split(")")[0].strip().endswith("source varchar")  # partition column last
+        assert f"sync_partition_metadata('mhs_mart', '{table.name}', 'FULL')" in trino
+    spark = ddl("spark", "/data/mart/snapshots/x")
+    assert all(f"CREATE TABLE mhs_mart.{t.name} USING parquet LOCATION '/data/mart/snapshots/x/{t.name}'" in spark
+               and f"MSCK REPAIR TABLE mhs_mart.{t.name}" in spark for t in TABLES)
