@@ -67,6 +67,8 @@ async def test_an_export_killed_halfway_resumes_where_it_stopped(demo_stack: Any
         await process.wait()
     state = json.loads((folder / "work" / "state.json").read_text())
     assert _half_done(state) and (folder / "CURRENT").exists() is False
+    assert list((folder / "work" / "staged").rglob("*.parquet"))  # rows staged before the kill ...
+    assert _phi_in(demo_stack, folder) == []  # ... de-identified like everything the mart holds
     done = {key.split("|", 1)[1] for key, u in state["run"]["units"].items() if u["done"]}
     for server in (demo_stack.genesis, demo_stack.community):
         server.recorder.clear()
@@ -118,12 +120,12 @@ async def test_an_increment_since_the_last_export_adds_only_what_changed(demo_st
     assert len(before["lab_results"] - after["lab_results"]) == 1 and after["lab_results"] < before["lab_results"]
 
 
-async def test_the_mart_holds_no_dod_id_no_name_and_no_free_text(demo_stack: Any) -> None:
-    """Every file of the demo's mart folder (snapshots, state), byte by byte."""
-    await wait_for_mart(demo_stack)
-    data = text_of(demo_stack.mart_dir)
+def _phi_in(demo_stack: Any, folder: Path) -> list[str]:
+    """DoD IDs, names and free texts of the demo data found anywhere in `folder`'s bytes."""
+    data = text_of(folder)
     people = [p for p in demo_stack.data.genesis if p["resourceType"] == "Patient"]
     dod_ids = {i["value"] for p in people for i in p.get("identifier", []) if str(i.get("value", "")).isdigit()}
+    assert len(dod_ids) > 10
     names = {n for p in people for name in p.get("name", []) for n in (name.get("family"), *name.get("given", []))}
     texts = {m.body for m in demo_stack.data.tol.messages} | {
         r.get("description") for r in demo_stack.data.genesis if r["resourceType"] == "Appointment"}
@@ -131,8 +133,13 @@ async def test_the_mart_holds_no_dod_id_no_name_and_no_free_text(demo_stack: Any
     texts |= {d.get("text") for r in demo_stack.data.genesis if r["resourceType"] == "MedicationRequest"
               for d in r.get("dosageInstruction", [])}
     wanted = dod_ids | {n for n in names if n and len(n) > 3} | {t for t in texts if t and len(t) > 8}
-    found = [v for v in sorted(wanted) if v.encode() in data]
-    assert len(dod_ids) > 10 and found == []
+    return [v for v in sorted(wanted) if v.encode() in data]
+
+
+async def test_the_mart_holds_no_dod_id_no_name_and_no_free_text(demo_stack: Any) -> None:
+    """Every file of the demo's mart folder (snapshots, state), byte by byte."""
+    await wait_for_mart(demo_stack)
+    assert _phi_in(demo_stack, demo_stack.mart_dir) == []
 
 
 async def test_mart_ddl_names_the_current_snapshot(demo_stack: Any) -> None:
