@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 GRAPHIQL := graphiql/node_modules/.installed
 HTTP_AUDIT := tests/http_audit/node_modules/.installed
 
-.PHONY: setup run test lint clean bench schema manifest
+.PHONY: setup run test lint clean bench bench-quick fuzz schema manifest
 
 setup: $(STAMP) $(GRAPHIQL) $(HTTP_AUDIT)
 
@@ -45,8 +45,15 @@ manifest: setup
 	mkdir -p build
 	$(BIN)/mhs-gateway manifest --output build/trusted-documents.json
 
+fuzz: setup  # schema-driven fuzzing against the demo, many examples per field and persona
+	FUZZ_EXAMPLES=300 $(BIN)/python -m pytest -q tests/robustness/test_schema_fuzz.py
+
 bench: setup
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH_ARGS)
+	$(BIN)/python -m bench.mart --patients 1000
+
+bench-quick: setup
+	$(BIN)/python -m bench --quick $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) graphiql/node_modules tests/http_audit/node_modules

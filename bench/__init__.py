@@ -1,1 +1,1 @@
-"""Benchmarks of the read model against the demo stack: upstream round trips and latency."""
+"""Load runs of this gateway against the demo's upstreams, side by side with GraphQL Mesh and plain strawberry."""

@@ -23,9 +23,15 @@ class Demo:
         self.session = session
         self.metrics_url = str(info["graphql_url"]).rsplit("/graphql", 1)[0] + "/metrics"
 
-    async def query(self, persona: str, document: str, variables: Mapping[str, Any] | None = None) -> Any:
-        """Send one document as `persona`; raise if the answer carries errors."""
-        headers = {"Authorization": f"Bearer {self.info['tokens'][persona]}"}
+    async def query(
+        self,
+        persona: str,
+        document: str,
+        variables: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Any:
+        """Send one document as `persona` (with extra `headers`); raise if the answer carries errors."""
+        headers = {**(headers or {}), "Authorization": f"Bearer {self.info['tokens'][persona]}"}
         payload = {"query": document, "variables": dict(variables or {})}
         async with self.session.post(self.info["graphql_url"], json=payload, headers=headers) as resp:
             body = await resp.json(content_type=None)

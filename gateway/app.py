@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 
 import aiohttp
 import asyncpg
@@ -16,7 +16,8 @@ from strawberry import Schema
 
 from resolvers.services import Services
 from schema import build_schema
-from sources.spec import Pool
+from sources.records import RecordSource
+from sources.spec import Deps, Pool
 
 from .audit import AuditSink
 from .auth import Authenticator, JwksCache, TokenVerifier
@@ -25,14 +26,15 @@ from .graphiql import STATIC_PREFIX, AssetRoute, examples, render_page
 from .http import GraphQLEndpoint, HealthRoutes, RequestIdMiddleware
 from .http.admin import AdminAccess
 from .http.compression import compression
-from .http.headers import SecurityHeadersMiddleware
 from .http.listener import SideListener
 from .http.phases import PreparedDocument
+from .http.security_headers import SecurityHeadersMiddleware
+from .mart import MartReader, MartRefresher, export_job
 from .metrics import GatewayMetrics, worker_exited
 from .persisted import DocumentStore, MemoryDocumentStore, PersistedDocuments, RedisDocumentStore
 from .ratelimit import Counters, Limiter, Quotas, RequestLimiter, memory_counters, redis_counters
 from .runtime import Probe, Runtime
-from .sources import Opened, build_services, open_sources
+from .sources import Opened, StorePools, build_services, open_sources
 from .store import AuditEvent, insert_audit_events, migrate_store
 
 __all__ = ["ServicesFactory", "create_app"]
@@ -48,9 +50,12 @@ def _gateway_schema() -> Schema:
     return build_schema(extensions=[PreparedDocument])
 
 
-async def _open_pool(dsn: str, name: str) -> Pool:
-    pool = await asyncpg.create_pool(dsn, min_size=1, max_size=10, command_timeout=10)
-    _log.info("database pool open", extra={"pool": name})
+async def _open_pool(dsn: str, name: str, size: int, statement_timeout: float) -> Pool:
+    """A bounded pool of its own; every statement on it is cut off server-side past the timeout."""
+    settings = {"statement_timeout": str(int(statement_timeout * 1000)), "application_name": f"mhs-gateway-{name}"}
+    pool = await asyncpg.create_pool(dsn, min_size=1, max_size=size, command_timeout=statement_timeout + 1,
+                                     server_settings=settings)
+    _log.info("database pool open", extra={"pool": name, "size": size})
     return pool
 
 
@@ -67,8 +72,25 @@ def _audit_sink(pool: Pool, config: Config) -> AuditSink:
     async def write(events: Sequence[AuditEvent]) -> None:
         await insert_audit_events(pool, events)
 
-    return AuditSink(write, max_pending=config.audit_queue_size,
-                     write_timeout=config.request_timeout)
+    return AuditSink(write, max_pending=config.audit_queue_size, write_timeout=config.request_timeout,
+                     commit_timeout=config.database.audit_commit_timeout)
+
+
+async def _mart_refresher(
+    config: Config, deps: Mapping[RecordSource, Deps], services: Services, stack: contextlib.AsyncExitStack
+) -> MartRefresher | None:
+    """The export job on this process's schedule, when `MHS_GATEWAY_MART_REFRESH` asks for one."""
+    if config.mart.refresh <= 0 or config.mart.directory is None or not config.database_url:
+        return None
+    pool = await asyncpg.create_pool(config.database_url, min_size=0, max_size=2, command_timeout=30)
+    stack.push_async_callback(pool.close)
+    job = export_job(config, deps, services.sources, pool)
+    if job is None:
+        return None
+    refresher = MartRefresher(job.run, config.mart.refresh)
+    refresher.start()
+    stack.push_async_callback(refresher.close)  # stops before the sources' sessions close
+    return refresher
 
 
 def _document_store(config: Config) -> DocumentStore:
@@ -120,20 +142,29 @@ def create_app(config: Config, *, services_factory: ServicesFactory | None = Non
             stack.push_async_callback(issuer_session.close)
             probes: dict[str, Probe] = {}
             audit = None
-            gateway_pool: Pool | None = None
+            store: StorePools | None = None
             if config.database_url:
                 await migrate_store(config.database_url)
-                gateway_pool = await _open_pool(config.database_url, "gateway")
-                stack.push_async_callback(gateway_pool.close)
-                probes["gateway"] = _pool_probe(gateway_pool)
-                audit = _audit_sink(gateway_pool, config)
+                db = config.database
+                pools = [await _open_pool(config.database_url, name, size, db.statement_timeout)
+                         for name, size in (("audit", db.audit_pool), ("idempotency", db.idempotency_pool),
+                                            ("library", db.library_pool))]
+                for pool in pools:
+                    stack.push_async_callback(pool.close)
+                store = StorePools(*pools)
+                probes["gateway"] = _pool_probe(store.library)
+                audit = _audit_sink(store.audit, config)
                 audit.start()
-                stack.push_async_callback(audit.close)  # closed before the pool: drains first
+                stack.push_async_callback(audit.close)  # closed before the pools: drains first
             limiter = Limiter(_counters(config), timeout=config.persisted.redis_timeout)
             stack.push_async_callback(limiter.close)
             deps = await open_sources(config, stack, metrics)
+            reader = MartReader(config.mart.directory) if config.mart.directory is not None else None
+            if reader is not None:
+                stack.callback(reader.close)
             quotas = Quotas(config.rate_limits, limiter, config.pseudonym_key)
-            services = factory(config, Opened(deps, gateway_pool, metrics, quotas))
+            services = factory(config, Opened(deps, store, metrics, reader, quotas))
+            app.state.mart_refresher = await _mart_refresher(config, deps, services, stack)
             jwks = JwksCache(
                 issuer_session,
                 config.auth.jwks_url,
@@ -155,7 +186,12 @@ def create_app(config: Config, *, services_factory: ServicesFactory | None = Non
             stack.push_async_callback(persisted.close)
             app.state.runtime = Runtime(
                 services=services,
-                authenticator=Authenticator(verifier, clinician_amr=config.auth.clinician_amr),
+                authenticator=Authenticator(
+                    verifier,
+                    clinician_amr=config.auth.clinician_amr,
+                    analyst_amr=config.auth.analyst_amr,
+                    projects=config.analyst_projects.names,
+                ),
                 persisted=persisted,
                 database_probes=probes,
                 audit=audit,

@@ -1,5 +1,5 @@
-"""`mhs-gateway`: serve the gateway, print its schema or its operations' manifest, mint a demo sign-in
-token, or run the whole demo."""
+"""`mhs-gateway`: serve the gateway, print its schema or its operations' manifest, export the analytics
+mart, mint a demo sign-in token, or run the whole demo."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from pathlib import Path
 from . import files_cli
 from .demo import token_cli
 from .errors import ConfigError
+from .mart import cli as mart_cli
 
 __all__ = ["build_parser", "main"]
 
@@ -43,6 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
     token_cli.add_arguments(token)
     token.set_defaults(handler=token_cli.run)
 
+    mart = commands.add_parser("mart", help="the de-identified analytics mart: export into it, or print DDL")
+    mart_cli.add_arguments(mart)
+
     demo = commands.add_parser("demo", help="run the whole demo stack (no servers needed)")
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", type=int, default=8000)
@@ -65,6 +69,7 @@ def _serve(args: argparse.Namespace) -> int:
     except ConfigError as error:
         print(f"mhs-gateway: configuration error: {error}", file=sys.stderr)
         return 2
+    from .http.nodelay import HTTP_PROTOCOL
     from .logging import configure_logging
 
     configure_logging(config.log_level)
@@ -81,6 +86,7 @@ def _serve(args: argparse.Namespace) -> int:
             proxy_headers=False,  # the gateway reads X-Forwarded-For itself, from MHS_GATEWAY_TRUSTED_PROXIES only
             server_header=False,
             timeout_graceful_shutdown=math.ceil(config.drain_seconds),  # requests in flight may finish
+            http=HTTP_PROTOCOL,  # Nagle off on every connection, with any number of workers
         )
     return 0
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from resolvers.deid import Projects
 from sources.registry import SPECS
 from sources.spec import Configured
 
@@ -21,7 +23,9 @@ from .ratelimit.settings import RateLimitConfig, read_rate_limits
 __all__ = [
     "AuthConfig",
     "Config",
+    "DatabaseConfig",
     "LimitsConfig",
+    "MartConfig",
     "PersistedConfig",
     "default_graphiql_assets",
 ]
@@ -29,7 +33,6 @@ __all__ = [
 _REFUSED_ALGS = frozenset({"none", "HS256", "HS384", "HS512"})
 _KNOWN_ALGS = frozenset({"RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256", "PS384",
                          "PS512", "EdDSA"})
-_DEMO_PSEUDONYM_KEY = b"demo-only-pseudonym-key"
 _REDIS_SCHEMES = ("redis", "rediss", "unix")
 _THIRTY_DAYS = 30 * 24 * 3600
 
@@ -48,6 +51,7 @@ class AuthConfig:
     jwks_url: str
     allowed_algs: tuple[str, ...] = ("RS256", "ES256")
     clinician_amr: str = "cac"  # empty: no strong-auth method is required of clinicians
+    analyst_amr: str = "cac"  # the same for analysts (by default, whatever clinicians need)
     leeway: float = 30.0
     jwks_refresh_interval: float = 30.0  # unknown `kid` refetches the JWKS at most this often
 
@@ -80,6 +84,22 @@ class LimitsConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class DatabaseConfig:
+    """The gateway's own database: a pool per use, so nothing a client sends can starve the audit."""
+
+    audit_pool: int = 2  # connections the audit writer has to itself
+    idempotency_pool: int = 4  # connections for the patient actions' keys
+    library_pool: int = 4  # connections for the health library
+    statement_timeout: float = 2.0  # seconds any one statement may run (server-side)
+    audit_commit_timeout: float = 2.0  # seconds a request waits for its audit row before 503
+
+    def __post_init__(self) -> None:
+        for name in ("statement_timeout", "audit_commit_timeout"):
+            if not getattr(self, name) > 0:
+                raise ConfigError(f"MHS_GATEWAY_{name.upper()}", "must be positive")
+
+
+@dataclass(frozen=True, slots=True)
 class PersistedConfig:
     """Persisted queries: the trusted-document manifest, and the APQ store's size and expiry."""
 
@@ -102,6 +122,20 @@ class PersistedConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class MartConfig:
+    """The de-identified mart: where its files live, how small a count may be shown, how often
+    this process refreshes it (0: not at all; run `mhs-gateway mart export` instead)."""
+
+    directory: Path | None = None
+    threshold: int = 11
+    refresh: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.threshold < 1:
+            raise ConfigError("MHS_GATEWAY_COHORT_THRESHOLD", "must be at least 1")
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """Everything the gateway process needs; nothing else reads the environment."""
 
@@ -114,7 +148,9 @@ class Config:
     sources: tuple[Configured[Any], ...] = ()  # the registered sources this deployment configures
     request_timeout: float = 5.0
     source_timeout: float = 3.0
-    pseudonym_key: bytes = field(default=_DEMO_PSEUDONYM_KEY, repr=False)
+    pseudonym_key: bytes = field(default_factory=lambda: _random_key(), repr=False)
+    analyst_projects: Projects = field(default_factory=Projects)
+    mart: MartConfig = field(default_factory=MartConfig)
     introspection: bool = True
     field_suggestions: bool = True  # "Did you mean ...?" in validation errors (demo only by default)
     cors_origins: tuple[str, ...] = ()
@@ -134,6 +170,7 @@ class Config:
     admin_host: str = "127.0.0.1"
     admin_port: int | None = None  # a separate listener for /metrics and /readyz detail (only there)
     audit_queue_size: int = 10_000  # audit events waiting to be written before PHI is refused
+    database: DatabaseConfig = field(default_factory=DatabaseConfig)
 
     @property
     def production(self) -> bool:
@@ -149,12 +186,14 @@ class Config:
         env = Env(environ)
         mode = env.choice("MODE", ("production", "demo"), "production")
         production = mode == "production"
+        clinician_amr = env.text_or_empty("CLINICIAN_AMR", "cac")
         auth = AuthConfig(
             issuer=env.required("ISSUER"),
             audience=env.required("AUDIENCE"),
             jwks_url=env.url("JWKS_URL", required=True) or "",
             allowed_algs=env.items("ALLOWED_ALGS", ("RS256", "ES256")),
-            clinician_amr=env.text_or_empty("CLINICIAN_AMR", "cac"),
+            clinician_amr=clinician_amr,
+            analyst_amr=env.text_or_empty("ANALYST_AMR", clinician_amr),
             leeway=env.number("TOKEN_LEEWAY", 30.0, low_inclusive=True),
             jwks_refresh_interval=env.number("JWKS_REFRESH_INTERVAL", 30.0, low_inclusive=True),
         )
@@ -177,7 +216,9 @@ class Config:
             sources=_sources(env),
             request_timeout=request_timeout,
             source_timeout=env.number("SOURCE_TIMEOUT", round(0.6 * request_timeout, 3)),
-            pseudonym_key=pseudonym.encode() if pseudonym else _DEMO_PSEUDONYM_KEY,
+            pseudonym_key=pseudonym.encode() if pseudonym else _random_key(),
+            analyst_projects=_projects(env),
+            mart=_mart(env),
             introspection=env.flag("INTROSPECTION", not production),
             field_suggestions=env.flag("FIELD_SUGGESTIONS", not production),
             cors_origins=env.items("CORS_ORIGINS"),
@@ -209,7 +250,35 @@ class Config:
             admin_host=env.text("ADMIN_HOST", "127.0.0.1") or "127.0.0.1",
             admin_port=_port(env, "ADMIN_PORT", None),
             audit_queue_size=env.integer("AUDIT_QUEUE_SIZE", 10_000, minimum=1),
+            database=DatabaseConfig(
+                audit_pool=env.integer("AUDIT_POOL_SIZE", 2, minimum=1),
+                idempotency_pool=env.integer("IDEMPOTENCY_POOL_SIZE", 4, minimum=1),
+                library_pool=env.integer("LIBRARY_POOL_SIZE", 4, minimum=1),
+                statement_timeout=env.number("STATEMENT_TIMEOUT", 2.0),
+                audit_commit_timeout=env.number("AUDIT_COMMIT_TIMEOUT", 2.0),
+            ),
         )
+
+
+def _random_key() -> bytes:
+    """A demo's pseudonym secret when none is configured: new at every start, known to no one."""
+    return secrets.token_urlsafe(32).encode()
+
+
+def _projects(env: Env) -> Projects:
+    try:
+        return Projects.parse(env.items("ANALYST_PROJECTS"))
+    except ValueError as error:
+        raise ConfigError(env.name("ANALYST_PROJECTS"), str(error)) from None
+
+
+def _mart(env: Env) -> MartConfig:
+    directory = env.text("MART_DIR")
+    return MartConfig(
+        directory=Path(directory) if directory else None,
+        threshold=env.integer("COHORT_THRESHOLD", 11, minimum=1),
+        refresh=env.number("MART_REFRESH", 0.0, low_inclusive=True),
+    )
 
 
 def _port(env: Env, key: str, default: int | None) -> int | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -116,6 +117,14 @@ class Env:
         if var not in self._environ:
             return default
         return tuple(part.strip() for part in self._environ[var].split(",") if part.strip())
+
+    def identifiers(self, key: str, pattern: str) -> tuple[str, ...]:
+        """A comma-separated list of ids, each matching `pattern` (a regular expression)."""
+        found = self.items(key)
+        for item in found:
+            if re.fullmatch(pattern, item) is None:
+                raise ConfigError(self.name(key), f"{item!r} is not a valid id")
+        return found
 
     def url(self, key: str, *, required: bool = False) -> str | None:
         """An http(s) URL with a host; the value is echoed in errors (URLs are not secrets)."""

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 import aiohttp
 import asyncpg
 
-from resolvers.ports import ActionQuotas
+from resolvers.deid import AnalystKeys
+from resolvers.ports import ActionQuotas, CohortMart
 from resolvers.services import ResolverSettings, Services
 from sources.calls.observe import UpstreamObserver
 from sources.records import RecordSource
@@ -19,27 +20,40 @@ from sources.spec import Configured, Deps, Pool
 from sources.writes import PatientWrites
 
 from .config import Config
-from .store import HealthTopicStore, IdempotencyStore
+from .store import HealthTopicStore, IdempotencyStore, PersonStore
 
-__all__ = ["Opened", "build_services", "open_sources"]
+__all__ = ["Opened", "StorePools", "build_services", "open_sources"]
 
 _log = logging.getLogger("gateway.sources")
 
 
 @dataclass(frozen=True)
+class StorePools:
+    """The gateway's own database, one bounded pool per use (the audit writer's is its own)."""
+
+    audit: Pool
+    idempotency: Pool
+    library: Pool
+
+
+@dataclass(frozen=True)
 class Opened:
-    """What the lifespan opened for the sources: each one's deps, and the gateway's own pool."""
+    """What the lifespan opened: each source's deps, and the gateway database's pools (if any)."""
 
     deps: Mapping[RecordSource, Deps]
-    gateway_pool: Pool | None
+    store: StorePools | None
     observer: UpstreamObserver
+    mart: CohortMart | None = None
     quotas: ActionQuotas | None = None
 
 
-async def _source_pool(dsn: str) -> Pool:
+async def _source_pool(dsn: str, statement_timeout: float) -> Pool:
     """A pool that connects on first use: a source that is down at startup is still registered
-    (its records are reported missing per request, and `/readyz` says so)."""
-    pool: Pool = await asyncpg.create_pool(dsn, min_size=0, max_size=10, command_timeout=10)
+    (its records are reported missing per request, and `/readyz` says so). Statements are cut off
+    server-side past the source's share of a request's deadline."""
+    settings = {"statement_timeout": str(int(statement_timeout * 1000)), "application_name": "mhs-gateway-source"}
+    pool: Pool = await asyncpg.create_pool(dsn, min_size=0, max_size=10, command_timeout=statement_timeout + 1,
+                                           server_settings=settings)
     return pool
 
 
@@ -67,7 +81,7 @@ async def open_sources(
             stack.push_async_callback(http.close)
         pool = None
         if needs.database is not None:
-            pool = await _source_pool(needs.database)
+            pool = await _source_pool(needs.database, min(config.source_timeout, config.request_timeout))
             stack.push_async_callback(pool.close)
         opened[configured.name] = Deps(observer, config.request_timeout, http, pool)
     return opened
@@ -84,19 +98,23 @@ def build_services(config: Config, opened: Opened) -> Services:
     """The configured sources, the write port, and the gateway store's handles for the resolvers."""
     sources = {c.name: c.build(opened.deps[c.name]) for c in config.sources}
     _log.info("sources built", extra={"sources": sorted(sources)})
-    pool = opened.gateway_pool
+    store = opened.store
     return Services(
         sources=sources,
         settings=ResolverSettings(
             request_timeout=config.request_timeout,
             source_timeout=min(config.source_timeout, config.request_timeout),
             max_page_size=config.limits.max_page_size,
-            pseudonym_key=config.pseudonym_key,
+            analyst_keys=AnalystKeys(config.pseudonym_key),
+            projects=config.analyst_projects,
             cursor_key=hashlib.sha256(b"mhs-cursor-key:" + config.pseudonym_key).digest(),
             require_strong_auth_for_clinicians=bool(config.auth.clinician_amr),
         ),
-        topics=HealthTopicStore(pool) if pool is not None else None,
-        idempotency=IdempotencyStore(pool) if pool is not None else None,
+        topics=HealthTopicStore(store.library) if store is not None else None,
+        idempotency=IdempotencyStore(store.idempotency) if store is not None else None,
         writes=_writes(config.sources, opened.deps),
+        persons=PersonStore(store.library) if store is not None else None,
+        mart=opened.mart,
+        cohort_threshold=config.mart.threshold,
         quotas=opened.quotas,
     )

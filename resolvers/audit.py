@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from .errors import GatewayError
 
-__all__ = ["AuditClosed", "AuditTrail", "PatientAccess"]
+__all__ = ["AuditClosed", "AuditTrail", "CohortAccess", "PatientAccess"]
 
 
 class AuditClosed(GatewayError):
@@ -31,6 +34,20 @@ class PatientAccess:
 
 
 @dataclass
+class CohortAccess:
+    """One cohort question: the project, what was asked, and what was answered (counts only:
+    never who is in it; `handed_out` says how many pseudonymous patient ids were given)."""
+
+    project: str
+    criteria: dict[str, Any]
+    dimensions: list[str]
+    total: int | None
+    cells: list[list[Any]]  # the cells shown: their dimension values, then the count
+    suppressed: int  # how many cells were suppressed
+    handed_out: int = 0
+
+
+@dataclass
 class AuditTrail:
     """Collected during execution; the gateway writes one event per patient after it.
 
@@ -39,6 +56,7 @@ class AuditTrail:
     """
 
     accesses: dict[tuple[str | None, str], PatientAccess] = field(default_factory=dict)
+    cohorts: list[CohortAccess] = field(default_factory=list)
     closed: bool = False
 
     def check_open(self) -> None:
@@ -67,3 +85,28 @@ class AuditTrail:
             entry.record_kinds.add(kind)
         if source:
             entry.sources.add(source)
+
+    def cohort(
+        self, project: str, query: Any, dimensions: Sequence[Any], total: int | None, cells: Sequence[Any]
+    ) -> None:
+        """Record a cohort question and the counts it answered."""
+        shown = [[*c.values, c.count] for c in cells if not c.suppressed]
+        criteria = {k: v for k, v in _plain(dataclasses.asdict(query)).items() if v}
+        self.cohorts.append(CohortAccess(project, criteria, [str(d) for d in dimensions], total, shown,
+                                         sum(1 for c in cells if c.suppressed)))
+
+    def handed_out(self, project: str, count: int) -> None:
+        """Record that `count` pseudonymous patient ids of the last cohort were handed out."""
+        for entry in reversed(self.cohorts):
+            if entry.project == project:
+                entry.handed_out += count
+                return
+
+
+def _plain(value: Any) -> Any:
+    """Lists and strings only (tuples and enums as JSON takes them)."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return str(value) if hasattr(value, "value") else value

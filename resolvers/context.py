@@ -22,7 +22,8 @@ __all__ = ["RequestContext"]
 class RequestContext:
     """Everything one GraphQL request carries; built fresh for every request (never shared).
 
-    `patients` holds the patients this request opened (access checked, audited), by DoD ID.
+    `patients` holds the patients this request opened (access checked, audited), by DoD ID;
+    `roots` says under which root field (response key) each was opened.
     The gateway extends this class with what only HTTP handling needs (the parsed document).
     """
 
@@ -39,6 +40,7 @@ class RequestContext:
     outcomes: SourceOutcomes = field(default_factory=SourceOutcomes)
     audit: AuditTrail = field(default_factory=AuditTrail)
     patients: dict[str, PatientHandle] = field(default_factory=dict)
+    roots: dict[str | int, str] = field(default_factory=dict)  # root response key -> DoD ID opened there
 
     def __post_init__(self) -> None:
         if not self.deadline:

@@ -46,6 +46,7 @@ class Loaders:
         self._deadline = deadline
         # one slow source may not eat the whole request deadline
         self._call_budget = services.settings.source_timeout
+        self._identities: DataLoader[str, PatientLinks] = DataLoader(self._load_identities)
         self._links: DataLoader[str, PatientLinks] = DataLoader(self._load_links)
         self._topics: DataLoader[tuple[Coding, ...], list[HealthTopicRecord]] | None = None
         if services.topics is not None:
@@ -54,17 +55,25 @@ class Loaders:
         self._get: dict[tuple[RecordSource, RecordKind], DataLoader[str, Record | None]] = {}
         self._patients: dict[RecordSource, DataLoader[str, Demographics | None]] = {}
         self._directory: dict[tuple[RecordSource, RecordKind], DataLoader[str, DirectoryEntry | None]] = {}
-        self.in_flight = 0  # loads started and not yet answered in this request
+        self._in_flight = 0  # loads started and not yet answered in this request
+        self._idle = asyncio.Event()
+        self._idle.set()
 
     async def settled(self, rounds: int = 3) -> None:
-        """Wait until no load has been in flight for `rounds` loop turns (or the deadline passes)."""
-        loop = asyncio.get_running_loop()
+        """Wait until no load has been in flight for `rounds` loop turns (or the deadline passes):
+        woken when the last load answers, never polling."""
         quiet = 0
-        while quiet < rounds and loop.time() < self._deadline:
-            await asyncio.sleep(0)
-            quiet = quiet + 1 if self.in_flight == 0 else 0
-            if self.in_flight:
-                await asyncio.sleep(0.001)
+        while quiet < rounds:
+            if self._in_flight:
+                quiet = 0
+                try:
+                    async with asyncio.timeout_at(self._deadline):
+                        await self._idle.wait()
+                except TimeoutError:
+                    return
+            else:
+                await asyncio.sleep(0)  # let sibling fields that are about to load start
+                quiet += 1
 
     @property
     def sources(self) -> Mapping[RecordSource, Source]:
@@ -74,7 +83,7 @@ class Loaders:
         """Health topics for one record's codes (batched: one query for the request's records)."""
         if self._topics is None or not codes:
             return []
-        found: list[HealthTopicRecord] = await self._topics.load(codes)
+        found: list[HealthTopicRecord] = await self._counted(self._topics.load(codes))
         return found
 
     @staticmethod
@@ -86,14 +95,15 @@ class Loaders:
 
         return load
 
+    async def identities(self, dod_id: str) -> PatientLinks:
+        """How this DoD ID links to every source by identifier alone (the same work for anyone)."""
+        found: PatientLinks = await self._counted(self._identities.load(dod_id))
+        return found
+
     async def links(self, dod_id: str) -> PatientLinks:
-        """How this DoD ID links to every registered source."""
-        self.in_flight += 1
-        try:
-            result: PatientLinks = await self._links.load(dod_id)
-        finally:
-            self.in_flight -= 1
-        return result
+        """How this DoD ID links to every registered source, demographic matches included."""
+        found: PatientLinks = await self._counted(self._links.load(dod_id))
+        return found
 
     async def fetch(self, source: RecordSource, kind: RecordKind, query: Query) -> Page:
         """One page of one kind from one source; raises SourceError if the source failed."""
@@ -101,11 +111,7 @@ class Loaders:
         if loader is None:
             loader = DataLoader(self._fetcher(source, kind))
             self._fetch[(source, kind)] = loader
-        self.in_flight += 1
-        try:
-            page: Page = await loader.load(query)
-        finally:
-            self.in_flight -= 1
+        page: Page = await self._counted(loader.load(query))
         return page
 
     async def get(self, source: RecordSource, kind: RecordKind, source_id: str) -> Record | None:
@@ -114,11 +120,7 @@ class Loaders:
         if loader is None:
             loader = DataLoader(self._getter(source, kind))
             self._get[(source, kind)] = loader
-        self.in_flight += 1
-        try:
-            record: Record | None = await loader.load(source_id)
-        finally:
-            self.in_flight -= 1
+        record: Record | None = await self._counted(loader.load(source_id))
         return record
 
     async def patient(self, source: RecordSource, patient_id: str) -> Demographics | None:
@@ -146,11 +148,14 @@ class Loaders:
         return found
 
     async def _counted(self, pending: Awaitable[Any]) -> Any:
-        self.in_flight += 1
+        self._in_flight += 1
+        self._idle.clear()
         try:
             return await pending
         finally:
-            self.in_flight -= 1
+            self._in_flight -= 1
+            if not self._in_flight:
+                self._idle.set()
 
     def _batch(
         self, source: RecordSource, call: Callable[[list[str]], Awaitable[Sequence[Any]]]
@@ -200,9 +205,8 @@ class Loaders:
 
         return load
 
-    async def _load_links(self, dod_ids: list[str]) -> list[PatientLinks]:
-        """Every source links by identifier at once; then sources that match on demographics try
-        the patients they did not find, with the demographics of the most authoritative source."""
+    async def _load_identities(self, dod_ids: list[str]) -> list[PatientLinks]:
+        """Every source links by identifier, all at once (one wave)."""
         keys = [PatientKey(d) for d in dod_ids]
         names = sorted(self._sources, key=rank_of)
         answers = await asyncio.gather(*(self._link_all(n, self._sources[n], keys) for n in names))
@@ -210,7 +214,13 @@ class Loaders:
         for name, results in zip(names, answers, strict=True):
             for i, res in enumerate(results):
                 out[i][name] = res
-        await self._match_unlinked(out, dod_ids, names)
+        return out
+
+    async def _load_links(self, dod_ids: list[str]) -> list[PatientLinks]:
+        """The identity links; then sources that match on demographics try the patients they did
+        not find, with the demographics of the most authoritative source."""
+        out = [dict(links) for links in await self._identities.load_many(dod_ids)]
+        await self._match_unlinked(out, dod_ids, sorted(self._sources, key=rank_of))
         return out
 
     async def _match_unlinked(self, out: list[PatientLinks], dod_ids: list[str], names: list[RecordSource]) -> None:

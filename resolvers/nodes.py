@@ -4,7 +4,8 @@ Records owned by a patient (appointments, labs, messages, ...) are served only a
 is found (from the record's source patient id: its DoD ID, or for community patients linked by
 `$match`, the GENESIS patient whose link holds them) and `open_patient` allowed the caller in.
 Directory objects (practitioners, facilities, slots, questionnaires, health topics) belong to no
-patient and any signed-in caller may read them.
+patient and any signed-in caller may read them. Analysts open a patient only by the sealed id
+a cohort answer handed their project (`resolvers/analysts.py`).
 """
 
 from __future__ import annotations
@@ -17,14 +18,16 @@ from sources.base import DemographicMatcher
 from sources.errors import SourceError
 from sources.records import Link, MessageRecord, RecordKind, RecordSource, RenewalRequestRecord
 
+from .analysts import open_person
 from .context import RequestContext
+from .deid.persons import is_sealed_person
 from .errors import BadUserInput, Forbidden, GatewayError
 from .ids import LIBRARY, GlobalId, decode_id
 from .loaders import PatientLinks
-from .patients import PatientHandle, is_dod_id, open_patient
+from .patients import PatientHandle, deny, is_dod_id, open_patient
 from .principal import Role
 
-__all__ = ["NodeResult", "fetch_node"]
+__all__ = ["NodeResult", "fetch_node", "owner_of"]
 
 OWNED: dict[str, RecordKind] = {
     "Appointment": RecordKind.APPOINTMENT,
@@ -40,6 +43,8 @@ OWNED: dict[str, RecordKind] = {
 }
 SHARED_RECORDS: dict[str, RecordKind] = {"Slot": RecordKind.SLOT, "Questionnaire": RecordKind.QUESTIONNAIRE}
 DIRECTORY: dict[str, RecordKind] = {"Practitioner": RecordKind.PRACTITIONER, "Facility": RecordKind.FACILITY}
+# What analysts may fetch besides the patients a cohort answer handed them: what is no one's record.
+FOR_ANALYSTS = frozenset({"Facility", "Practitioner", "Questionnaire", "HealthTopic"})
 
 
 class NodeSourceError(GatewayError):
@@ -60,8 +65,15 @@ class NodeResult:
 async def fetch_node(ctx: RequestContext, raw_id: str, path: tuple[str | int, ...]) -> NodeResult | None:
     """The object behind an opaque id if the caller may see it: FORBIDDEN for another patient's
     record (or one that does not exist), BAD_USER_INPUT for an id that is not one of ours, and
-    None for a directory object that is gone."""
+    None for a directory object that is gone.
+
+    Analysts open patients only by the sealed ids cohort answers hand their project; any other
+    id of a patient or of a patient's record is refused before a source or store is asked."""
+    if ctx.principal.role is Role.ANALYST and is_sealed_person(raw_id):
+        return NodeResult("Patient", None, await open_person(ctx, raw_id, path))
     gid = decode_id(raw_id)
+    if ctx.principal.role is Role.ANALYST and gid.type_name not in FOR_ANALYSTS:
+        deny(ctx, None)
     if gid.type_name == "Patient":
         return NodeResult("Patient", None, await open_patient(ctx, gid.source_id, path))
     if gid.type_name == "HealthTopic":
@@ -80,17 +92,40 @@ async def fetch_node(ctx: RequestContext, raw_id: str, path: tuple[str | int, ..
     return await _owned(ctx, gid, source, path)
 
 
-async def _owned(ctx: RequestContext, gid: GlobalId, source: RecordSource, path: tuple[str | int, ...]) -> NodeResult:
+async def _record_and_patient(ctx: RequestContext, gid: GlobalId, source: RecordSource) -> tuple[Any, str | None]:
+    """The record `gid` names and its source's id of the patient it belongs to."""
     record = await _guard(source, ctx.loaders.get(source, OWNED[gid.type_name], gid.source_id))
-    if record is None:
-        raise Forbidden()  # the same answer as for another patient's record
     patient_id = getattr(record, "patient_id", None)
     if isinstance(record, MessageRecord):
         thread = await _guard(source, ctx.loaders.get(source, RecordKind.MESSAGE_THREAD, record.thread_id))
         patient_id = getattr(thread, "patient_id", None)
-    if not patient_id:
-        raise Forbidden()
+    return record, patient_id
+
+
+async def owner_of(ctx: RequestContext, raw_id: str) -> str | None:
+    """The DoD ID of the patient a record id belongs to, for the audit of a refused write only
+    (no access check, nothing shown): None when it is not a patient's record or cannot be told."""
+    try:
+        gid = decode_id(raw_id)
+        if gid.type_name not in OWNED or gid.record_source not in ctx.services.sources:
+            return None
+        record, patient_id = await _record_and_patient(ctx, gid, gid.record_source)
+        if record is None or not patient_id:
+            return None
+        for dod_id in await _candidates(ctx, gid.record_source, patient_id):
+            if _holds(await ctx.loaders.links(dod_id), gid.record_source, patient_id):
+                return dod_id
+    except (GatewayError, SourceError):
+        return None
+    return None
+
+
+async def _owned(ctx: RequestContext, gid: GlobalId, source: RecordSource, path: tuple[str | int, ...]) -> NodeResult:
+    record, patient_id = await _record_and_patient(ctx, gid, source)
+    if record is None or not patient_id:
+        raise Forbidden()  # the same answer as for another patient's record
     owner = await _owner(ctx, source, patient_id, path)
+    ctx.audit.touch(owner.dod_id, kind=OWNED[gid.type_name].value, source=source)
     record = _as_listed(record, owner, source, patient_id)
     related = None
     if isinstance(record, RenewalRequestRecord):
@@ -98,6 +133,8 @@ async def _owned(ctx: RequestContext, gid: GlobalId, source: RecordSource, path:
         if rx is not None and getattr(rx, "patient_id", None) != patient_id:
             raise Forbidden()  # the Task points at another patient's prescription: show neither
         related = None if rx is None else _as_listed(rx, owner, source, patient_id)
+        if rx is not None:
+            ctx.audit.touch(owner.dod_id, kind=RecordKind.PRESCRIPTION.value, source=source)
     return NodeResult(gid.type_name, record, owner, source, related)
 
 

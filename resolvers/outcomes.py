@@ -50,6 +50,10 @@ class SourceOutcomes:
                 )
             )
 
+    def failed_sources(self, dod_id: str) -> tuple[RecordSource, ...]:
+        """The sources that failed while serving `dod_id` in this request."""
+        return tuple(sorted(source for (dod, source) in self._states if dod == dod_id))
+
     def state(self, dod_id: str, source: RecordSource) -> str | None:
         """UNAVAILABLE / TIMED_OUT if the source failed for this patient, else None."""
         return self._states.get((dod_id, source))

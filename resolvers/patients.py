@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NoReturn
 
 from sources.base import PageRequest, Query
 from sources.errors import SourceError
@@ -11,6 +12,7 @@ from sources.records import (
     CareTeamRecord,
     Demographics,
     Link,
+    LinkedRef,
     RecordKind,
     RecordSource,
 )
@@ -21,7 +23,17 @@ from .federation import source_rank
 from .loaders import PatientLinks
 from .principal import Role
 
-__all__ = ["PatientHandle", "care_team", "coverage", "is_dod_id", "open_patient", "opened"]
+__all__ = [
+    "PatientHandle",
+    "admit",
+    "care_team",
+    "coverage",
+    "deny",
+    "is_dod_id",
+    "linked",
+    "open_patient",
+    "opened",
+]
 
 DOD_ID = re.compile(r"[0-9]{10}\Z")  # ASCII digits only; \Z, unlike $, refuses a trailing newline
 
@@ -38,6 +50,7 @@ class PatientHandle:
     dod_id: str
     links: PatientLinks
     break_glass: bool = False
+    person_key: str | None = None  # set when an analyst opened the patient by a sealed id
 
     def link(self, source: RecordSource) -> Link | None:
         found = self.links.get(source)
@@ -59,6 +72,7 @@ async def care_team(ctx: RequestContext, handle: PatientHandle) -> CareTeamRecor
         if link is None:
             continue
         page = await ctx.loaders.fetch(source, RecordKind.CARE_TEAM, Query(link, PageRequest(first=1)))
+        ctx.audit.touch(handle.dod_id, kind=RecordKind.CARE_TEAM.value, source=source)
         team = page.items[0] if page.items else None
         if isinstance(team, CareTeamRecord):
             return team
@@ -66,47 +80,96 @@ async def care_team(ctx: RequestContext, handle: PatientHandle) -> CareTeamRecor
 
 
 async def open_patient(ctx: RequestContext, dod_id: str, path: tuple[str | int, ...]) -> PatientHandle:
-    """Return the patient if the caller may read them; otherwise the same FORBIDDEN for all."""
+    """Return the patient if the caller may read them; otherwise the same FORBIDDEN for all.
+
+    Analysts never address a patient by DoD ID: they are refused first, before the DoD ID is
+    even checked and before any source or store is asked, so every input answers alike.
+
+    For the others, a denial takes the same steps whether or not the patient exists: the identity
+    links (one search per source, by identifier) and, for a clinician, one care-team read (a decoy
+    one when nobody is linked), and nothing more. Demographic matching and source failures come
+    only once the caller is let in."""
+    if ctx.principal.role is Role.ANALYST:
+        deny(ctx, dod_id if is_dod_id(dod_id) else None)
     if not is_dod_id(dod_id):
         raise BadUserInput("A DoD ID is 10 digits.", argument="dodId")
     ctx.audit.check_open()  # no audit, no health data: refuse before any source is asked
     principal = ctx.principal
     if principal.role is Role.PATIENT and principal.subject != dod_id:
-        _deny(ctx, dod_id)
+        deny(ctx, dod_id)
     if (
         principal.role is Role.CLINICIAN
         and ctx.services.settings.require_strong_auth_for_clinicians
         and not principal.strong_auth
     ):
-        _deny(ctx, dod_id)
+        deny(ctx, dod_id)
+    identities = await ctx.loaders.identities(dod_id)
+    known = any(isinstance(lk, Link) and lk.linked for lk in identities.values())
+    break_glass, failures = False, []
+    if principal.role is Role.CLINICIAN:
+        team, failure = await _care_team_for_access(ctx, PatientHandle(dod_id, identities))
+        failures += [failure] if failure else []
+        at_facility = team is not None and team.facility is not None and team.facility.id == principal.facility
+        if known and not at_facility:
+            if not ctx.purpose:
+                deny(ctx, dod_id)
+            break_glass = True
+    links = await ctx.loaders.links(dod_id) if known else identities
+    if not any(isinstance(lk, Link) and lk.linked for lk in links.values()):
+        deny(ctx, dod_id)  # unknown everywhere (a match alone never makes a patient known)
+    handle = PatientHandle(dod_id, links, break_glass=break_glass)
+    failures += [lk for lk in links.values() if isinstance(lk, SourceError)]
+    return admit(ctx, handle, failures, path, purpose=ctx.purpose if break_glass else None)
+
+
+async def linked(ctx: RequestContext, dod_id: str) -> tuple[PatientLinks, list[SourceError]]:
+    """The DoD ID linked to every source, and the sources that failed; FORBIDDEN (audited) when
+    no source holds the patient (for callers already let in: analysts by a sealed id)."""
     links = await ctx.loaders.links(dod_id)
-    # Failures are reported only once the caller is let in: which sources fail (`$match`, the
-    # care team) depends on whether the patient exists, and a denial must not tell.
     failures = [link for link in links.values() if isinstance(link, SourceError)]
     if not any(isinstance(lk, Link) and lk.linked for lk in links.values()):
-        _deny(ctx, dod_id)
-    handle = PatientHandle(dod_id, links)
-    if principal.role is Role.CLINICIAN:
-        try:
-            team = await care_team(ctx, handle)
-        except SourceError as exc:
-            failures.append(exc)
-            team = None
-        at_facility = (
-            team is not None
-            and team.facility is not None
-            and principal.facility is not None
-            and team.facility.id == principal.facility
-        )
-        if not at_facility:
-            if not ctx.purpose:
-                _deny(ctx, dod_id)
-            handle = PatientHandle(dod_id, links, break_glass=True)
+        deny(ctx, dod_id)
+    return links, failures
+
+
+def admit(
+    ctx: RequestContext,
+    handle: PatientHandle,
+    failures: list[SourceError],
+    path: tuple[str | int, ...],
+    *,
+    purpose: str | None = None,
+) -> PatientHandle:
+    """Let the caller in: report the sources that failed, audit the access, remember the patient."""
     for failure in failures:
-        ctx.outcomes.failed(dod_id, failure, path)
-    ctx.audit.touch(dod_id, purpose=ctx.purpose if handle.break_glass else None)
-    ctx.patients[dod_id] = handle
+        ctx.outcomes.failed(handle.dod_id, failure, path)
+    ctx.audit.touch(handle.dod_id, purpose=purpose)
+    for source, link in handle.links.items():  # who they are (demographics, identifiers) was read here
+        if isinstance(link, Link) and link.linked:
+            ctx.audit.touch(handle.dod_id, kind=RecordKind.PATIENT.value, source=source)
+    ctx.patients[handle.dod_id] = handle
+    if path:
+        ctx.roots.setdefault(path[0], handle.dod_id)
     return handle
+
+
+_DECOY = "0"  # a patient id no source holds: the care-team read a denial of nobody still makes
+
+
+async def _care_team_for_access(
+    ctx: RequestContext, handle: PatientHandle
+) -> tuple[CareTeamRecord | None, SourceError | None]:
+    """The care team that decides a clinician's access, read the same way for anyone: when the
+    patient is linked nowhere that holds care teams, a decoy read of the same shape is made."""
+    try:
+        if any(handle.link(s) is not None for s in ctx.services.providing(RecordKind.CARE_TEAM)):
+            return await care_team(ctx, handle), None
+        for source in ctx.services.providing(RecordKind.CARE_TEAM)[:1]:
+            decoy = Link(source, handle.dod_id, (LinkedRef(_DECOY),))
+            await ctx.loaders.fetch(source, RecordKind.CARE_TEAM, Query(decoy, PageRequest(first=1)))
+    except SourceError as exc:
+        return None, exc
+    return None, None
 
 
 async def opened(ctx: RequestContext, dod_id: str, path: tuple[str | int, ...]) -> PatientHandle:
@@ -116,7 +179,8 @@ async def opened(ctx: RequestContext, dod_id: str, path: tuple[str | int, ...]) 
     return handle if handle is not None else await open_patient(ctx, dod_id, path)
 
 
-def _deny(ctx: RequestContext, dod_id: str) -> None:
+def deny(ctx: RequestContext, dod_id: str | None) -> NoReturn:
+    """Audit the refusal and answer FORBIDDEN (the same for a patient who does not exist)."""
     ctx.audit.touch(dod_id, outcome="denied", purpose=ctx.purpose)
     raise Forbidden()
 

@@ -61,8 +61,10 @@ async def questionnaire_of(ctx: RequestContext, a: QuestionnaireAssignmentRecord
     return q
 
 
-async def appointment_of(ctx: RequestContext, a: QuestionnaireAssignmentRecord) -> AppointmentRecord | None:
-    """The appointment an assignment prepares, if any."""
+async def appointment_of(
+    ctx: RequestContext, dod_id: str, a: QuestionnaireAssignmentRecord
+) -> AppointmentRecord | None:
+    """The appointment an assignment of patient `dod_id` prepares, if any."""
     if a.appointment_id is None:
         return None
     try:
@@ -70,4 +72,7 @@ async def appointment_of(ctx: RequestContext, a: QuestionnaireAssignmentRecord) 
     except SourceError:
         return None
     # Upstream data decides where `basedOn` points: never follow it to another patient's visit.
-    return appt if isinstance(appt, AppointmentRecord) and appt.patient_id == a.patient_id else None
+    if not isinstance(appt, AppointmentRecord) or appt.patient_id != a.patient_id:
+        return None
+    ctx.audit.touch(dod_id, kind=RecordKind.APPOINTMENT.value, source=a.provenance.source)
+    return appt

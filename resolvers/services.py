@@ -10,7 +10,8 @@ from sources.records import RecordKind, RecordSource
 from sources.registry import rank_of
 from sources.writes import PatientWrites
 
-from .ports import ActionQuotas, HealthLibrary, IdempotencyKeys
+from .deid import AnalystKeys, Projects
+from .ports import ActionQuotas, CohortMart, HealthLibrary, IdempotencyKeys, PersonVault
 
 __all__ = ["ResolverSettings", "Services"]
 
@@ -22,7 +23,8 @@ class ResolverSettings:
     request_timeout: float = 5.0
     source_timeout: float = 3.0  # one upstream call's share of the request deadline
     max_page_size: int = 100
-    pseudonym_key: bytes = b"demo-only-pseudonym-key"
+    analyst_keys: AnalystKeys = field(default_factory=lambda: AnalystKeys(b"demo-only-pseudonym-key"))
+    projects: Projects = field(default_factory=Projects)
     cursor_key: bytes = b"demo-only-cursor-key"
     require_strong_auth_for_clinicians: bool = True
 
@@ -32,7 +34,9 @@ class Services:
     """Built once at startup by the gateway; handed to every request's context.
 
     `sources` holds the configured sources (any order; `ranked()` orders them). `writes` is the
-    port of the one source that takes patient actions, when this deployment configures it.
+    port of the one source that takes patient actions, when this deployment configures it;
+    `persons` is the identity vault analysts' patient ids are resolved with; `mart` the de-identified
+    mart cohort questions are answered from, with counts below `cohort_threshold` suppressed.
     """
 
     sources: Mapping[RecordSource, Source]
@@ -40,6 +44,9 @@ class Services:
     topics: HealthLibrary | None = None
     idempotency: IdempotencyKeys | None = None
     writes: PatientWrites | None = None
+    persons: PersonVault | None = None
+    mart: CohortMart | None = None
+    cohort_threshold: int = 11
     quotas: ActionQuotas | None = None  # per-patient action quotas (bookings per day)
 
     def ranked(self) -> list[RecordSource]:

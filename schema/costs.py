@@ -43,6 +43,7 @@ LIST_SIZES: Mapping[str, ListSize] = MappingProxyType({
     "Patient.prescriptions": _CONNECTION,
     "Patient.messageThreads": _CONNECTION,
     "MessageThread.messages": _CONNECTION,
+    "Cohort.patients": ListSize(slicing_arguments=("first",), sized_fields=("patients",)),
     # plain lists, by what one patient's record holds
     "Patient.sourceCoverage": ListSize(assumed_size=5),  # one per registered source
     "Patient.conditions": ListSize(assumed_size=50),
@@ -57,6 +58,10 @@ LIST_SIZES: Mapping[str, ListSize] = MappingProxyType({
     "Query.availableSlots": ListSize(assumed_size=100),  # the page size caps it
     "Query.healthTopics": ListSize(assumed_size=20),
     "Query.sources": ListSize(assumed_size=5),
+    # analysts: a breakdown by two dimensions of about ten values each (resolvers/cohorts.py caps a
+    # grid at MAX_CELLS; a cell is a row of one aggregate, not an upstream call)
+    "Cohort.cells": ListSize(assumed_size=100),
+    "MartFreshness.sources": ListSize(assumed_size=5),
     **{f"{payload}Payload.userErrors": ListSize(assumed_size=3) for payload in (
         "BookAppointment", "CancelAppointment", "RescheduleAppointment", "RequestPrescriptionRenewal",
         "SendSecureMessage", "SubmitQuestionnaireResponse")},

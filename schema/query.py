@@ -7,6 +7,7 @@ from typing import Annotated
 
 import strawberry
 
+from resolvers.cohorts import ask_cohort
 from resolvers.nodes import NodeResult, fetch_node
 from resolvers.patients import open_patient
 from resolvers.principal import Role
@@ -18,6 +19,7 @@ from sources import records as r
 from .context import Info, path_of
 from .types.care import CareTeam, Facility, Practitioner, Slot
 from .types.clinical import ClinicalNote, Condition, LabResult
+from .types.cohorts import Cohort, CohortCriteria, CohortDimension, to_query
 from .types.common import CareService, Node, RecordSource, SourceState
 from .types.medications import Prescription, RenewalRequest
 from .types.messages import MessageThread, SecureMessage
@@ -122,6 +124,19 @@ class Query:
         code: str | None = None,
     ) -> list[HealthTopic]:
         return HealthTopic.many(await search_topics(info.context, search, system, code))
+
+    @strawberry.field(
+        description="Analysts: how many patients meet the criteria, broken down `by` the dimensions asked, from "
+        "the de-identified mart (counts below the threshold suppressed); and, for a large enough cohort, "
+        "pseudonymous members to open with node(id:)."
+    )
+    async def cohort(
+        self,
+        info: Info,
+        criteria: CohortCriteria,
+        by: list[CohortDimension] | None = None,  # type: ignore[valid-type]
+    ) -> Cohort:
+        return Cohort.of(await ask_cohort(info.context, to_query(criteria), list(by or ())))
 
     @strawberry.field(description="Reachability of each upstream source, for status pages.")
     async def sources(self, info: Info) -> list[SourceHealth]:

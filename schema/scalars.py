@@ -1,4 +1,5 @@
-"""Scalar overrides: strawberry's DateTime, refusing instants that cannot be expressed in UTC."""
+"""Scalar overrides: strawberry's DateTime, refusing instants that cannot be expressed in UTC; and
+descriptions that say what analysts get (a year alone, `2024`: ISO 8601's reduced precision)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import datetime as dt
 
 import strawberry
 from strawberry.exceptions import StrawberryInputCoercionError
-from strawberry.schema.types.base_scalars import DateTimeDefinition
+from strawberry.schema.types.base_scalars import DateDefinition, DateTimeDefinition
 from strawberry.types.scalar import ScalarDefinition
 
 __all__ = ["SCALAR_OVERRIDES", "InvalidValue"]
@@ -33,11 +34,23 @@ def _parse_datetime(value: object) -> dt.datetime:
     return parsed
 
 
+_FOR_ANALYSTS = (
+    " Analysts get the year alone (`2024`), or for a project that shifts dates, the patient's shifted"
+    " value (a time in UTC)."
+)
+
 DATETIME: ScalarDefinition = strawberry.scalar(
     name=DateTimeDefinition.name,
-    description=DateTimeDefinition.description,
+    description="Date with time (ISO 8601, with its UTC offset)." + _FOR_ANALYSTS,
     serialize=lambda value: value.isoformat(),
     parse_value=_parse_datetime,
 )
 
-SCALAR_OVERRIDES: dict[object, ScalarDefinition] = {dt.datetime: DATETIME}
+DATE: ScalarDefinition = strawberry.scalar(
+    name=DateDefinition.name,
+    description="Calendar date (ISO 8601)." + _FOR_ANALYSTS,
+    serialize=lambda value: value.isoformat(),
+    parse_value=DateDefinition.parse_value,
+)
+
+SCALAR_OVERRIDES: dict[object, ScalarDefinition] = {dt.datetime: DATETIME, dt.date: DATE}

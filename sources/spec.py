@@ -17,6 +17,7 @@ import aiohttp
 
 from .base import Source
 from .calls.observe import UpstreamObserver
+from .export import RecordExport
 from .records import RecordKind, RecordSource
 from .writes import PatientWrites
 
@@ -56,6 +57,9 @@ class EnvReader(Protocol):
     ) -> float: ...
 
     def flag(self, key: str, default: bool) -> bool: ...
+
+    def identifiers(self, key: str, pattern: str) -> tuple[str, ...]:
+        """A comma-separated list of ids, each matching the regular expression `pattern`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +105,7 @@ class SourceSpec(Generic[C]):
     needs: Callable[[C], Needs]
     build: Callable[[C, Deps], Source]
     writes: Callable[[C, Deps], PatientWrites | None] | None = None
+    export: Callable[[C, Deps], RecordExport | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -122,3 +127,7 @@ class Configured(Generic[C]):
 
     def writes(self, deps: Deps) -> PatientWrites | None:
         return None if self.spec.writes is None else self.spec.writes(self.config, deps)
+
+    def export(self, deps: Deps) -> RecordExport | None:
+        """The source's export for the mart, when it has one and this deployment configures it."""
+        return None if self.spec.export is None else self.spec.export(self.config, deps)

@@ -48,6 +48,7 @@ async def demo_stack(pg_admin_dsn: str) -> AsyncIterator[DemoStack]:
         extra_patients=12,  # patients 2000000000+ for the batching tests
         today=dt.date.today(),
         gateway_env=GENEROUS_LIMITS,
+        mart_refresh=3600,  # built once at start; the tests that export run their own jobs
     )
     async with stack:
         yield stack

@@ -30,10 +30,21 @@ def bearer_token(headers: Mapping[str, str]) -> str:
 class Authenticator:
     """Verifies the request's bearer token and builds its Principal."""
 
-    def __init__(self, verifier: TokenVerifier, *, clinician_amr: str) -> None:
+    def __init__(
+        self,
+        verifier: TokenVerifier,
+        *,
+        clinician_amr: str,
+        analyst_amr: str | None = None,
+        projects: frozenset[str] | None = None,
+    ) -> None:
         self._verifier = verifier
         self._clinician_amr = clinician_amr
+        self._analyst_amr = clinician_amr if analyst_amr is None else analyst_amr
+        self._projects = projects
 
     async def authenticate(self, headers: Mapping[str, str]) -> Principal:
         claims = await self._verifier.verify(bearer_token(headers))
-        return principal_from_claims(claims, clinician_amr=self._clinician_amr)
+        return principal_from_claims(
+            claims, clinician_amr=self._clinician_amr, analyst_amr=self._analyst_amr, projects=self._projects
+        )

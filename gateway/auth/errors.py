@@ -17,7 +17,7 @@ class AuthReason(StrEnum):
     TOKEN_WRONG_ISSUER = "TOKEN_WRONG_ISSUER"
     TOKEN_WRONG_AUDIENCE = "TOKEN_WRONG_AUDIENCE"
     TOKEN_CLAIMS_INVALID = "TOKEN_CLAIMS_INVALID"  # role, subject or facility unusable
-    STRONG_AUTH_REQUIRED = "STRONG_AUTH_REQUIRED"  # a clinician signed in without CAC
+    STRONG_AUTH_REQUIRED = "STRONG_AUTH_REQUIRED"  # a clinician or analyst signed in without CAC
     ISSUER_UNAVAILABLE = "ISSUER_UNAVAILABLE"  # the JWKS could not be fetched (HTTP 503)
 
 
@@ -29,7 +29,7 @@ _MESSAGES = {
     AuthReason.TOKEN_WRONG_ISSUER: "The bearer token was issued by an unknown issuer.",
     AuthReason.TOKEN_WRONG_AUDIENCE: "The bearer token is not meant for this service.",
     AuthReason.TOKEN_CLAIMS_INVALID: "The bearer token's claims are not usable.",
-    AuthReason.STRONG_AUTH_REQUIRED: "Clinicians must sign in with a CAC.",
+    AuthReason.STRONG_AUTH_REQUIRED: "Clinicians and analysts must sign in with a CAC.",
     AuthReason.ISSUER_UNAVAILABLE: "Sign-in keys are unavailable; try again shortly.",
 }
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import time
+from collections import OrderedDict
 from typing import Any, Protocol
 
 import jwt
@@ -36,15 +39,35 @@ class TokenVerifier:
         audience: str,
         algorithms: tuple[str, ...],
         leeway: float = 30.0,
+        max_cached: int = 10_000,
     ) -> None:
         self._keys = keys
         self._issuer = issuer
         self._audience = audience
         self._algorithms = accepted_algorithms(algorithms)
         self._leeway = leeway
+        # Verified claims by the token's SHA-256 (never the token), until the token expires: a
+        # client sends the same token with every request, and checking its signature is costly.
+        self._verified: OrderedDict[str, tuple[float, dict[str, Any]]] = OrderedDict()
+        self._max_cached = max_cached
 
     async def verify(self, token: str) -> dict[str, Any]:
-        """The verified claims of `token`."""
+        """The verified claims of `token` (from the cache while it has not expired)."""
+        digest = hashlib.sha256(token.encode()).hexdigest()
+        cached = self._verified.get(digest)
+        if cached is not None and time.time() < cached[0]:
+            self._verified.move_to_end(digest)
+            return dict(cached[1])
+        claims = await self._verify(token)
+        expires = claims.get("exp")
+        if isinstance(expires, int | float) and not isinstance(expires, bool):
+            self._verified[digest] = (float(expires) + self._leeway, dict(claims))
+            self._verified.move_to_end(digest)
+            while len(self._verified) > self._max_cached:
+                self._verified.popitem(last=False)
+        return claims
+
+    async def _verify(self, token: str) -> dict[str, Any]:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.DecodeError:

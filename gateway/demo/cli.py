@@ -41,8 +41,15 @@ def run(args: argparse.Namespace) -> int:
     """Run the demo until a stop signal; 0 on a clean stop, 1 if it could not start."""
     try:
         seed = DEFAULT_SEED if args.seed is None else args.seed
-        options = StackOptions(host=args.host, port=args.port, seed=seed, extra_patients=args.patients,
-                               gateway_workers=args.workers, gateway_env=operator_environment(os.environ))
+        options = StackOptions(
+            host=args.host,
+            port=args.port,
+            seed=seed,
+            extra_patients=args.patients,
+            pseudonym_key=os.environ.get("MHS_GATEWAY_PSEUDONYM_KEY") or None,
+            gateway_workers=args.workers,
+            gateway_env=operator_environment(os.environ),
+        )
     except ValueError as exc:
         print(f"mhs-gateway demo: {exc}", file=sys.stderr)
         return 2
@@ -108,5 +115,9 @@ def _announce(stack: DemoStack, out: TextIO) -> None:
             f"{key}  {persona.description}",
             f'    {{"Authorization": "Bearer {persona.token}"}}',
         ]
-    lines += ["", "Mint more with `mhs-gateway token --role ... --subject ...`.", "Ctrl-C stops."]
+    if stack.mart_dir is not None:
+        lines += ["", f"Analytics mart: building in the background in {stack.mart_dir} (cohort answers "
+                  "MART_NOT_READY until it is done), then refreshed every few minutes."]
+    lines += ["", "Mint more with `mhs-gateway token --role ... --subject ...` (analysts: `--project ...`).",
+              "Ctrl-C stops."]
     print("\n".join(lines), file=out, flush=True)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import secrets
+from collections.abc import Mapping, Sequence
 
 from sandbox.issuer import Issuer
 
@@ -20,13 +21,26 @@ def gateway_environment(
     genesis: Upstream,
     community: Upstream,
     issuer: Issuer,
-    seed: int,
     log_level: str,
+    pseudonym_key: str | None = None,
+    mart_dir: str | None = None,
+    groups: Mapping[str, Sequence[str]] | None = None,
     extra: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
     """`MHS_GATEWAY_*` variables and `DATABASE_URL` for a gateway pointed at the sandboxes (plus
-    `extra`, which may override any of them)."""
+    `extra`, which may override any of them).
+
+    The pseudonym secret is the one configured (`pseudonym_key`), else random for this start:
+    nothing public (such as the seed) derives it, so the demo's pseudonyms cannot be recomputed.
+    With `mart_dir`, cohorts are answered from the mart there, which exports the sandboxes' `groups`
+    (by sandbox name); the demo stack runs the export itself (`MHS_GATEWAY_MART_REFRESH` stays off)."""
+    mart = {
+        "MHS_GATEWAY_MART_DIR": mart_dir,
+        "MHS_GATEWAY_GENESIS_EXPORT_GROUPS": ",".join((groups or {}).get("genesis", ())),
+        "MHS_GATEWAY_COMMUNITY_EXPORT_GROUPS": ",".join((groups or {}).get("community", ())),
+    } if mart_dir else {}
     return {
+        **mart,
         "MHS_GATEWAY_MODE": "demo",
         "MHS_GATEWAY_HOST": host,
         "MHS_GATEWAY_PORT": str(port),
@@ -35,8 +49,7 @@ def gateway_environment(
         "MHS_GATEWAY_ISSUER": issuer.issuer_url,
         "MHS_GATEWAY_AUDIENCE": issuer.audience,
         "MHS_GATEWAY_JWKS_URL": issuer.jwks_url,
-        # Stable per seed, so an analyst sees the same pseudonyms after a restart.
-        "MHS_GATEWAY_PSEUDONYM_KEY": f"demo-only-pseudonym-key-{seed}",
+        "MHS_GATEWAY_PSEUDONYM_KEY": pseudonym_key or secrets.token_urlsafe(32),
         "MHS_GATEWAY_LOG_LEVEL": log_level,
         **genesis.env("GENESIS"),
         **community.env("COMMUNITY"),

@@ -28,7 +28,10 @@ class StackOptions:
     gateway_workers: int = 1  # 1: in the demo's own process; more: `mhs-gateway serve --workers N`
     faults: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # sandbox -> faults
     log_level: str = "warning"
-    gateway_env: Mapping[str, str] = field(default_factory=dict)  # more MHS_GATEWAY_* for the gateway
+    pseudonym_key: str | None = field(default=None, repr=False)  # None: random for this start
+    mart: bool = True  # build the de-identified mart (in a temporary folder) in the background
+    mart_refresh: float = 300.0  # then refresh it every so many seconds
+    gateway_env: Mapping[str, str] = field(default_factory=dict, repr=False)  # more MHS_GATEWAY_* for the gateway
 
     def __post_init__(self) -> None:
         if not 0 <= self.port <= 65535:

@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from gateway.auth.principal import PROJECT_CLAIM
 from sandbox.data import Persona
 from sandbox.issuer import Issuer
 
-__all__ = ["DESCRIPTIONS", "PERSONA_KEYS", "PersonaToken", "mint_persona_tokens"]
+__all__ = ["ANALYST_PROJECT", "DESCRIPTIONS", "PERSONA_KEYS", "PersonaToken", "mint_persona_tokens"]
+
+ANALYST_PROJECT = "readiness-study"  # the project A1 works for (its token's mhs_project claim)
 
 PERSONA_KEYS = ("P1", "P2", "P3", "P4", "C1", "C2", "A1")
 DESCRIPTIONS = {
@@ -18,7 +21,7 @@ DESCRIPTIONS = {
     "P4": "patient whose record is only in GENESIS",
     "C1": "clinician on P1's and P2's care team at the GENESIS facility (CAC sign-in)",
     "C2": "clinician at another facility: needs a break-glass reason for any patient",
-    "A1": "analyst: may query any patient, sees de-identified data only",
+    "A1": f"analyst for project {ANALYST_PROJECT}: cohort counts and de-identified, pseudonymous records",
 }
 
 
@@ -44,6 +47,7 @@ def mint_persona_tokens(
         role, subject = persona.role, persona.subject
         facility = persona.facility if role == "clinician" else None
         amr = ["cac"] if role in ("clinician", "analyst") else ["dslogon"]
-        token = issuer.mint(role, subject, facility=facility, ttl=ttl, amr=amr)
+        project = {PROJECT_CLAIM: ANALYST_PROJECT} if role == "analyst" else None
+        token = issuer.mint(role, subject, facility=facility, ttl=ttl, amr=amr, extra_claims=project)
         tokens[key] = PersonaToken(key, role, subject, facility, DESCRIPTIONS[key], token)
     return tokens

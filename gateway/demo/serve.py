@@ -10,6 +10,8 @@ from typing import Any
 
 import uvicorn
 
+from gateway.http.nodelay import NoDelayHTTPProtocol
+
 from .errors import StackStartError
 
 __all__ = ["InLoopServer"]
@@ -33,7 +35,8 @@ class InLoopServer:
     """Serve one ASGI app on a socket it binds itself (so port 0 yields a known, free port)."""
 
     def __init__(self, *, host: str, port: int, log_level: str = "warning") -> None:
-        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        # IPPROTO_TCP, not 0: asyncio turns Nagle off only on connections of a TCP-typed socket.
+        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             self._sock.bind((host, port))
@@ -60,6 +63,7 @@ class InLoopServer:
             lifespan="on",
             proxy_headers=False,  # the gateway reads X-Forwarded-For itself (trusted proxies only)
             timeout_graceful_shutdown=5,
+            http=NoDelayHTTPProtocol,
         )
         server = self._server = _QuietServer(config)
         self._task = asyncio.create_task(server.serve(sockets=[self._sock]))

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import shutil
+import tempfile
 from contextlib import AsyncExitStack
+from pathlib import Path
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
@@ -12,6 +15,8 @@ import aiohttp
 
 from gateway.app import create_app
 from gateway.config import Config
+from gateway.mart import MartRefresher
+from gateway.mart.runner import run_export
 from gateway.tracing import configure_tracing
 from sandbox.data import DemoData, generate
 from sandbox.fhir import BULK_IG, MILLENNIUM, FhirServer
@@ -49,8 +54,10 @@ class DemoStack:
         self._issuer: Issuer | None = None
         self._gateway: InLoopServer | ServeProcess | None = None
         self._config: Config | None = None
-        self._environment: dict[str, str] | None = None
         self._tokens: dict[str, PersonaToken] = {}
+        self.mart_dir: Path | None = None
+        self.mart: MartRefresher | None = None  # the background export that builds and refreshes it
+        self.environment: dict[str, str] = {}  # the gateway's MHS_GATEWAY_* variables (they hold secrets)
 
     # -- what tests and the CLI use --------------------------------------------------------------
 
@@ -77,7 +84,7 @@ class DemoStack:
     @property
     def gateway_environment(self) -> dict[str, str]:
         """The variables the gateway was configured with (what `mhs-gateway serve` would read)."""
-        return dict(_running(self._environment, "config"))
+        return dict(self.environment)
 
     @property
     def workers(self) -> int:
@@ -182,7 +189,7 @@ class DemoStack:
         await self._issuer.start(_LOOPBACK, 0)
         self._exit.push_async_callback(self._issuer.stop)
 
-        self._environment = gateway_environment(
+        self.environment = gateway_environment(
                 host=opts.host,
                 port=gateway.port,
                 gateway_dsn=self._databases.gateway_dsn,
@@ -190,12 +197,14 @@ class DemoStack:
                 genesis=self._genesis,
                 community=self._community,
                 issuer=self._issuer,
-                seed=opts.seed,
                 log_level=opts.log_level,
+                pseudonym_key=opts.pseudonym_key,
+                mart_dir=self._mart_folder() if opts.mart else None,
+                groups={"genesis": _groups(data.genesis), "community": _groups(data.community)},
                 extra=opts.gateway_env,
-            )
-        self._environment.update(await self._exit.enter_async_context(trusted_operations()))
-        self._config = Config.from_env(self._environment)
+        )
+        self.environment.update(await self._exit.enter_async_context(trusted_operations()))
+        self._config = Config.from_env(self.environment)
         if opts.gateway_workers > 1:
             self._gateway = await self._serve_workers(gateway.host, gateway.port)
         else:
@@ -204,15 +213,26 @@ class DemoStack:
             await gateway.start(create_app(self._config))
             self._gateway = gateway
         self._tokens = mint_persona_tokens(self._issuer, data.personas)
+        if opts.mart:  # built in the background: cohorts answer MART_NOT_READY until then
+            config = self._config
+            self.mart = MartRefresher(lambda: run_export(config), opts.mart_refresh)
+            self.mart.start()
+            self._exit.push_async_callback(self.mart.close)  # stops first (LIFO)
         await self._wait_until_answering()
 
     async def _serve_workers(self, host: str, port: int) -> ServeProcess:
         """`mhs-gateway serve --workers N` on the demo's environment, as production runs it."""
-        assert self._environment is not None
-        process = ServeProcess(self._environment, host=host, port=port, workers=self.options.gateway_workers)
+        process = ServeProcess(self.environment, host=host, port=port, workers=self.options.gateway_workers)
         self._exit.push_async_callback(process.stop)  # the gateway stops first (LIFO)
         await process.start(within=_READY_TIMEOUT * 2)
         return process
+
+    def _mart_folder(self) -> str:
+        """A fresh folder for the mart, removed when the stack stops."""
+        folder = tempfile.mkdtemp(prefix="mhs-mart-")
+        self._exit.callback(shutil.rmtree, folder, True)
+        self.mart_dir = Path(folder)
+        return folder
 
     async def _wait_until_answering(self) -> None:
         """Every part answers: the gateway's GraphQL endpoint and the sandboxes' admin surfaces."""
@@ -236,6 +256,11 @@ class DemoStack:
                         if response.status < 500:
                             return
                 await asyncio.sleep(0.1)
+
+
+def _groups(resources: list[dict[str, Any]]) -> list[str]:
+    """The ids of the Bulk Data Groups a sandbox holds (what the mart's export job reads)."""
+    return sorted(str(r["id"]) for r in resources if r.get("resourceType") == "Group")
 
 
 def _running(value: T | None, part: str) -> T:

@@ -20,6 +20,7 @@ def add_arguments(token: argparse.ArgumentParser) -> None:
     token.add_argument("--role", required=True, choices=_ROLES)
     token.add_argument("--subject", required=True, help="DoD ID (patients) or practitioner id")
     token.add_argument("--facility", help="the clinician's facility id")
+    token.add_argument("--project", help="the analyst's project (the mhs_project claim)")
     token.add_argument("--ttl", type=int, default=3600, help="seconds until it expires")
     token.add_argument("--key-file", type=Path, default=ISSUER_KEY_FILE,
                        help=f"PEM private key (default: the running demo's, {ISSUER_KEY_FILE})")
@@ -56,6 +57,9 @@ def run(args: argparse.Namespace) -> int:
     if args.role == "clinician" and not args.facility:
         print("mhs-gateway: clinician tokens need --facility", file=sys.stderr)
         return 2
+    if args.role == "analyst" and not args.project:
+        print("mhs-gateway: analyst tokens need --project", file=sys.stderr)
+        return 2
     try:
         token = mint_token(
             private_pem,
@@ -67,6 +71,7 @@ def run(args: argparse.Namespace) -> int:
             ttl=args.ttl,
             amr=tuple(args.amr) if args.amr else None,
             kid=args.kid or info.get("kid"),
+            project=args.project,
         )
     except TokenKeyError as error:
         print(f"mhs-gateway: {error}", file=sys.stderr)

@@ -13,6 +13,8 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
+from gateway.auth.principal import PROJECT_CLAIM
+
 __all__ = ["DEFAULT_AMR", "TokenKeyError", "key_thumbprint", "mint_token"]
 
 DEFAULT_AMR = {"clinician": ("cac",), "patient": ("dslogon",), "analyst": ("cac",)}
@@ -76,6 +78,7 @@ def mint_token(
     ttl: int = 3600,
     amr: tuple[str, ...] | None = None,
     kid: str | None = None,
+    project: str | None = None,
 ) -> str:
     """A signed token (RS256 for RSA keys, ES256 for P-256) with a fresh `jti`."""
     key = _load(private_pem)
@@ -93,6 +96,8 @@ def mint_token(
     }
     if facility is not None:
         claims["facility"] = facility
+    if project is not None:
+        claims[PROJECT_CLAIM] = project
     algorithm = "RS256" if isinstance(key, rsa.RSAPrivateKey) else "ES256"
     return jwt.encode(
         claims, key, algorithm=algorithm, headers={"kid": kid or key_thumbprint(private_pem)}

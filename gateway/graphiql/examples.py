@@ -12,7 +12,7 @@ __all__ = ["TABS", "Example", "examples"]
 
 # In this order; the first is open when the page loads.
 TABS = ("Me", "PortalHome", "WholeRecord", "Appointments", "Prescriptions", "MessageThreads",
-        "DentalQuestionnaire", "HealthTopics", "ClinicianChart")
+        "DentalQuestionnaire", "HealthTopics", "ClinicianChart", "HighA1c")
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +22,7 @@ class Example:
     title: str
     query: str
     variables: str = ""
+    persona: str = "P1"  # whose token the tab is for (the page does not pick it: paste it in Headers)
 
 
 def examples(directory: Path | None = None) -> tuple[Example, ...]:
@@ -29,4 +30,5 @@ def examples(directory: Path | None = None) -> tuple[Example, ...]:
     if directory is not None and not directory.is_dir():
         return ()
     by_name = {operation.name: operation for operation in load_operations(directory)}
-    return tuple(Example(name, by_name[name].text, by_name[name].variables) for name in TABS if name in by_name)
+    return tuple(Example(name, by_name[name].text, by_name[name].variables, by_name[name].personas[0])
+                 for name in TABS if name in by_name)

@@ -28,6 +28,7 @@ from sources.calls.tracing import span
 
 from .documents import DocumentCache, select_operation
 from .errors import format_errors
+from .headers import text_header
 from .params import GraphQLParams, read_params, too_large
 from .phases import GatewayContext, Phase
 from .problems import HttpProblem, error_body, problem_response, request_error_status
@@ -185,7 +186,7 @@ class GraphQLEndpoint:
                 operation_name=params.operation_name,
                 allowed_operation_types=allowed,
             )
-        _record_audit(sink, context, result.errors or ())
+        await _record_audit(sink, context, result.errors or ())
         phase = context.phase
         await runtime.persisted.register(resolved, parsed.document)  # it validated: it can run
         body: dict[str, Any] = {}
@@ -272,32 +273,25 @@ def _require_audit(sink: AuditSink | None) -> None:
         raise _audit_problem(error) from None
 
 
-def _record_audit(sink: AuditSink | None, context: GatewayContext, errors: Sequence[GraphQLError]) -> None:
-    """Queue who touched which patient; serve nothing if that cannot be recorded (fail closed)."""
+async def _record_audit(sink: AuditSink | None, context: GatewayContext, errors: Sequence[GraphQLError]) -> None:
+    """Commit who touched which patient before anything is answered; serve nothing if that cannot
+    be done in time (fail closed: the data never leaves)."""
     events = events_for(context)
     if events:
         try:
             if sink is None:
                 raise AuditUnavailable("NOT_CONFIGURED", 0)
-            sink.submit(events)
+            await sink.commit(events)
         except AuditUnavailable as error:
-            _log.error("audit events refused", extra={"state": error.state, "events": len(events)})
+            _log.error("audit events not committed", extra={"state": error.state, "events": len(events)})
             raise _audit_problem(error) from None
-        _require_audit(sink)  # it began failing while this request ran: do not serve its data
     if any((e.extensions or {}).get("code") == AuditClosed.code for e in errors):
         raise _audit_problem(AuditUnavailable("FAILING", sink.pending if sink else 0))
 
 
 def _break_glass_reason(request: Request) -> str | None:
-    """The `X-Break-Glass-Reason` header, stripped; blank is none, too long is refused (400)."""
-    reason = request.headers.get("x-break-glass-reason", "").strip()
-    if len(reason) > _MAX_PURPOSE:
-        raise HttpProblem(
-            400, "BAD_USER_INPUT",
-            f"X-Break-Glass-Reason is limited to {_MAX_PURPOSE} characters.",
-            extensions={"header": "X-Break-Glass-Reason"},
-        )
-    return reason or None
+    """The `X-Break-Glass-Reason` header (it is stored in the audit row): clean UTF-8 text or 400."""
+    return text_header(request, "X-Break-Glass-Reason", _MAX_PURPOSE)
 
 
 def _challenge(error: AuthError) -> str:

@@ -1,5 +1,5 @@
 """Validation: the document-only rules once per document (kept with the parsed document), then per
-request the one limit that depends on the variables (the cost estimate)."""
+request the limits that depend on the variables (input bounds, the cost estimate)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRul
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
 from gateway.config import LimitsConfig
-from gateway.limits import CostLimits, PageSizeRefused, TooComplex, estimate_cost, shape_rule
+from gateway.limits import CostLimits, PageSizeRefused, TooComplex, check_inputs, estimate_cost, shape_rule
 
 from .documents import ParsedDocument
 
@@ -44,6 +44,9 @@ class Validator:
             parsed.static_errors = self._static(parsed)
         if parsed.static_errors:
             return parsed.static_errors
+        too_large = check_inputs(self._schema, parsed.document, operation, variables)
+        if too_large is not None:
+            return [too_large]
         try:
             cost = estimate_cost(self._schema, parsed.document, operation, variables, self._cost)
         except PageSizeRefused as refused:

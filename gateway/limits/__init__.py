@@ -1,7 +1,9 @@
-"""Request limits checked before anything executes: root fields, depth, aliases, fields and cost."""
+"""Request limits checked before anything executes: shape, input sizes and cost."""
 
 from .cost import CostLimits, estimate_cost
-from .refusal import PageSizeRefused, TooComplex
+from .inputs import check_inputs
+from .refusal import InputTooLarge, PageSizeRefused, TooComplex
 from .shape import shape_rule
 
-__all__ = ["CostLimits", "PageSizeRefused", "TooComplex", "estimate_cost", "shape_rule"]
+__all__ = ["CostLimits", "InputTooLarge", "PageSizeRefused", "TooComplex", "check_inputs", "estimate_cost",
+           "shape_rule"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from graphql import FieldNode, GraphQLError
 
-__all__ = ["CODE", "PageSizeRefused", "TooComplex"]
+__all__ = ["CODE", "InputTooLarge", "PageSizeRefused", "TooComplex"]
 
 CODE = "QUERY_TOO_COMPLEX"
 
@@ -33,4 +33,15 @@ class PageSizeRefused(GraphQLError):
             f"`{argument}` must be between 0 and {maximum}.",
             nodes=node,
             extensions={"code": "BAD_USER_INPUT", "argument": argument},
+        )
+
+
+class InputTooLarge(GraphQLError):
+    """A text or list argument over its bound (`schema/input_bounds.py`); refused before execution."""
+
+    def __init__(self, argument: str, what: str, allowed: int) -> None:
+        self.argument = argument
+        super().__init__(
+            f"`{argument}` may be at most {allowed:,} {what}.",
+            extensions={"code": "BAD_USER_INPUT", "argument": argument, "allowed": allowed},
         )

@@ -8,12 +8,12 @@ from .errors import (
     PersistedQueryNotFound,
     UnsupportedVersion,
 )
-from .literals import has_string_literals
 from .lookup import PersistedDocuments, Resolved
 from .manifest import TrustedDocuments
 from .memory import MemoryDocumentStore
 from .redis_store import KEY_PREFIX, RedisDocumentStore
 from .request import EXTENSION, PersistedQuery, document_hash, persisted_query
+from .storable import has_string_literals, printed, why_not_storable
 from .store import DocumentStore
 
 __all__ = [
@@ -35,4 +35,6 @@ __all__ = [
     "document_hash",
     "has_string_literals",
     "persisted_query",
+    "printed",
+    "why_not_storable",
 ]

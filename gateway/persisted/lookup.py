@@ -10,9 +10,9 @@ from typing import Any
 from graphql import DocumentNode
 
 from .errors import DocumentNotTrusted, HashMismatch, PersistedQueryNotFound
-from .literals import has_string_literals
 from .manifest import TrustedDocuments
 from .request import document_hash, persisted_query
+from .storable import printed, why_not_storable
 from .store import DocumentStore
 
 __all__ = ["PersistedDocuments", "Resolved"]
@@ -31,6 +31,17 @@ class Resolved:
     known: bool = False
 
 
+def _open(stored: str | None, key: str) -> str | None:
+    """The printed document in a stored value, if the value is intact."""
+    if stored is None:
+        return None
+    digest, _, text = stored.partition(":")
+    if document_hash(text) != digest:
+        _log.error("persisted-query store returned a value that does not hold its document", extra={"sha256": key})
+        return None
+    return text
+
+
 class PersistedDocuments:
     """APQ over a `DocumentStore`, with trusted documents first.
 
@@ -38,6 +49,9 @@ class PersistedDocuments:
     - hash and text: the hash must be the text's SHA-256; runs, then registers (never in
       trusted-only mode, never a trusted document, never one holding string literals);
     - hash only: the trusted document, else the registered one, else PersistedQueryNotFound.
+
+    The store keeps a registered document's printed form (no comments, the client's layout gone),
+    prefixed with that form's own SHA-256 so a value that was changed in the store is not run.
     """
 
     def __init__(
@@ -64,11 +78,7 @@ class PersistedDocuments:
         if text is None and self._trusted_only:
             raise DocumentNotTrusted()
         if text is None:
-            text = await self._store.get(persisted.sha256)
-            if text is not None and document_hash(text) != persisted.sha256:
-                _log.error("persisted-query store returned a document that does not match its key",
-                           extra={"sha256": persisted.sha256})
-                text = None
+            text = _open(await self._store.get(persisted.sha256), persisted.sha256)
         if text is None:
             raise PersistedQueryNotFound()
         return Resolved(text, persisted.sha256, known=True)
@@ -77,11 +87,12 @@ class PersistedDocuments:
         """Store a document the client sent with its hash; whether it was offered to the store."""
         if not resolved.register:
             return False
-        if has_string_literals(document):
-            _log.info("persisted query not registered: it holds string literals",
-                      extra={"sha256": resolved.sha256})
+        why = why_not_storable(document)
+        if why is not None:
+            _log.info("persisted query not registered", extra={"sha256": resolved.sha256, "why": why})
             return False
-        await self._store.put(resolved.sha256, resolved.text)
+        text = printed(document)
+        await self._store.put(resolved.sha256, f"{document_hash(text)}:{text}")
         return True
 
     async def close(self) -> None:

@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from ._db import Executor, store_errors
 
 __all__ = ["AUDIT_ACTIONS", "AUDIT_OUTCOMES", "AuditEvent", "insert_audit_events"]
 
-AUDIT_ACTIONS = frozenset({"read", "create", "update"})
-AUDIT_OUTCOMES = frozenset({"allowed", "denied", "error"})
+AUDIT_ACTIONS = frozenset({"read", "create", "update", "cohort"})
+AUDIT_OUTCOMES = frozenset({"allowed", "denied", "error", "partial"})
 
 _INSERT = """
 INSERT INTO audit.events (
     recorded_at, request_id, actor, role, patient, action, record_kinds, sources,
-    operation_name, document_hash, outcome, purpose, client_address, token_id, client_request_id
-) VALUES (coalesce($1, now()), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+    operation_name, document_hash, outcome, purpose, client_address, token_id, failed_sources,
+    project, details, client_request_id
+) VALUES (coalesce($1, now()), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17::jsonb,
+          $18)
 """
 
 
@@ -38,6 +42,9 @@ class AuditEvent:
     purpose: str | None = None
     client_address: str | None = None
     token_id: str | None = None
+    failed_sources: tuple[str, ...] = ()  # with outcome `partial`: the sources that failed
+    project: str | None = None  # analysts: the project they worked for
+    details: Mapping[str, Any] | None = None  # a cohort question: criteria and counts returned (JSON)
     client_request_id: str | None = None  # the client's X-Request-Id (capped), never the row's key
     recorded_at: dt.datetime | None = None  # None: the database's clock at insert
 
@@ -65,6 +72,9 @@ class AuditEvent:
             self.purpose,
             self.client_address,
             self.token_id,
+            list(self.failed_sources),
+            self.project,
+            None if self.details is None else json.dumps(self.details, sort_keys=True),
             self.client_request_id,
         )
 

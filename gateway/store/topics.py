@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 import asyncpg
@@ -10,7 +11,9 @@ from sources.records import Coding, HealthTopicRecord
 
 from ._db import store_errors
 
-__all__ = ["HealthTopicStore"]
+__all__ = ["HealthTopicStore", "prefix_query"]
+
+_WORD = re.compile(r"[^\W_]+")
 
 # Every topic row comes with its codes as three parallel arrays (one round trip, no N+1).
 _TOPIC_COLUMNS = """
@@ -26,21 +29,19 @@ CROSS JOIN LATERAL (
 ) c
 """
 
-# $1 text (or NULL), $2 ILIKE pattern for it, $3 system (or NULL), $4 code (or NULL).
+# $1 a prefix tsquery of the words (or NULL), $2 system (or NULL), $3 code (or NULL). Words are
+# matched through the GIN index on `search` only: no pattern scan, whatever the input.
 _SEARCH = f"""
 SELECT {_TOPIC_COLUMNS},
-       CASE WHEN $1::text IS NULL THEN 0
-            ELSE ts_rank(t.search, websearch_to_tsquery('english', $1)) END AS rank
+       CASE WHEN $1::text IS NULL THEN 0 ELSE ts_rank(t.search, to_tsquery('english', $1)) END AS rank
 FROM library.health_topics t
 {_CODES_LATERAL}
-WHERE ($1::text IS NULL
-       OR t.search @@ websearch_to_tsquery('english', $1)
-       OR t.title ILIKE $2 OR t.summary ILIKE $2)
-  AND ($3::text IS NULL AND $4::text IS NULL OR EXISTS (
+WHERE ($1::text IS NULL OR t.search @@ to_tsquery('english', $1))
+  AND ($2::text IS NULL AND $3::text IS NULL OR EXISTS (
         SELECT 1 FROM library.health_topic_codes m
         WHERE m.topic_id = t.id
-          AND ($3::text IS NULL OR m.system = $3)
-          AND ($4::text IS NULL OR upper(m.code) = upper($4))))
+          AND ($2::text IS NULL OR m.system = $2)
+          AND ($3::text IS NULL OR upper(m.code) = upper($3))))
 ORDER BY rank DESC, t.title, t.id
 """
 
@@ -61,9 +62,14 @@ WHERE t.id = ANY($1::text[])
 """
 
 
-def _like_pattern(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+MAX_WORDS = 10  # words of a search taken into account
+
+
+def prefix_query(text: str) -> str | None:
+    """A tsquery matching topics holding every word, or a word starting with it ("thyro" finds
+    "thyroid"); None when the text holds no word. Only letters and digits reach the query."""
+    words = _WORD.findall(text.lower())[:MAX_WORDS]
+    return " & ".join(f"{w}:*" for w in words) or None
 
 
 def _topic(row: asyncpg.Record) -> HealthTopicRecord:
@@ -90,15 +96,15 @@ class HealthTopicStore:
     async def search(
         self, text: str | None = None, system: str | None = None, code: str | None = None
     ) -> list[HealthTopicRecord]:
-        """Topics matching the words (full text, or a substring) and the code; all if no filter.
+        """Topics matching the words (full text, by word or word prefix) and the code; all if no filter.
 
         With words, the best matches come first; otherwise topics are ordered by title.
         """
-        words = text.strip() if text is not None else None
-        words = words or None
-        pattern = _like_pattern(words) if words is not None else None
+        query = prefix_query(text) if text is not None and text.strip() else None
+        if text is not None and text.strip() and query is None:
+            return []  # words were asked for, and none was given
         with store_errors("health topic search"):
-            rows = await self._pool.fetch(_SEARCH, words, pattern, system or None, code or None)
+            rows = await self._pool.fetch(_SEARCH, query, system or None, code or None)
         return [_topic(row) for row in rows]
 
     async def for_codes(self, codes: Sequence[Sequence[Coding]]) -> list[list[HealthTopicRecord]]:

@@ -110,6 +110,9 @@ class _AppointmentAction(WriteAction[ChangeInput, _Clean, Changed]):
     def inputs(self, clean: _Clean) -> Mapping[str, Any]:
         return clean.sent
 
+    def targets(self, raw: ChangeInput) -> tuple[str, ...]:
+        return (raw.appointment_id,) if raw.appointment_id else ()
+
     def refusal(self, refused: WriteRefused) -> UserErrorRecord:
         template = _MESSAGES.get(refused.reason_code, "The request was refused; nothing was changed.")
         message = template.format(what=_WHAT.get(refused.target, "record"))

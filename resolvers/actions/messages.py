@@ -87,6 +87,9 @@ class SendMessage(WriteAction[MessageInput, _Clean, Sent]):
             raise Refused(*errors)
         return _Clean(ids[0], ids[1], raw)
 
+    def targets(self, raw: MessageInput) -> tuple[str, ...]:
+        return tuple(i for i in (raw.thread_id, raw.care_team_id) if i)
+
     def inputs(self, clean: _Clean) -> Mapping[str, Any]:
         raw = clean.sent
         return {"threadId": raw.thread_id, "careTeamId": raw.care_team_id, "subject": raw.subject, "body": raw.body}

@@ -27,6 +27,7 @@ from sources.writes import PatientWrites, WriteRefused
 from ..context import RequestContext
 from ..errors import Forbidden, RateLimited
 from ..ids import GlobalId
+from ..nodes import owner_of
 from ..patients import PatientHandle, open_patient
 from ..principal import Role
 from . import codec
@@ -114,6 +115,10 @@ class WriteAction(Generic[Raw, Clean, Result]):
         """Check the rules against the record and write; raise Refused or WriteRefused to say no."""
         raise NotImplementedError
 
+    def targets(self, raw: Raw) -> tuple[str, ...]:
+        """The ids of patients' records the input names (whose owners a refused attempt is audited on)."""
+        return ()
+
     def refusal(self, refused: WriteRefused) -> UserErrorRecord:
         """The userError for an upstream refusal (actions name their fields and messages)."""
         return UserErrorRecord(refused.reason_code, "The request was refused; nothing was changed.")
@@ -122,6 +127,7 @@ class WriteAction(Generic[Raw, Clean, Result]):
 async def perform(ctx: RequestContext, action: WriteAction[Raw, Clean, Result], raw: Raw, key: str) -> Answer[Result]:
     """Run `action` for the signed-in patient; see the module docstring for the steps."""
     if ctx.principal.role is not Role.PATIENT:
+        await _audit_targets(ctx, action, raw)
         return _refused(ctx, action, None, UserErrorRecord("FORBIDDEN", action.not_patient))
     dod_id = ctx.principal.subject
     writes = ctx.services.writes
@@ -145,6 +151,8 @@ async def perform(ctx: RequestContext, action: WriteAction[Raw, Clean, Result], 
         _audited(ctx, action, dod_id, Answer(dod_id), outcome="denied")
         raise
     answer: Answer[Result] = Answer(dod_id, user_errors=stored.user_errors)
+    if "NOT_FOUND" in stored.codes:  # perhaps someone else's record: say whose was targeted
+        await _audit_targets(ctx, action, raw)
     if not stored.user_errors:
         ctx.refresh_loaders()
         answer = Answer(dod_id, codec.load(action.result, dict(stored.data)))
@@ -177,6 +185,14 @@ async def _take_quota(ctx: RequestContext, action: WriteAction[Any, Any, Any]) -
     wait = await quotas.take(action.quota, ctx.principal.subject)
     if wait is not None:
         raise RateLimited(f"{action.quota} per patient per day", wait)
+
+
+async def _audit_targets(ctx: RequestContext, action: WriteAction[Raw, Any, Any], raw: Raw) -> None:
+    """A refused attempt on another patient's records is audited on that patient too."""
+    for target in action.targets(raw):
+        owner = await owner_of(ctx, target)
+        if owner is not None and owner != ctx.principal.subject:
+            ctx.audit.touch(owner, action=action.audit_action, outcome="denied", kind=action.kind.value)
 
 
 def _refused(

@@ -56,6 +56,9 @@ class SubmitQuestionnaire(WriteAction[SubmissionInput, _Clean, Completed]):
     def clean(self, raw: SubmissionInput, ctx: RequestContext) -> _Clean:
         return _Clean(input_id(raw.assignment_id, "QuestionnaireAssignment", _FIELD), raw)
 
+    def targets(self, raw: SubmissionInput) -> tuple[str, ...]:
+        return (raw.assignment_id,)
+
     def inputs(self, clean: _Clean) -> Mapping[str, Any]:
         values = [{"linkId": a.link_id, **{k: str(v) for k, v in a.values().items()}} for a in clean.sent.answers]
         return {"assignmentId": clean.sent.assignment_id, "answers": values}

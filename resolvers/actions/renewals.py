@@ -84,6 +84,9 @@ class RequestRenewal(WriteAction[RenewalInput, _Clean, Renewed]):
             raise Refused.one("NOTE_TOO_LONG", f"The note may be at most {MAX_NOTE} characters.", ("input", "note"))
         return _Clean(gid, raw.note or None, raw)
 
+    def targets(self, raw: RenewalInput) -> tuple[str, ...]:
+        return (raw.prescription_id,)
+
     def inputs(self, clean: _Clean) -> Mapping[str, Any]:
         return {"prescriptionId": clean.sent.prescription_id, "note": clean.sent.note}
 

@@ -20,6 +20,7 @@ from .world import World
 __all__ = ["FIRST_EXTRA_DOD_ID", "add_extras"]
 
 FIRST_EXTRA_DOD_ID = 2_000_000_000
+_ELDER = 10  # extras 10, 35, 60, ... are born 45 years earlier (ages over 89 for analysts to see grouped)
 _GIVEN_F = ("Ava", "Mia", "Sofia", "Grace", "Aaliyah", "Hannah", "Lucia", "Naomi", "Chloe", "Zoe")
 _GIVEN_M = ("Liam", "Noah", "Mateo", "Elijah", "James", "Caleb", "Isaac", "Andre", "Kai", "Owen")
 # "Whitfield" is left out on purpose: only P2 and the decoy carry it.
@@ -33,7 +34,8 @@ _FAMILY = (
 def add_extras(w: World, count: int) -> None:
     """`count` patients: all in GENESIS; every 4th also in TOL, every 2nd in a community practice.
 
-    Half of the community ones carry the DoD ID; the others are found only by $match.
+    Half of the community ones carry the DoD ID; the others are found only by $match. One in 25
+    is born 45 years earlier than the rest (1905 to 1959), so that some are over 89.
     """
     sites = [w.sites["tolfac-lejeune"], w.sites["tolfac-hood"]]
     for i in range(count):
@@ -42,6 +44,8 @@ def add_extras(w: World, count: int) -> None:
         given = rng.choice(_GIVEN_F if gender == "female" else _GIVEN_M)
         family = rng.choice(_FAMILY)
         born = dt.date(1950, 1, 1) + dt.timedelta(days=rng.randint(0, 20000))
+        if i % 25 == _ELDER:  # one in 25 is very old (most of them over 89)
+            born = dt.date(born.year - 45, born.month, min(born.day, 28))
         dod_id = str(FIRST_EXTRA_DOD_ID + i)
         person = Person(
             (given,), family, born, gender, f"555-01{i % 10000:04d}",

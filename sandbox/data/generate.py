@@ -6,6 +6,7 @@ import datetime as dt
 import random
 
 from .directory import add_location, add_organization, add_practitioner
+from .encounters import add_encounters
 from .extras import add_extras
 from .fhir import FhirStore
 from .groups import add_facility_groups, add_practice_groups
@@ -55,6 +56,7 @@ def generate(seed: int = DEFAULT_SEED, extra_patients: int = 0, today: dt.date |
 
     personas = build_personas(world)
     add_extras(world, extra_patients)
+    add_encounters(genesis)
     add_facility_groups(genesis, GENESIS_FACILITIES)
     add_practice_groups(community, COMMUNITY_ORGS)
     for store in (genesis, community):

@@ -67,6 +67,17 @@ _BY_TYPE: dict[str, tuple[SearchParam, ...]] = {
         _r("slot", ("slot",), "Slot"),
         _IDENTIFIER,
     ),
+    "Encounter": (
+        _r("patient", ("subject",), *_PATIENT),
+        _r("subject", ("subject",), *_ANY),
+        _d("date", "period"),
+        _STATUS,
+        _t("class"),
+        _t("service-type", "serviceType"),
+        _r("location", ("location.location",), "Location"),
+        _r("appointment", ("appointment",), "Appointment"),
+        _IDENTIFIER,
+    ),
     "Slot": (
         _r("schedule", ("schedule",), "Schedule"),
         _d("start", "start"),

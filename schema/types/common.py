@@ -9,11 +9,13 @@ from enum import Enum, StrEnum
 import strawberry
 
 from resolvers.actions import UserErrorRecord
+from resolvers.deid import ages
 from resolvers.ids import encode_id
 from sources import records as r
 from sources.registry import SPECS
 
 __all__ = [
+    "AgeBand",
     "AppointmentStatus",
     "CareService",
     "Coding",
@@ -38,6 +40,9 @@ _SOURCES: type[StrEnum] = StrEnum("RecordSource", [(spec.name, spec.name) for sp
 RecordSource = strawberry.enum(_SOURCES, description="Where a record came from.")
 for _value in RecordSource.__strawberry_definition__.values:  # type: ignore[attr-defined]
     _value.description = next(spec.description for spec in SPECS if spec.name == _value.value)
+AgeBand = strawberry.enum(
+    ages.AgeBand, description="An age band: the age attained in the year, every age over 89 as AGE_90_PLUS."
+)
 CareService = strawberry.enum(r.CareService, description="The kind of care an appointment is for.")
 AppointmentStatus = strawberry.enum(r.AppointmentStatus, description="An appointment's state.")
 MessageFolder = strawberry.enum(r.MessageFolder, description="Where a message thread is filed.")

@@ -8,6 +8,7 @@ from typing import Annotated, Any, TypeVar
 
 import strawberry
 
+from resolvers.deid.ages import age_band
 from resolvers.errors import GatewayError
 from resolvers.ids import PERSON
 from resolvers.lists import all_records, record_list
@@ -29,6 +30,7 @@ from .clinical import (
     LabResultEdge,
 )
 from .common import (
+    AgeBand,
     AppointmentStatus,
     CareService,
     HumanName,
@@ -85,6 +87,13 @@ class Patient(Node):
     def birth_date(self) -> dt.date | None:
         demo = self._demo()
         return demo.birth_date if demo else None
+
+    @strawberry.field(description="The age attained this year, in bands; every age over 89 is AGE_90_PLUS.")
+    def age_band(self) -> AgeBand | None:  # type: ignore[valid-type]
+        demo = self._demo()
+        if demo is None or demo.birth_date is None:
+            return None
+        return AgeBand(age_band(demo.birth_date.year, dt.date.today().year))
 
     @strawberry.field
     def gender(self) -> str | None:

@@ -80,7 +80,7 @@ class QuestionnaireAssignment(Node):
 
     @strawberry.field(description="The visit this questionnaire prepares, if any.")
     async def appointment(self, info: Info) -> Appointment | None:
-        appt = await appointment_of(info.context, self._record)
+        appt = await appointment_of(info.context, self._dod_id, self._record)
         return None if appt is None else Appointment.of(appt, self._dod_id)
 
     @classmethod

@@ -5,7 +5,9 @@ from __future__ import annotations
 from ..spec import EnvReader
 from .config import FhirSourceConfig
 
-__all__ = ["read_fhir_settings"]
+__all__ = ["export_groups", "read_fhir_settings"]
+
+_GROUP = r"[A-Za-z0-9\-.]{1,64}"
 
 
 def read_fhir_settings(env: EnvReader, *, default_scope: str) -> FhirSourceConfig | None:
@@ -37,3 +39,8 @@ def read_fhir_settings(env: EnvReader, *, default_scope: str) -> FhirSourceConfi
         breaker_reset=env.number("BREAKER_RESET", 10.0),
         call_timeout=env.number("TIMEOUT", 0.0, low_inclusive=True) or None,
     )
+
+
+def export_groups(env: EnvReader) -> tuple[str, ...]:
+    """`EXPORT_GROUPS`: the Bulk Data Group ids the mart's export job reads, comma-separated."""
+    return env.identifiers("EXPORT_GROUPS", _GROUP)

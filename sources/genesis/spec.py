@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from ..base import Source
 from ..fhir.client import FhirClient
 from ..fhir.config import FhirSourceConfig
-from ..fhir.settings import read_fhir_settings
+from ..fhir.settings import export_groups, read_fhir_settings
 from ..spec import Deps, EnvReader, Needs, SourceSpec
 from ..writes import PatientWrites
+from .export import genesis_export
 from .kinds import GENESIS_KINDS
 from .name import GENESIS
 from .source import GenesisSource
@@ -21,10 +22,12 @@ __all__ = ["SPEC", "GenesisConfig"]
 
 @dataclass(frozen=True, slots=True)
 class GenesisConfig:
-    """`MHS_GATEWAY_GENESIS_*`: the FHIR endpoint and the scopes added for writes (None: no writes)."""
+    """`MHS_GATEWAY_GENESIS_*`: the FHIR endpoint, the scopes added for writes (None: no writes),
+    and the Groups the mart exports (`EXPORT_GROUPS`)."""
 
     fhir: FhirSourceConfig
     write_scope: str | None = "system/*.write"
+    export_groups: tuple[str, ...] = ()  # Bulk Data Groups the mart's export job reads
 
 
 def _configure(env: EnvReader) -> GenesisConfig | None:
@@ -32,7 +35,7 @@ def _configure(env: EnvReader) -> GenesisConfig | None:
     if fhir is None:
         return None
     write_scope = env.text("WRITE_SCOPE", "system/*.write")
-    return GenesisConfig(fhir, write_scope or None)
+    return GenesisConfig(fhir, write_scope or None, export_groups(env))
 
 
 def _settings(config: GenesisConfig, deps: Deps) -> FhirSourceConfig:
@@ -63,4 +66,5 @@ SPEC: SourceSpec[GenesisConfig] = SourceSpec(
     needs=lambda _: Needs(http=True),
     build=_build,
     writes=_writes,
+    export=lambda config, deps: genesis_export(_settings(config, deps), config.export_groups, deps),
 )

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from ..base import Source
 from ..spec import Deps, EnvReader, Needs, SourceSpec
+from .export import TolExport
 from .name import TOL_ARCHIVE
 from .source import TOL_KINDS, TolSource
 
@@ -41,4 +42,5 @@ SPEC: SourceSpec[TolConfig] = SourceSpec(
     configure=_configure,
     needs=lambda config: Needs(database=config.dsn),
     build=_build,
+    export=lambda _, deps: TolExport(deps.database(), deps.observer),
 )

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import json
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+import aiohttp
 import asyncpg
 import jwt
 
 from tests.access.conftest import AuditLog, code, new_request_id
+from tests.support.analysts import ANALYST_PROJECT, sealed_id, wait_for_mart
 from tests.support.gql import gql
+from tests.support.recovery import sources_recovered
 
 P1, P2, P3, UNKNOWN = "1000000001", "1000000002", "1000000003", "1999999999"
 READ = ("query Read($d: String!) { patient(dodId: $d) { dodId name { text } phone "
@@ -70,7 +76,9 @@ async def test_denials_are_audited_even_for_nobody(demo_stack: Any, audit_log: A
         assert code(body) == "FORBIDDEN"
         [row] = await audit_log.rows(request_id)
         assert (row["patient"], row["outcome"], row["action"]) == (target, "denied", "read"), persona
-        assert row["record_kinds"] == [] and row["sources"] == []
+        # nothing of the record, but what deciding took: a clinician's access rests on the care team
+        decided_by = (["care_team"], ["GENESIS"]) if persona == "C2" else ([], [])
+        assert (row["record_kinds"], row["sources"]) == decided_by, persona
 
 
 async def test_break_glass_is_audited_with_its_purpose(demo_stack: Any, audit_log: AuditLog) -> None:
@@ -97,10 +105,36 @@ async def test_own_facility_reads_carry_no_purpose(demo_stack: Any, audit_log: A
 
 
 async def test_analyst_reads_are_audited_under_the_real_dod_id(demo_stack: Any, audit_log: AuditLog) -> None:
-    request_id, _, body = await _as(demo_stack, "A1", variables={"d": P3})
-    assert body["data"]["patient"]["dodId"] != P3
+    query = "query($id: ID!) { node(id: $id) { ... on Patient { dodId } } }"
+    request_id, _, body = await _as(demo_stack, "A1", query, variables={"id": await sealed_id(demo_stack, P3)})
+    assert body["data"]["node"]["dodId"].startswith("anon-")
     [row] = await audit_log.rows(request_id)
     assert (row["role"], row["patient"], row["outcome"]) == ("analyst", P3, "allowed")
+    assert row["project"] == ANALYST_PROJECT
+
+
+COHORT = """query Cohort { cohort(criteria: {conditions: ["E11", "I10"], sexes: ["female", "male"],
+    period: {fromYear: 2000, toYear: 2100}}, by: [SEX]) {
+    total { count } cells { sex count suppressed } patients(first: 4) { patients { id pseudonym } } } }"""
+
+
+async def test_every_cohort_question_is_audited_with_criteria_project_and_counts(
+    demo_stack: Any, audit_log: AuditLog
+) -> None:
+    await wait_for_mart(demo_stack)
+    request_id, status, body = await _as(demo_stack, "A1", COHORT)
+    assert status == 200 and "errors" not in body, body
+    [row] = await audit_log.rows(request_id)
+    assert (row["action"], row["role"], row["project"], row["patient"]) == ("cohort", "analyst", ANALYST_PROJECT, None)
+    details = json.loads(row["details"])
+    assert details["criteria"] == {"conditions": ["E11", "I10"], "sexes": ["female", "male"], "years": [2000, 2100]}
+    assert details["by"] == ["SEX"] and details["total"] == body["data"]["cohort"]["total"]["count"]
+    shown = [[c["sex"], c["count"]] for c in body["data"]["cohort"]["cells"] if not c["suppressed"]]
+    assert details["cells"] == shown and details["suppressed"] == 5 - len(shown)
+    members = (body["data"]["cohort"]["patients"] or {"patients": []})["patients"]
+    assert details["handed_out"] == len(members)
+    text = row["details"]  # counts only: no patient of the cohort is named, by id or pseudonym
+    assert not any(m["id"] in text or m["pseudonym"] in text for m in members)
 
 
 async def test_requests_that_touch_no_patient_leave_no_row(demo_stack: Any, audit_log: AuditLog) -> None:
@@ -154,3 +188,80 @@ def test_no_code_updates_or_deletes_audit_rows() -> None:
         if path.suffix in (".py", ".sql") and changing.search(path.read_text())
     ]
     assert found == []
+
+
+async def test_rows_name_what_was_read_where_demographics_care_team_and_node(
+    demo_stack: Any, audit_log: AuditLog
+) -> None:
+    request_id, status, body = await _as(demo_stack, "P1", "{ me { name { text } primaryCareTeam { name } } }")
+    assert status == 200 and "errors" not in body
+    [row] = await audit_log.rows(request_id)
+    assert {"patient", "care_team"} <= set(row["record_kinds"])
+    assert {"GENESIS", "COMMUNITY", "TOL_ARCHIVE"} <= set(row["sources"])  # P1 is linked in all three
+
+    _, _, listed = await _as(demo_stack, "P1", "{ me { labResults(first: 1) { edges { node { id } } } } }")
+    lab_id = listed["data"]["me"]["labResults"]["edges"][0]["node"]["id"]
+    request_id, status, body = await _as(demo_stack, "P1", "query N($id: ID!) { node(id: $id) { id } }", {"id": lab_id})
+    assert status == 200 and body["data"]["node"]["id"] == lab_id
+    [row] = await audit_log.rows(request_id)
+    assert row["patient"] == P1 and "lab_result" in row["record_kinds"] and row["sources"]
+
+
+async def test_a_read_a_source_failed_for_is_partial_and_names_the_source(demo_stack: Any, audit_log: AuditLog) -> None:
+    admin = demo_stack.info()["admin"]["community"]
+    async with aiohttp.ClientSession() as http:
+        async with http.put(f"{admin}/faults", json={"error_status": 503}) as response:
+            assert response.status == 200
+        try:
+            request_id, status, body = await _as(demo_stack, "P1", variables={"d": P1})
+        finally:
+            async with http.delete(f"{admin}/faults") as response:
+                assert response.status == 200
+    assert status == 200 and any(e["extensions"].get("source") == "COMMUNITY" for e in body["errors"])
+    [row] = await audit_log.rows(request_id)
+    assert (row["outcome"], row["failed_sources"]) == ("partial", ["COMMUNITY"])
+    assert "COMMUNITY" not in row["sources"]  # nothing was read there
+    assert await sources_recovered(demo_stack)
+
+
+async def test_a_break_glass_reason_is_stored_as_the_clinician_wrote_it_or_refused(
+    demo_stack: Any, audit_log: AuditLog
+) -> None:
+    reason = "Urgence: patiente inconsciente, allergie à la pénicilline"
+    request_id, status, body = await _as(demo_stack, "C2", variables={"d": P1},
+                                         headers={"X-Break-Glass-Reason": reason})  # sent as UTF-8
+    assert status == 200 and body["data"]["patient"]["dodId"] == P1
+    [row] = await audit_log.rows(request_id)
+    assert row["purpose"] == reason  # UTF-8 on the wire, UTF-8 in the row: not garbled
+    for hostile in ("ED visit\x1b[31m", "ED visit\x85 next line", "ED \u202egnimoc", "ED\u2066visit\u2069",
+                    "ED\x07visit"):
+        status, refusal = await _raw_read(demo_stack, "C2", hostile.encode())
+        # refused by the gateway, or (control bytes) by the HTTP parser (httptools) before it: never stored
+        assert status == 400 and (refusal is None or refusal["errors"][0]["extensions"] == REFUSED), hostile
+
+
+REFUSED = {"code": "BAD_USER_INPUT", "header": "X-Break-Glass-Reason"}
+
+
+async def _raw_read(demo_stack: Any, persona: str, reason: bytes) -> tuple[int, Any]:
+    """P1's record asked for with these exact header bytes (no client library rewrites them)."""
+    url = urlsplit(demo_stack.info()["graphql_url"])
+    body = b'{"query": "{ patient(dodId: \\"1000000001\\") { dodId } }"}'
+    token = demo_stack.info()["tokens"][persona].encode()
+    request = (b"POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+               b"Authorization: Bearer " + token + b"\r\nX-Break-Glass-Reason: " + reason + b"\r\n"
+               b"Content-Length: " + str(len(body)).encode() + b"\r\nConnection: close\r\n\r\n" + body)
+    reader, writer = await asyncio.open_connection(url.hostname, url.port)
+    writer.write(request)
+    answer = await reader.read()
+    writer.close()
+    head, _, payload = answer.partition(b"\r\n\r\n")
+    status = int(head.split(b" ")[1])
+    if b"application/json" not in head.lower() and status == 400:  # the HTTP parser refused the request
+        return status, None
+    return status, json.loads(payload)
+
+
+async def test_a_header_that_is_not_utf8_is_refused(demo_stack: Any) -> None:
+    status, refusal = await _raw_read(demo_stack, "C2", b"ED \xff\xfe visit")
+    assert status == 400 and refusal is not None and refusal["errors"][0]["extensions"] == REFUSED

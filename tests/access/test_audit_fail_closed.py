@@ -65,8 +65,9 @@ async def test_audit_store_down_means_no_health_data_until_it_is_back(
     assert (await _readiness(own_gateway, 200))["audit"] == {"state": "OK", "pending": 0}
 
     await _sql(fresh_db, "ALTER TABLE audit.events RENAME TO events_elsewhere")
-    # The write that fails may be this request's own (it was answered before its row was due).
-    before_detected, _, _ = await _ask(demo_stack, own_gateway)
+    # The very first request after the store failed gets no data: its row must be committed first.
+    before_detected, status, body = await _ask(demo_stack, own_gateway)
+    assert status == 503 and code(body) == "AUDIT_UNAVAILABLE" and "data" not in body
     ready = await _readiness(own_gateway, 503)
     assert ready["status"] == "not_ready" and ready["audit"]["state"] == "FAILING"
 
@@ -83,7 +84,29 @@ async def test_audit_store_down_means_no_health_data_until_it_is_back(
 
     await _sql(fresh_db, "ALTER TABLE audit.events_elsewhere RENAME TO events")
     assert (await _readiness(own_gateway, 200))["audit"] == {"state": "OK", "pending": 0}
-    assert len(await log.rows(before_detected)) == 1  # held while the store was down, not dropped
+    assert len(await log.rows(before_detected)) == 1  # its access is still recorded, late: never dropped
     request_id, status, body = await _ask(demo_stack, own_gateway)
     assert status == 200 and body["data"]["me"]["dodId"] == "1000000001"
     assert len(await log.rows(request_id)) == 1
+
+
+async def test_a_locked_audit_table_means_503_from_the_first_request_not_data_held_in_memory(
+    demo_stack: Any, own_gateway: str, fresh_db: str
+) -> None:
+    log = AuditLog(fresh_db)
+    locker = await asyncpg.connect(fresh_db)
+    try:
+        transaction = locker.transaction()
+        await transaction.start()
+        await locker.execute("LOCK TABLE audit.events IN ACCESS EXCLUSIVE MODE")
+        answers = await asyncio.gather(*(_ask(demo_stack, own_gateway) for _ in range(3)))
+        assert [(status, code(body)) for _, status, body in answers] == [(503, "AUDIT_UNAVAILABLE")] * 3
+        assert all("data" not in body for _, _, body in answers)
+        await transaction.rollback()
+    finally:
+        await locker.close()
+    assert (await _readiness(own_gateway, 200))["audit"]["state"] == "OK"
+    for request_id, _, _ in answers:  # what they touched is recorded once the lock is gone
+        assert len(await log.rows(request_id)) == 1
+    request_id, status, body = await _ask(demo_stack, own_gateway)
+    assert status == 200 and body["data"]["me"]["dodId"] == "1000000001"

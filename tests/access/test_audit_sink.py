@@ -132,3 +132,37 @@ async def test_a_write_touch_becomes_a_create_row(fresh_db: str) -> None:
     assert [(r["action"], r["outcome"]) for r in rows] == [("create", "allowed"), ("update", "error")]
     assert rows[0]["record_kinds"] == ["appointment"] and rows[0]["sources"] == ["GENESIS"]
     assert (rows[0]["actor"], rows[0]["token_id"], rows[0]["client_address"]) == ("1000000001", "jti-1", "10.0.0.7")
+
+
+async def test_concurrent_requests_share_one_commit_and_each_waits_for_its_own() -> None:
+    writer = Recorder()
+    writer.gate.clear()  # the first write is slow: everything that arrives meanwhile is grouped
+    sink = AuditSink(writer, commit_timeout=5.0)
+    sink.start()
+    try:
+        first = asyncio.create_task(sink.commit([_event(0)]))
+        await asyncio.sleep(0.01)
+        rest = [asyncio.create_task(sink.commit([_event(n)])) for n in range(1, 41)]
+        await asyncio.sleep(0.01)
+        assert not first.done() and not any(t.done() for t in rest)  # nobody answered before its row
+        writer.gate.set()
+        await asyncio.gather(first, *rest)
+    finally:
+        await sink.close()
+    assert writer.batches[0] == ["r0"] and len(writer.batches) == 2  # 40 requests, one insert
+    assert sorted(writer.batches[1]) == sorted(f"r{n}" for n in range(1, 41))
+
+
+async def test_a_commit_that_takes_too_long_is_refused_and_still_written_later() -> None:
+    writer = Recorder()
+    writer.gate.clear()
+    sink = AuditSink(writer, commit_timeout=0.05)
+    sink.start()
+    try:
+        with pytest.raises(AuditUnavailable):
+            await sink.commit([_event(7)])
+        writer.gate.set()
+        await sink.drain()
+    finally:
+        await sink.close()
+    assert writer.batches == [["r7"]]

@@ -53,8 +53,8 @@ async def _patient_id(ask: Ask, persona: str, dod_id: str) -> str:
         ("C2", P1, None, False),
         ("C2", P1, GLASS, True),
         ("C2", UNKNOWN, GLASS, False),
-        ("A1", P1, None, True),  # analysts: anyone, de-identified
-        ("A1", P3, None, True),
+        ("A1", P1, None, False),  # analysts: never by DoD ID (by cohort-issued ids only)
+        ("A1", P3, GLASS, False),
         ("A1", UNKNOWN, None, False),
     ],
 )
@@ -63,7 +63,7 @@ async def test_patient_by_dod_id(ask: Ask, persona: str, dod_id: str, headers: A
     assert status == 200
     if allowed:
         assert "errors" not in body, body
-        assert body["data"]["patient"]["dodId"] == (dod_id if persona != "A1" else body["data"]["patient"]["dodId"])
+        assert body["data"]["patient"]["dodId"] == dod_id
         assert body["data"]["patient"]["name"]["text"]
     else:
         _denied(body, "patient")
@@ -100,8 +100,7 @@ async def test_a_record_id_of_another_patient_gives_nothing(ask: Ask) -> None:
     _, care_team = await ask("C1", NODE, {"id": lab_id})
     assert care_team["data"]["node"]["id"] == lab_id
     _, analyst = await ask("A1", NODE, {"id": lab_id})
-    assert analyst["data"]["node"]["display"] == own["data"]["node"]["display"]
-    assert analyst["data"]["node"]["id"] != lab_id  # de-identified
+    _denied(analyst, "node")  # analysts reach records only under a patient a cohort handed them
 
 
 async def test_a_patient_id_of_another_patient_gives_nothing(ask: Ask) -> None:
@@ -124,10 +123,10 @@ async def test_every_denial_is_the_same_error(ask: Ask) -> None:
     lab_id = await _lab_id(ask, "P1", P1)
     seen = []
     for persona, dod_id in (("P2", P1), ("P2", UNKNOWN), ("C1", P3), ("C1", UNKNOWN),
-                            ("C2", P1), ("A1", UNKNOWN)):
+                            ("C2", P1), ("A1", UNKNOWN), ("A1", P1)):
         _, body = await ask(persona, ONE, {"d": dod_id})
         seen.append(_denied(body, "patient"))
-    for persona, node_id in (("P2", p1_id), ("P2", lab_id), ("C2", lab_id)):
+    for persona, node_id in (("P2", p1_id), ("P2", lab_id), ("C2", lab_id), ("A1", p1_id), ("A1", lab_id)):
         _, body = await ask(persona, NODE, {"id": node_id})
         seen.append(_denied(body, "node"))
     assert all(error == seen[0] for error in seen), seen

@@ -132,6 +132,13 @@ class Actions:
             body: dict[str, Any] = await resp.json()
             return body
 
+    async def recorded(self, since: int = 0) -> list[dict[str, Any]]:
+        """The requests GENESIS answered after recorder entry `since` (its request recorder)."""
+        url = f"{self.stack.info()['admin']['genesis']}/requests"
+        async with self.session.get(url, params={"since": str(since)}) as resp:
+            body: dict[str, Any] = await resp.json()
+            return list(body["requests"])
+
     async def quiet_stats(self) -> dict[str, Any]:
         """GENESIS's counts once no request is still arriving (an earlier test's slow call may be)."""
         last = await self.stats()

@@ -8,6 +8,7 @@ import pytest
 
 from gateway.config import Config
 from gateway.errors import ConfigError
+from resolvers.deid import DateMode
 
 BASE = {
     "MHS_GATEWAY_MODE": "demo",
@@ -158,3 +159,20 @@ def test_config_is_frozen() -> None:
         config.port = 1  # type: ignore[misc]
     with pytest.raises(dataclasses.FrozenInstanceError):
         config.auth.issuer = "http://evil"  # type: ignore[misc]
+
+
+def test_a_demo_without_a_pseudonym_key_gets_a_random_one_each_start() -> None:
+    first, second = Config.from_env(BASE), Config.from_env(BASE)
+    assert first.pseudonym_key != second.pseudonym_key and len(first.pseudonym_key) >= 32
+    configured = Config.from_env({**BASE, "MHS_GATEWAY_PSEUDONYM_KEY": "operator-chosen-secret"})
+    assert configured.pseudonym_key == b"operator-chosen-secret"
+
+
+def test_analyst_projects_and_their_date_modes() -> None:
+    assert Config.from_env(BASE).analyst_projects.names is None  # any well-formed project
+    config = Config.from_env({**BASE, "MHS_GATEWAY_ANALYST_PROJECTS": "readiness-study, sleep-study:shift"})
+    projects = config.analyst_projects
+    assert projects.names == {"readiness-study", "sleep-study"}
+    assert (projects.dates("readiness-study"), projects.dates("sleep-study")) == (DateMode.YEAR, DateMode.SHIFT)
+    for bad in ("Not A Name", "study:weekly", ":shift"):
+        assert _error({**BASE, "MHS_GATEWAY_ANALYST_PROJECTS": bad}).name == "MHS_GATEWAY_ANALYST_PROJECTS"

@@ -90,3 +90,23 @@ async def test_clinician_cac_requirement_is_configurable(
         cac = issuer.mint("clinician", "prac-1", facility="fac-1", amr=["cac"])
         status, _ = await _post(http, url, {"query": "{ __typename }"}, cac)
         assert status == 401
+
+
+async def test_analysts_need_the_same_strong_authentication_configurably(
+    issuer: Issuer, http: aiohttp.ClientSession, make_config: Callable[..., Config]
+) -> None:
+    project = {"mhs_project": "hygiene-study"}
+    password = issuer.mint("analyst", "analyst-1", amr=["pwd"], extra_claims=project)
+    cac = issuer.mint("analyst", "analyst-1", amr=["cac"], extra_claims=project)
+    piv = issuer.mint("analyst", "analyst-1", amr=["piv"], extra_claims=project)
+    for env, accepted in (({}, {cac}),  # as clinicians, by default: CAC
+                          ({"CLINICIAN_AMR": "piv"}, {piv}),  # whatever clinicians need ...
+                          ({"ANALYST_AMR": "piv"}, {piv}),  # ... unless analysts are configured apart
+                          ({"ANALYST_AMR": ""}, {password, cac, piv})):  # or not at all
+        async with serve(create_app(make_config(**env), services_factory=no_sources)) as url:
+            for token in (password, cac, piv):
+                status, body = await _post(http, url, {"query": "{ __typename }"}, token)
+                if token in accepted:
+                    assert status == 200, env
+                else:
+                    assert status == 401 and body["errors"][0]["extensions"]["reason"] == "STRONG_AUTH_REQUIRED", env

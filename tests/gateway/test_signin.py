@@ -26,6 +26,8 @@ from sandbox.issuer import Issuer
 
 from .conftest import AUDIENCE
 
+PROJECT = {"mhs_project": "signin-study"}
+
 
 @pytest_asyncio.fixture(loop_scope="session")
 async def session() -> AsyncIterator[aiohttp.ClientSession]:
@@ -70,8 +72,10 @@ async def test_each_role_signs_in(issuer: Issuer, session: aiohttp.ClientSession
     assert (clinician.role, clinician.facility, clinician.strong_auth) == (
         Role.CLINICIAN, "fac-1", True,
     )
-    analyst = await auth.authenticate({"authorization": "Bearer " + issuer.mint("analyst", "a1")})
-    assert analyst.role is Role.ANALYST
+    analyst = await auth.authenticate(
+        {"authorization": "Bearer " + issuer.mint("analyst", "a1", extra_claims=PROJECT)}
+    )
+    assert (analyst.role, analyst.project) == (Role.ANALYST, "signin-study")
 
 
 async def test_token_ids_are_unique(issuer: Issuer) -> None:
@@ -166,10 +170,10 @@ async def test_unknown_kid_refetches_the_jwks_once(session: aiohttp.ClientSessio
     await rotating.start("127.0.0.1", 0)
     try:
         auth, _ = _authenticator(rotating, session, refresh=0)
-        await auth.authenticate({"authorization": "Bearer " + rotating.mint("analyst", "a1")})
+        await auth.authenticate({"authorization": "Bearer " + rotating.mint("analyst", "a1", extra_claims=PROJECT)})
         assert rotating.jwks_requests == 1
         rotating.rotate_key()
-        new_token = rotating.mint("analyst", "a1")
+        new_token = rotating.mint("analyst", "a1", extra_claims=PROJECT)
         await auth.authenticate({"authorization": f"Bearer {new_token}"})
         assert rotating.jwks_requests == 2
         await auth.authenticate({"authorization": f"Bearer {new_token}"})
@@ -183,7 +187,7 @@ async def test_unknown_kid_refetch_is_rate_limited(session: aiohttp.ClientSessio
     await rotating.start("127.0.0.1", 0)
     try:
         auth, _ = _authenticator(rotating, session, refresh=3600)
-        await auth.authenticate({"authorization": "Bearer " + rotating.mint("analyst", "a1")})
+        await auth.authenticate({"authorization": "Bearer " + rotating.mint("analyst", "a1", extra_claims=PROJECT)})
         stranger = jwt.encode(
             {"sub": "a1"}, rotating.private_pem, algorithm="RS256", headers={"kid": "unknown"}
         )
@@ -206,7 +210,7 @@ async def test_missing_or_malformed_header(issuer: Issuer, session: aiohttp.Clie
 async def test_issuer_down_is_503_not_401(session: aiohttp.ClientSession) -> None:
     gone = Issuer(audience=AUDIENCE)
     await gone.start("127.0.0.1", 0)
-    token = gone.mint("analyst", "a1")
+    token = gone.mint("analyst", "a1", extra_claims=PROJECT)
     auth, _ = _authenticator(gone, session)
     await gone.stop()
     with pytest.raises(AuthError) as caught:

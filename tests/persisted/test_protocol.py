@@ -40,7 +40,7 @@ async def test_registered_over_post_runs_over_get(demo_stack: Any) -> None:
     ext = apq(sha256(text))
     assert (await send(url, token, query=text, extensions=ext)).status == 200
     hit = await send(url, token, method="GET", extensions=ext)
-    assert hit.status == 200 and hit.body["data"]["me"]["dodId"] == P1_DODID
+    assert hit.status == 200 and hit.body["data"]["me"]["dodId"] == P1_DODID, hit.body
 
 
 async def test_the_get_url_of_a_hit_is_stable_and_carries_no_text(demo_stack: Any) -> None:

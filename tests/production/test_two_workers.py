@@ -62,7 +62,7 @@ async def running(pg_admin_dsn: str, tmp_path_factory: pytest.TempPathFactory) -
            "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir), "MHS_GATEWAY_TRACING": "on",
            "OTEL_EXPORTER_OTLP_ENDPOINT": collector.url, "OTEL_BSP_SCHEDULE_DELAY": "50"}
     stack = DemoStack(port=0, database_url=pg_admin_dsn, fresh_databases=True, today=dt.date.today(),
-                      gateway_workers=2, gateway_env=env)
+                      gateway_workers=2, gateway_env=env, mart=False)
     try:
         async with stack:
             yield Running(stack, metrics_dir, collector, prefix)
@@ -106,7 +106,8 @@ async def _until_both_workers_answered(running: Running, send: Callable[[], Awai
 
 async def test_the_rate_limit_is_shared_answered_429_and_resets(running: Running) -> None:
     stack, url = running.stack, running.stack.graphql_url
-    token = stack.issuer.mint("analyst", f"analyst-{uuid.uuid4().hex[:8]}", amr=["cac"])
+    token = stack.issuer.mint("analyst", f"analyst-{uuid.uuid4().hex[:8]}", amr=["cac"],
+                              extra_claims={"mhs_project": "readiness-study"})
     query = "{ sources { source state } }"
     answers = await _until_both_workers_answered(running, lambda: _post(url, token, query), at_least=12, within=2.0)
     statuses = [status for status, _, _ in answers]

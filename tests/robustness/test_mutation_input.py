@@ -126,13 +126,16 @@ async def test_an_id_of_another_type_is_refused(
 
 
 @pytest.mark.parametrize("mutation", MUTATIONS)
-@pytest.mark.parametrize("junk", ["", "!!!!", "a" * 50_000, b64("Slot:GENESIS:"), b64("Slot:NOPE:1")])
-async def test_a_junk_id_is_refused(p1: tuple[Client, dict[str, Any]], mutation: str, junk: str) -> None:
+@pytest.mark.parametrize(("junk", "status"), [
+    ("", 200), ("!!!!", 200), (b64("Slot:GENESIS:"), 200), (b64("Slot:NOPE:1"), 200),
+    ("a" * 50_000, 400),  # over the argument's bound: refused before anything runs
+])
+async def test_a_junk_id_is_refused(p1: tuple[Client, dict[str, Any]], mutation: str, junk: str, status: int) -> None:
     client, ids = p1
     query, values = _inputs(ids)[mutation]
     id_field = next(k for k in values if k.endswith("Id"))
     answer = await client.run(query, {"i": {**values, id_field: junk, "idempotencyKey": key()}})
-    refused(answer, 200)
+    refused(answer, status)
 
 
 @pytest.mark.parametrize("mutation", MUTATIONS)
@@ -160,8 +163,12 @@ ANSWERS = [
     ("wrong type", [{"linkId": "brushing-per-day", "valueString": "two"}]),
     ("not an option", [{"linkId": "floss", "valueString": "Hourly"}]),
     ("unicode linkId", [{"linkId": "🦷\u202e", "valueBoolean": True}]),
-    ("long linkId", [{"linkId": "l" * 50_000, "valueBoolean": True}]),
-    ("many answers", [{"linkId": f"x{i}", "valueBoolean": True} for i in range(2_000)]),
+    ("long linkId", [{"linkId": "l" * 120, "valueBoolean": True}]),
+    ("many answers", [{"linkId": f"x{i}", "valueBoolean": True} for i in range(400)]),
+]
+OVER_BOUNDS = [  # past what the schema's input bounds admit: refused before anything runs
+    ("huge linkId", [{"linkId": "l" * 50_000, "valueBoolean": True}]),
+    ("too many answers", [{"linkId": f"x{i}", "valueBoolean": True} for i in range(2_000)]),
 ]
 INVALID_VALUES = [
     ("date 2026-13-45", [{"linkId": "last-cleaning", "valueDate": "2026-13-45"}]),
@@ -182,6 +189,17 @@ async def test_questionnaire_answers_are_checked(
                                              "idempotencyKey": key()}})
     refused(answer, 200)
     assert "userErrors" in answer.text
+
+
+@pytest.mark.parametrize(("name", "answers"), OVER_BOUNDS, ids=[a[0] for a in OVER_BOUNDS])
+async def test_questionnaire_answers_past_the_bounds_are_refused_as_input(
+    p1: tuple[Client, dict[str, Any]], name: str, answers: list[Any]
+) -> None:
+    client, ids = p1
+    answer = await client.run(SUBMIT, {"i": {"assignmentId": ids["assignment"], "answers": answers,
+                                             "idempotencyKey": key()}})
+    refused(answer, 400)
+    assert answer.json()["errors"][0]["extensions"]["argument"].startswith("input.answers")
 
 
 @pytest.mark.parametrize(("name", "answers"), INVALID_VALUES, ids=[a[0] for a in INVALID_VALUES])

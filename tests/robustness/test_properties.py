@@ -74,3 +74,45 @@ async def test_any_json_gets_a_clean_answer(demo_stack: Any) -> None:
     # the gateway runs on this event loop: the blocking client runs in a thread
     await asyncio.to_thread(_run_property, info["graphql_url"], info["tokens"]["P1"])
     await assert_still_answers(info["graphql_url"], info["tokens"]["P1"])
+
+
+def _documents() -> list[str]:
+    """One document per field that takes arguments (root queries, the patient's lists, every
+    mutation), each argument a variable of its declared type: every argument gets hostile values."""
+    from graphql import GraphQLObjectType
+
+    from schema import build_schema
+
+    schema = build_schema()._schema
+    out = []
+    for root, type_name in (("query", "Query"), ("query", "Patient"), ("mutation", "Mutation")):
+        kind = schema.get_type(type_name)
+        assert isinstance(kind, GraphQLObjectType)
+        for name, field in kind.fields.items():
+            if not field.args:
+                continue
+            names = {arg: f"v{i}" for i, arg in enumerate(field.args)}
+            declared = ", ".join(f"${v}: {field.args[a].type}" for a, v in names.items())
+            call = f"{name}({', '.join(f'{a}: ${v}' for a, v in names.items())}) {{ __typename }}"
+            out.append(f"{root}({declared}) {{ {'me { ' + call + ' }' if type_name == 'Patient' else call} }}")
+    return out
+
+
+def _run_every_argument(url: str, token: str) -> None:
+    documents = _documents()
+    assert len(documents) >= 15
+
+    @settings(max_examples=10 * len(documents), deadline=None, database=None, derandomize=True,
+              suppress_health_check=list(HealthCheck))
+    @given(document=st.sampled_from(documents),
+           variables=st.dictionaries(st.sampled_from([f"v{i}" for i in range(6)]), values, max_size=6))
+    def every_argument(document: str, variables: dict[str, Any]) -> None:
+        assert_clean(_post(url, token, json.dumps({"query": document, "variables": variables}).encode()))
+
+    every_argument()
+
+
+async def test_hostile_values_for_every_argument_get_a_clean_answer(demo_stack: Any) -> None:
+    info = demo_stack.info()
+    await asyncio.to_thread(_run_every_argument, info["graphql_url"], info["tokens"]["P1"])
+    await assert_still_answers(info["graphql_url"], info["tokens"]["P1"])
