@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
-import re
 import time
 from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
 import aiohttp
+from prometheus_client.parser import text_string_to_metric_families
 
 __all__ = ["Demo"]
 
-_UPSTREAM = re.compile(r'^gateway_upstream_requests_total\{source="([^"]+)",kind="([^"]+)",status="[^"]+"\} (\S+)$')
+def upstream_counts(metrics_text: str) -> Counter[tuple[str, str]]:
+    """gateway_upstream_requests_total by (source, kind), summed over status (token and check calls
+    left out); labels in whatever order the exposition writes them."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for family in text_string_to_metric_families(metrics_text):
+        for sample in family.samples:
+            if sample.name == "gateway_upstream_requests_total" and sample.labels["kind"] not in ("auth", "check"):
+                counts[(sample.labels["source"], sample.labels["kind"])] += int(sample.value)
+    return counts
 
 
 class Demo:
@@ -48,13 +56,7 @@ class Demo:
     async def upstream(self) -> Counter[tuple[str, str]]:
         """gateway_upstream_requests_total by (source, kind), summed over status."""
         async with self.session.get(self.metrics_url) as resp:
-            text = await resp.text()
-        counts: Counter[tuple[str, str]] = Counter()
-        for line in text.splitlines():
-            m = _UPSTREAM.match(line)
-            if m and m.group(2) not in ("auth", "check"):
-                counts[(m.group(1), m.group(2))] += int(float(m.group(3)))
-        return counts
+            return upstream_counts(await resp.text())
 
     async def sandbox_requests(self) -> dict[str, int]:
         """FHIR requests each sandbox counted since its last reset."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import re
 import time
 from collections import Counter
 from dataclasses import asdict, dataclass, field
@@ -15,6 +14,7 @@ from typing import Any
 import aiohttp
 import psutil
 
+from .client import upstream_counts
 from .load import LoadResult, lua_data, run_wrk
 from .processes import CpuSample
 from .scenarios import Scenario
@@ -23,7 +23,6 @@ from .stack import BenchStack
 
 __all__ = ["Bench", "RunResult"]
 
-_UPSTREAM = re.compile(r'^gateway_upstream_requests_total\{source="([^"]+)",kind="([^"]+)",status="[^"]+"\} (\S+)$')
 
 
 @dataclass
@@ -194,11 +193,8 @@ class Bench:
         if server.kind != "gateway":
             return counts
         async with self.http.get(f"{server.base_url}/metrics") as resp:
-            text = await resp.text()
-        for line in text.splitlines():
-            m = _UPSTREAM.match(line)
-            if m and m.group(2) not in ("auth", "check"):
-                counts[m.group(1)] += int(float(m.group(3)))
+            for (source, _), count in upstream_counts(await resp.text()).items():
+                counts[source] += count
         return counts
 
     async def waves(self, server: Server, scenario: Scenario, with_latency: RunResult, seconds: float) -> None:
