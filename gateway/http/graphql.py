@@ -11,6 +11,7 @@ from graphql import GraphQLError, OperationDefinitionNode, OperationType
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from strawberry import Schema
+from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType as StrawberryOperation
 
 from gateway.audit import AuditSink, AuditUnavailable, events_for
@@ -187,8 +188,14 @@ class GraphQLEndpoint:
                 allowed_operation_types=allowed,
             )
         await _record_audit(sink, context, result.errors or ())
-        phase = context.phase
         await runtime.persisted.register(resolved, parsed.document)  # it validated: it can run
+        response, outcome = self._answer(result, context, media_type)
+        return response, operation_label, outcome
+
+    def _answer(self, result: ExecutionResult, context: GatewayContext, media_type: str) -> tuple[Response, str]:
+        """The answer and its outcome: variables that did not coerce are a request error; a spent
+        quota (bookings per day) is 429 with Retry-After; anything else is 200 with data and errors."""
+        phase = context.phase
         body: dict[str, Any] = {}
         refused = phase is Phase.VARIABLES and bool(result.errors)
         errors = list(result.errors or ())
@@ -207,8 +214,7 @@ class GraphQLEndpoint:
         if any(wait is not None for wait in waits):  # a quota (bookings per day) was spent
             status, outcome = 429, "rate_limited"
             headers["Retry-After"] = str(max(w for w in waits if w is not None))
-        response = JSON(body, status_code=status, headers=headers, media_type=media_type)
-        return response, operation_label, outcome
+        return JSON(body, status_code=status, headers=headers, media_type=media_type), outcome
 
 
 _PAGE_HEADERS = {
