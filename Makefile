@@ -45,6 +45,9 @@ manifest: setup
 	mkdir -p build
 	$(BIN)/mhs-gateway manifest --output build/trusted-documents.json
 
+soak: setup  # ten minutes of users and faults against two workers, then the checks (bench/soak)
+	$(BIN)/python -m bench.soak --seconds 600
+
 fuzz: setup  # schema-driven fuzzing against the demo, many examples per field and persona
 	FUZZ_EXAMPLES=300 $(BIN)/python -m pytest -q tests/robustness/test_schema_fuzz.py
 

@@ -18,7 +18,7 @@ from sources.records import (
 )
 
 from .context import RequestContext
-from .errors import BadUserInput, Forbidden
+from .errors import BadUserInput, Forbidden, GatewayError
 from .federation import source_rank
 from .loaders import PatientLinks
 from .principal import Role
@@ -79,6 +79,26 @@ async def care_team(ctx: RequestContext, handle: PatientHandle) -> CareTeamRecor
     return None
 
 
+class RecordUnreachable(GatewayError):
+    """The signed-in patient's own record: no source that holds it answered (SOURCE_UNAVAILABLE)."""
+
+    code = "SOURCE_UNAVAILABLE"
+
+    def __init__(self, failed: SourceError) -> None:
+        super().__init__("Your record could not be reached right now; please try again shortly.",
+                         source=failed.source)
+
+
+class AccessUnverifiable(GatewayError):
+    """A clinician's access rests on the patient's care team, which could not be read now."""
+
+    code = "SOURCE_UNAVAILABLE"
+
+    def __init__(self, failed: SourceError) -> None:
+        super().__init__("Access to this record could not be checked right now; please try again shortly.",
+                         source=failed.source)
+
+
 async def open_patient(ctx: RequestContext, dod_id: str, path: tuple[str | int, ...]) -> PatientHandle:
     """Return the patient if the caller may read them; otherwise the same FORBIDDEN for all.
 
@@ -108,6 +128,11 @@ async def open_patient(ctx: RequestContext, dod_id: str, path: tuple[str | int, 
     break_glass, failures = False, []
     if principal.role is Role.CLINICIAN:
         team, failure = await _care_team_for_access(ctx, PatientHandle(dod_id, identities))
+        if failure is not None and not ctx.purpose:
+            # The care team decides; it could not be read, for an enrolled patient as for nobody
+            # (the read is made, or a decoy of it, alike): "try again", the same for both.
+            ctx.audit.touch(dod_id, outcome="error")
+            raise AccessUnverifiable(failure)
         failures += [failure] if failure else []
         at_facility = team is not None and team.facility is not None and team.facility.id == principal.facility
         if known and not at_facility:
@@ -116,6 +141,12 @@ async def open_patient(ctx: RequestContext, dod_id: str, path: tuple[str | int, 
             break_glass = True
     links = await ctx.loaders.links(dod_id) if known else identities
     if not any(isinstance(lk, Link) and lk.linked for lk in links.values()):
+        own = principal.role is Role.PATIENT  # their own DoD ID: saying a source failed tells nothing
+        failed = next((lk for lk in links.values() if isinstance(lk, SourceError)), None)
+        if own and failed is not None:
+            ctx.outcomes.failed(dod_id, failed, path)
+            ctx.audit.touch(dod_id, outcome="error")  # the attempt is recorded like any other
+            raise RecordUnreachable(failed)  # not "you may not": the record cannot be reached now
         deny(ctx, dod_id)  # unknown everywhere (a match alone never makes a patient known)
     handle = PatientHandle(dod_id, links, break_glass=break_glass)
     failures += [lk for lk in links.values() if isinstance(lk, SourceError)]

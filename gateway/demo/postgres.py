@@ -164,6 +164,18 @@ class EmbeddedPostgres:
         """Fast shutdown (SIGINT), then kill if it lingers; remove the folder. Safe to repeat."""
         await asyncio.to_thread(self._stop_sync)
 
+    async def restart(self) -> None:
+        """Shut the server down (fast) and start it again on the same port and data: what a
+        database restart looks like to its clients (their connections break, then it answers)."""
+        if self._process is None or self._port is None:
+            raise RuntimeError("EmbeddedPostgres is not running")
+        port = self._port
+        await asyncio.to_thread(self._reap)
+        self._process = self._spawn(port)
+        self._port = port
+        if not await self._wait_ready():
+            raise PostgresStartError(step="restart", reason="server exited", log_tail=self._log_tail())
+
     # -- steps ---------------------------------------------------------------------------------
 
     @property

@@ -92,6 +92,11 @@ class DemoStack:
         return self.options.gateway_workers
 
     @property
+    def gateway_pid(self) -> int | None:
+        """The `mhs-gateway serve` process when workers serve the gateway (None: in this process)."""
+        return self._gateway.pid if isinstance(self._gateway, ServeProcess) else None
+
+    @property
     def databases(self) -> DemoDatabases:
         return _running(self._databases, "databases")
 

@@ -28,7 +28,7 @@ from ..context import RequestContext
 from ..errors import Forbidden, RateLimited
 from ..ids import GlobalId
 from ..nodes import owner_of
-from ..patients import PatientHandle, open_patient
+from ..patients import PatientHandle, RecordUnreachable, open_patient
 from ..principal import Role
 from . import codec
 from .idempotency import bad_key, request_key, run_idempotent
@@ -147,6 +147,9 @@ async def perform(ctx: RequestContext, action: WriteAction[Raw, Clean, Result], 
         )
     except Forbidden:  # no record of the caller: the key was released, nothing was written
         return _refused(ctx, action, dod_id, UserErrorRecord("FORBIDDEN", _NO_RECORD))
+    except RecordUnreachable as unreachable:  # the caller's record could not be reached: retry later
+        failed: Answer[Result] = Answer(dod_id, user_errors=(UserErrorRecord("SOURCE_UNAVAILABLE", str(unreachable)),))
+        return _audited(ctx, action, dod_id, failed, outcome="error")
     except RateLimited:  # over the quota: the key was released, nothing was asked or written
         _audited(ctx, action, dod_id, Answer(dod_id), outcome="denied")
         raise
