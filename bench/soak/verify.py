@@ -132,7 +132,9 @@ class MemorySampler:
         while not stop.is_set():
             for pid in self._world.worker_pids():
                 with contextlib.suppress(psutil.Error):
-                    self.samples[pid].append(psutil.Process(pid).memory_info().rss / 2**20)
+                    rss = psutil.Process(pid).memory_info().rss / 2**20
+                    if rss > 0:  # a killed worker not yet reaped reads as zero
+                        self.samples[pid].append(rss)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), self._every)
 
