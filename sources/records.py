@@ -289,7 +289,7 @@ class LabResultRecord:
     value_string: str | None = None
     reference_range: ReferenceRange | None = None
     interpretation: Interpretation | None = None
-    business_id: str | None = None  # the accession number
+    business_id: str | None = None  # the identity key (sources/duplicates.py), accession inside
 
     @property
     def sort_time(self) -> dt.datetime:
