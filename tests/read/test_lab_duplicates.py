@@ -23,11 +23,11 @@ from sources.fhir.bundle import Bundle
 from sources.fhir.mapping import MapContext, lab_result
 from sources.genesis import GENESIS, GenesisSource
 from sources.records import LabResultRecord, Link, LinkedRef, RecordKind, RecordSource
-
 from tests.sources.fhir.support import Recorder, config_for, lab, patient, running
 
 DOD, OTHER_DOD = "1000000001", "1000000009"
 T = "2024-03-01T08:00:00Z"
+_ALL = PageRequest(50, want_total=True, want_business_ids=True)
 
 
 def _labs_genesis() -> list[dict[str, Any]]:
@@ -59,8 +59,7 @@ def _labs_community() -> list[dict[str, Any]]:
 async def _community_page(http: aiohttp.ClientSession, server: Any, refs: tuple[str, ...]) -> Page:
     source = CommunitySource(config_for(server), http, Recorder())
     link = Link(COMMUNITY, DOD, tuple(LinkedRef(r) for r in refs))
-    [page] = await source.fetch(RecordKind.LAB_RESULT, [Query(link, PageRequest(50, want_total=True,
-                                                                               want_business_ids=True))])  # fmt: skip
+    [page] = await source.fetch(RecordKind.LAB_RESULT, [Query(link, _ALL)])
     assert isinstance(page, Page)
     return page
 
@@ -76,8 +75,7 @@ async def _genesis_page(http: aiohttp.ClientSession, millennium: bool) -> Page:
     async with running(_labs_genesis()) as server:
         source = GenesisSource(config_for(server), http, Recorder())
         link = Link(GENESIS, DOD, (LinkedRef("g1"),))
-        [page] = await source.fetch(RecordKind.LAB_RESULT, [Query(link, PageRequest(50, want_total=True,
-                                                                                   want_business_ids=True))])  # fmt: skip
+        [page] = await source.fetch(RecordKind.LAB_RESULT, [Query(link, _ALL)])
         assert isinstance(page, Page)
         return page
 
