@@ -69,9 +69,10 @@ async def _genesis_page(http: aiohttp.ClientSession, millennium: bool) -> Page:
         served = millennium_resources(_labs_genesis())
         assert not any("lab-accession" in str(r.get("identifier")) for r in served)
         ctx = MapContext(GENESIS, dt.datetime.now(dt.UTC), Bundle({"resourceType": "Bundle", "entry": []}))
-        records = [x for r in served if r["resourceType"] == "Observation" and (x := lab_result(r, ctx))]
+        records: list[LabResultRecord] = [x for r in served if r["resourceType"] == "Observation" and (x := lab_result(r, ctx))]
         keys = tuple(k for r in records if (k := r.business_id))
-        return Page(tuple(sorted(records, key=lambda r: r.effective_at, reverse=True)), False, len(records), keys)
+        newest = sorted(records, key=lambda r: r.effective_at, reverse=True)
+        return Page(tuple(newest), False, len(records), keys)
     async with running(_labs_genesis()) as server:
         source = GenesisSource(config_for(server), http, Recorder())
         link = Link(GENESIS, DOD, (LinkedRef("g1"),))
