@@ -69,7 +69,8 @@ async def _genesis_page(http: aiohttp.ClientSession, millennium: bool) -> Page:
         served = millennium_resources(_labs_genesis())
         assert not any("lab-accession" in str(r.get("identifier")) for r in served)
         ctx = MapContext(GENESIS, dt.datetime.now(dt.UTC), Bundle({"resourceType": "Bundle", "entry": []}))
-        records: list[LabResultRecord] = [x for r in served if r["resourceType"] == "Observation" and (x := lab_result(r, ctx))]
+        observations = [r for r in served if r["resourceType"] == "Observation"]
+        records: list[LabResultRecord] = [x for r in observations if (x := lab_result(r, ctx))]
         keys = tuple(k for r in records if (k := r.business_id))
         newest = sorted(records, key=lambda r: r.effective_at, reverse=True)
         return Page(tuple(newest), False, len(records), keys)
