@@ -8,6 +8,7 @@ import aiohttp
 
 from sources.base import PageRequest, Query
 from sources.community import COMMUNITY, CommunitySource
+from sources.duplicates import lab_identity
 from sources.genesis import GENESIS
 from sources.records import Demographics, HumanName, PatientKey, RecordKind
 
@@ -80,5 +81,6 @@ async def test_matched_records_carry_confidence_and_practice(http: aiohttp.Clien
         assert record.provenance.organization == "Harbor Dental"
         owner = next(r for r in link.refs if r.patient_id == "c2")
         assert record.provenance.match_confidence == owner.match_confidence is not None
-        assert record.business_id == "shared-1"
+        assert record.business_id == lab_identity("2345-7", dt.datetime(2024, 1, 20, 9, tzinfo=dt.UTC), 5.0, "mmol/L",
+                                                  None, "shared-1")  # fmt: skip
         assert record.effective_at.utcoffset() == dt.timedelta(hours=1)
