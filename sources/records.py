@@ -192,6 +192,7 @@ class LinkedRef:
     patient_id: str
     match_confidence: float | None = None  # None: linked by DoD ID, not by demographics
     organization: str | None = None
+    demographics: Demographics | None = None  # as the source holds them, where it gave them
 
 
 @dataclass(frozen=True, slots=True)
