@@ -264,8 +264,11 @@ class Loaders:
         """Patients like `who` in every source that links by identifier."""
         others = [n for n in sorted(self._sources, key=rank_of) if n != matcher
                   and not isinstance(self._sources[n], DemographicMatcher)]  # fmt: skip
-        found = await asyncio.gather(*(self._alike_at(n, who) for n in others))
-        return [d for group in found for d in group]
+        found = await asyncio.gather(*(self._alike_at(n, who) for n in others), return_exceptions=True)
+        failed = next((f for f in found if isinstance(f, BaseException)), None)
+        if failed is not None:
+            raise failed
+        return [d for group in found if not isinstance(group, BaseException) for d in group]
 
     def _alike_at(self, source: RecordSource, who: Demographics) -> asyncio.Future[Sequence[Demographics]]:
         """One search per source, family name and birth date in this request."""
