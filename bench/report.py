@@ -15,7 +15,7 @@ import psutil
 from .goals import Goal
 from .measure import RunResult
 
-__all__ = ["machine", "print_goals", "print_table", "write_json"]
+__all__ = ["machine", "print_goals", "print_linking", "print_table", "write_json"]
 
 
 def machine() -> dict[str, Any]:
@@ -65,6 +65,13 @@ def print_goals(goals: Sequence[Goal], out: TextIO) -> None:
         state = "n/a" if g.met is None else ("MET" if g.met else "NOT MET")
         value = "-" if g.value is None else str(g.value)
         print(f"  {g.name:<10} {state:<8} {value:>8}  (want {g.wanted})  {g.detail}", file=out)
+
+
+def print_linking(figures: dict[str, int], out: TextIO) -> None:
+    """Where community records landed against the generator's ground truth."""
+    print(f"\nLinking ({figures['pairs']} look-alike pairs, {figures['community_records']} community records): "
+          f"{figures['linked']} linked to their owner, {figures['wrong']} wrong links, "
+          f"{figures['refused']} true matches refused", file=out)
 
 
 def write_json(path: Path, document: dict[str, Any]) -> None:

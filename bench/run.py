@@ -23,8 +23,8 @@ from .measure import Bench, RunResult
 from .operations import load_operations
 from .options import Options
 from .profile import ensure_py_spy, record, top_costs
-from .report import machine, print_goals, print_table, write_json
-from .runs import full_record, late_page, round_trips
+from .report import machine, print_goals, print_linking, print_table, write_json
+from .runs import full_record, late_page, linking, round_trips
 from .scenarios import Scenario, build_scenarios
 from .servers import GatewayServer, MeshPeer, Server, StrawberryBaseline, prepare_mesh
 from .stack import ROOT, BenchStack
@@ -72,6 +72,7 @@ async def _legacy(http: aiohttp.ClientSession, gateway: GatewayServer, stack: Be
         out[f"p1_full_record_{ms}ms"] = vars(await full_record(demo, ms, runs))
     for page in (1, 6):
         out[f"p3_labs_page_{page}"] = vars(await late_page(demo, page, runs))
+    out["linking"] = await linking(demo, stack.data)
     return out
 
 
@@ -250,6 +251,8 @@ def _print(document: dict[str, Any], results: list[RunResult], goals: list[Any],
         for key in ("p1_full_record_0ms", "p1_full_record_20ms", "p3_labs_page_1", "p3_labs_page_6"):
             v = legacy[key]
             print(f"  {key}: median {v['median_ms']} ms, p95 {v['p95_ms']} ms ({v['runs']} runs)", file=out)
+        if legacy.get("linking"):
+            print_linking(legacy["linking"], out)
     profile = document.get("profile")
     if profile:
         rate = profile["rate_while_sampled"]

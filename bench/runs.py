@@ -6,10 +6,12 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass
 
+from sandbox.data.model import DemoData
+
 from .client import Demo
 from .queries import FULL_RECORD, LABS_PAGE, aliased
 
-__all__ = ["Latency", "full_record", "late_page", "round_trips"]
+__all__ = ["Latency", "full_record", "late_page", "linking", "round_trips"]
 
 GLASS = {"X-Break-Glass-Reason": "benchmark"}  # a clinician then reads any patient
 PATIENTS = ["1000000001", "1000000002", "1000000003", "1000000004"] + [str(2000000000 + i) for i in range(6)]
@@ -63,3 +65,32 @@ async def late_page(demo: Demo, page: int, runs: int) -> Latency:
         after = data["me"]["labResults"]["pageInfo"]["endCursor"]
     samples = [await demo.timed("P3", LABS_PAGE, {"after": after}) for _ in range(runs)]
     return Latency.of(samples)
+
+
+_LINKED = "labResults(first: 30) { edges { node { provenance { source sourceId } } } }"
+
+
+async def linking(demo: Demo, data: DemoData, batch: int = 5) -> dict[str, int]:
+    """Where the gateway puts each community record of the extra and look-alike patients, against
+    the ground truth the generator kept: wrong links (must be 0) and refused true matches. A
+    record is seen through its labs (every such community patient has at least one)."""
+    owner_of = {r["id"]: str(r["subject"]["reference"]).removeprefix("Patient/") for r in data.community
+                if r["resourceType"] == "Observation" and r.get("subject")}  # fmt: skip
+    asked = sorted({d for d in data.community_owners.values() if d and d >= "2000000000"}
+                   | {r["identifier"][0]["value"] for r in data.genesis if r["resourceType"] == "Patient"
+                      and r.get("identifier") and r["identifier"][0]["value"] >= "2000000000"})  # fmt: skip
+    claimed: dict[str, set[str]] = {}
+    for start in range(0, len(asked), batch):
+        group = asked[start : start + batch]
+        document = "{ " + " ".join(f'p{i}: patient(dodId: "{d}") {{ {_LINKED} }}' for i, d in enumerate(group)) + " }"
+        answer = await demo.query("C2", document, headers=GLASS)
+        for i, dod_id in enumerate(group):
+            for edge in answer[f"p{i}"]["labResults"]["edges"]:
+                shown = edge["node"]["provenance"]
+                if shown["source"] == "COMMUNITY" and shown["sourceId"] in owner_of:
+                    claimed.setdefault(owner_of[shown["sourceId"]], set()).add(dod_id)
+    truth = {pid: owner for pid, owner in data.community_owners.items() if owner is None or owner in asked}
+    wrong = sum(1 for pid, owner in truth.items() if claimed.get(pid, set()) - {owner})
+    refused = sum(1 for pid, owner in truth.items() if owner is not None and owner not in claimed.get(pid, set()))
+    return {"pairs": len(data.lookalikes), "community_records": len(truth), "wrong": wrong, "refused": refused,
+            "linked": sum(1 for pid, owner in truth.items() if owner is not None and owner in claimed.get(pid, set()))}

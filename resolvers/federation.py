@@ -9,10 +9,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from sources.base import Page, Position
+from sources.duplicates import collapse
 from sources.records import RecordSource
 from sources.registry import rank_of
 
 __all__ = ["Merged", "merge_pages", "source_rank"]
+
 
 def source_rank(source: RecordSource) -> int:
     """Lower is more authoritative (the rank each source's spec registers)."""
@@ -49,7 +51,8 @@ def merge_pages(
     first: int,
     start: Mapping[RecordSource, Position | None],
 ) -> Merged:
-    """Take the newest `first` records across `pages`; duplicates by business id come back once.
+    """Take the newest `first` records across `pages`; duplicates come back once (the rule of
+    `sources.duplicates.collapse`: lab results by what both sides carry, others by business id).
 
     `start` holds each source's position before this page (None: exhausted; absent: not read
     yet). The result's
@@ -57,11 +60,11 @@ def merge_pages(
     only for what follows.
     """
     candidates = _order([r for page in pages.values() for r in page.items])
-    groups: dict[str, list[Any]] = {}
-    for record in candidates:
-        business_id = getattr(record, "business_id", None)
-        if business_id:
-            groups.setdefault(business_id, []).append(record)
+    together = collapse([(r.provenance.source, getattr(r, "business_id", None)) for r in candidates])
+    groups: dict[int, list[Any]] = {}
+    for group in together:
+        for i in group:
+            groups[id(candidates[i])] = [candidates[j] for j in group]
 
     positions: dict[RecordSource, Position | None] = dict(start)
     taken: list[MergedItem] = []
@@ -71,9 +74,7 @@ def merge_pages(
             break
         if id(record) in consumed:
             continue
-        business_id = getattr(record, "business_id", None)
-        members = groups.get(business_id, [record]) if business_id else [record]
-        members = sorted(members, key=lambda r: source_rank(r.provenance.source))
+        members = sorted(groups[id(record)], key=lambda r: source_rank(r.provenance.source))
         primary = members[0]
         also = tuple(
             sorted(

@@ -14,6 +14,7 @@ from sources.errors import SourceError, SourceTimeout
 from sources.records import Coding, Demographics, HealthTopicRecord, Link, PatientKey, Record, RecordKind, RecordSource
 from sources.registry import rank_of
 
+from .linking import verified, without_rivals
 from .ports import HealthLibrary
 from .services import Services
 
@@ -55,6 +56,7 @@ class Loaders:
         self._get: dict[tuple[RecordSource, RecordKind], DataLoader[str, Record | None]] = {}
         self._patients: dict[RecordSource, DataLoader[str, Demographics | None]] = {}
         self._directory: dict[tuple[RecordSource, RecordKind], DataLoader[str, DirectoryEntry | None]] = {}
+        self._alike_seen: dict[tuple[RecordSource, str, Any], asyncio.Future[Sequence[Demographics]]] = {}
         self._in_flight = 0  # loads started and not yet answered in this request
         self._idle = asyncio.Event()
         self._idle.set()
@@ -220,7 +222,14 @@ class Loaders:
         """The identity links; then sources that match on demographics try the patients they did
         not find, with the demographics of the most authoritative source."""
         out = [dict(links) for links in await self._identities.load_many(dod_ids)]
-        await self._match_unlinked(out, dod_ids, sorted(self._sources, key=rank_of))
+        names = sorted(self._sources, key=rank_of)
+        matchers = [n for n in names if isinstance(self._sources[n], DemographicMatcher)]
+        for links in out:  # a DoD ID a practice wrote wrong is someone else's: check who it is
+            for name in matchers:
+                link = links.get(name)
+                if isinstance(link, Link) and link.linked:
+                    links[name] = verified(link, _best_demographics(links, name))
+        await self._match_unlinked(out, dod_ids, names)
         return out
 
     async def _match_unlinked(self, out: list[PatientLinks], dod_ids: list[str], names: list[RecordSource]) -> None:
@@ -235,9 +244,38 @@ class Loaders:
             if wanted:
                 calls.append((name, wanted))
         answers = await asyncio.gather(*(self._match_all(n, [k for _, k in w]) for n, w in calls))
+        checks = []
         for (name, wanted), results in zip(calls, answers, strict=True):
-            for (i, _), res in zip(wanted, results, strict=True):
+            for (i, key), res in zip(wanted, results, strict=True):
                 out[i][name] = res
+                if isinstance(res, Link) and res.linked and key.demographics is not None:
+                    checks.append((i, name, self._unrivalled(name, res, key.demographics)))
+        for (i, name, _), checked in zip(checks, await asyncio.gather(*(c for _, _, c in checks)), strict=True):
+            out[i][name] = checked
+
+    async def _unrivalled(self, name: RecordSource, link: Link, owner: Demographics) -> Link | SourceError:
+        """`link` without the records another patient could as well be (docs/linking.md)."""
+        try:
+            return await without_rivals(link, owner, lambda who: self._alike(name, who))
+        except SourceError as exc:
+            return exc  # who else it could be is unknown: attach to nobody
+
+    async def _alike(self, matcher: RecordSource, who: Demographics) -> list[Demographics]:
+        """Patients like `who` in every source that links by identifier."""
+        others = [n for n in sorted(self._sources, key=rank_of) if n != matcher
+                  and not isinstance(self._sources[n], DemographicMatcher)]  # fmt: skip
+        found = await asyncio.gather(*(self._alike_at(n, who) for n in others), return_exceptions=True)
+        failed = next((f for f in found if isinstance(f, BaseException)), None)
+        if failed is not None:
+            raise failed
+        return [d for group in found if not isinstance(group, BaseException) for d in group]
+
+    def _alike_at(self, source: RecordSource, who: Demographics) -> asyncio.Future[Sequence[Demographics]]:
+        """One search per source, family name and birth date in this request."""
+        key = (source, who.name.family.casefold(), who.birth_date)
+        if key not in self._alike_seen:
+            self._alike_seen[key] = asyncio.ensure_future(self.find_patients(source, who))
+        return self._alike_seen[key]
 
     async def _match_all(self, name: RecordSource, keys: Sequence[PatientKey]) -> list[Link | SourceError]:
         source = self._sources[name]

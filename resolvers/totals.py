@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sources.base import Page
+from sources.duplicates import collapse
 from sources.records import RecordKind
 
 __all__ = ["MERGED_KINDS", "exact_total", "needs_business_ids"]
@@ -28,10 +29,10 @@ def needs_business_ids(kind: RecordKind, sources: int) -> bool:
 
 
 def exact_total(pages: Iterable[Page]) -> int:
-    """Sum of the sources' totals, with every business id held more than once counted once."""
+    """Sum of the sources' totals, each record held by several sources counted once (`collapse`)."""
     total = 0
-    held: list[str] = []
-    for page in pages:
+    held: list[tuple[int, str | None]] = []
+    for n, page in enumerate(pages):
         total += page.total or 0
-        held += page.business_ids or ()
-    return total - len(held) + len(set(held))
+        held += [(n, key) for key in page.business_ids or ()]
+    return total - sum(len(group) - 1 for group in collapse(held))

@@ -192,6 +192,7 @@ class LinkedRef:
     patient_id: str
     match_confidence: float | None = None  # None: linked by DoD ID, not by demographics
     organization: str | None = None
+    demographics: Demographics | None = None  # as the source holds them, where it gave them
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,7 +290,7 @@ class LabResultRecord:
     value_string: str | None = None
     reference_range: ReferenceRange | None = None
     interpretation: Interpretation | None = None
-    business_id: str | None = None  # the accession number
+    business_id: str | None = None  # the identity key (sources/duplicates.py), accession inside
 
     @property
     def sort_time(self) -> dt.datetime:

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 
 from gateway.store import PersonStore
 from resolvers.patients import is_dod_id
+from sources.agreement import could_be
 from sources.base import DemographicMatcher, Source
 from sources.errors import SourceError
 from sources.export import ExportedPatient
@@ -44,6 +45,8 @@ class Linker:
         """Link `patients` (by DoD ID, else by demographic match); the source's map afterwards."""
         known = await self.persons(source)
         by_id = [p for p in patients if p.demographics.dod_id and is_dod_id(p.demographics.dod_id)]
+        if isinstance(self._sources.get(source), DemographicMatcher):
+            by_id = await self._verified(source, by_id)
         keys = await self._vault.enrol([p.demographics.dod_id or "" for p in by_id])
         found: dict[str, tuple[str, bool]] = {}
         for p in by_id:
@@ -58,6 +61,30 @@ class Linker:
         await self._vault.link(source, found)
         known.update({pid: key for pid, (key, _) in found.items()})
         return known
+
+    async def _verified(self, source: RecordSource, patients: list[ExportedPatient]) -> list[ExportedPatient]:
+        """The practice's records carrying a DoD ID that could be that DoD ID's person (a digit
+        written wrong makes it someone else's: docs/linking.md), as the live view checks them;
+        when a source could not say who the DoD ID is, the record waits for a later run."""
+        wanted = sorted({p.demographics.dod_id or "" for p in patients})
+        owners: dict[str, Demographics] = {}
+        unsure: set[str] = set()
+        for name in sorted(self._sources, key=rank_of):
+            other = self._sources[name]
+            if name == source or isinstance(other, DemographicMatcher) or not wanted:
+                continue
+            for dod_id, found in zip(wanted, await other.link([PatientKey(d) for d in wanted]), strict=True):
+                if isinstance(found, Link) and found.demographics is not None:
+                    owners.setdefault(dod_id, found.demographics)
+                elif not isinstance(found, Link):
+                    unsure.add(dod_id)
+        kept = []
+        for p in patients:
+            dod_id = p.demographics.dod_id or ""
+            owner = owners.get(dod_id)
+            if (owner is None and dod_id not in unsure) or (owner is not None and could_be(owner, p.demographics)):
+                kept.append(p)
+        return kept
 
     async def _owner(self, source: RecordSource, matcher: DemographicMatcher, patient: ExportedPatient) -> str | None:
         """The one DoD ID whose demographic match at `source` holds this patient, if exactly one does."""

@@ -16,6 +16,7 @@ from typing import Any
 
 from resolvers.deid.policy import rule_of
 from resolvers.deid.stored import stored
+from sources.duplicates import parse_lab_identity
 from sources.export import ExportBatch, ExportedPatient
 from sources.records import (
     AppointmentRecord,
@@ -128,6 +129,8 @@ class RowMaker:
         row = {**self._base(person, self._hash(self.source, table.kind.value, record.provenance.source_id), seq),
                **self._values(table, record)}
         business = getattr(record, "business_id", None)
+        lab = parse_lab_identity(business) if business else None
+        business = lab.content if lab is not None else business  # the mart groups on content alone
         row["dedupe_key"] = self._hash(table.kind.value, business) if business else None
         out.add(table, row)
 

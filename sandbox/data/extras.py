@@ -68,7 +68,7 @@ def add_extras(w: World, count: int) -> None:
             random_threads(rng, g, 1, 2, facility.pcm, w.today, 5, 300)
         if i % 2 == 0:
             org = COMMUNITY_ORGS[(i // 2) % 2]
-            c = w.community_chart(person, dod_id if i % 4 == 0 else None, org)
+            c = w.community_chart(person, dod_id if i % 4 == 0 else None, org, owner=dod_id)
             random_labs(rng, c, rng.randint(1, 3), w.today, 30, 2000)
         if i % 4 == 1:
             site = sites[(i // 4) % 2]

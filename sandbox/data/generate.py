@@ -10,6 +10,7 @@ from .encounters import add_encounters
 from .extras import add_extras
 from .fhir import FhirStore
 from .groups import add_facility_groups, add_practice_groups
+from .lookalikes import add_lookalikes
 from .model import DemoData
 from .personas import build_personas
 from .places import BRAGG, COMMUNITY_ORGS, GENESIS_FACILITIES, tol_facilities
@@ -24,13 +25,16 @@ __all__ = ["DEFAULT_SEED", "generate"]
 DEFAULT_SEED = 20261127
 
 
-def generate(seed: int = DEFAULT_SEED, extra_patients: int = 0, today: dt.date | None = None) -> DemoData:
-    """The demo's data: the same `seed`, `extra_patients` and `today` give the same data.
+def generate(
+    seed: int = DEFAULT_SEED, extra_patients: int = 0, today: dt.date | None = None, lookalikes: int | None = None
+) -> DemoData:
+    """The demo's data: the same `seed`, `extra_patients`, `today` and `lookalikes` give the same data.
 
     Dates are relative to `today` (default: the local date), so upcoming stays upcoming.
+    `lookalikes` near-duplicate pairs of people (default: one per 4 extra patients, 50 for 200).
     """
-    if extra_patients < 0:
-        raise ValueError("extra_patients must not be negative")
+    if extra_patients < 0 or (lookalikes is not None and lookalikes < 0):
+        raise ValueError("extra_patients and lookalikes must not be negative")
     day = today or dt.date.today()
     rng = random.Random(seed)
     sites = tol_facilities(day)
@@ -56,6 +60,7 @@ def generate(seed: int = DEFAULT_SEED, extra_patients: int = 0, today: dt.date |
 
     personas = build_personas(world)
     add_extras(world, extra_patients)
+    pairs = add_lookalikes(world, extra_patients // 4 if lookalikes is None else lookalikes, seed)
     add_encounters(genesis)
     add_facility_groups(genesis, GENESIS_FACILITIES)
     add_practice_groups(community, COMMUNITY_ORGS)
@@ -67,4 +72,6 @@ def generate(seed: int = DEFAULT_SEED, extra_patients: int = 0, today: dt.date |
         tol=world.tol.data,
         personas=personas,
         genesis_facility=BRAGG.id,
+        community_owners=dict(world.owners),
+        lookalikes=pairs,
     )

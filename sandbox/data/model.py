@@ -86,3 +86,7 @@ class DemoData:
     tol: TolData
     personas: dict[str, Persona]
     genesis_facility: str
+    # ground truth for linking tests: each community Patient id -> its owner's DoD ID (None: nobody
+    # in GENESIS); and the near-duplicate pairs generated, as (kind, community patient id)
+    community_owners: dict[str, str | None] = field(default_factory=dict)
+    lookalikes: tuple[tuple[str, str], ...] = ()

@@ -379,10 +379,10 @@ def _p2(w: World) -> Persona:
     )
     random_threads(w.rng, g, 1, 2, f.pcm, w.today, 5, 60)
 
-    lakeside = w.community_chart(_P2_COMMUNITY, None, LAKESIDE)
+    lakeside = w.community_chart(_P2_COMMUNITY, None, LAKESIDE, owner=DOD_IDS["P2"])
     random_labs(w.rng, lakeside, 3, w.today, 100, 900)
     random_notes(w.rng, lakeside, LAKESIDE.clinician, 1, w.today, 100, 900)
-    harbor = w.community_chart(_P2_COMMUNITY, None, HARBOR)
+    harbor = w.community_chart(_P2_COMMUNITY, None, HARBOR, owner=DOD_IDS["P2"])
     add_note(
         harbor,
         NOTE_TYPES[4],

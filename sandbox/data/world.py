@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from types import EllipsisType
 
 from .directory import Person, add_care_team, patient_resource
 from .fhir import Chart, FhirStore, ref
@@ -26,6 +27,8 @@ class World:
     slots: SlotBook
     tol: TolBuilder
     sites: dict[str, TolSite]
+    # ground truth: whose each community Patient is (a DoD ID), None for people GENESIS does not know
+    owners: dict[str, str | None] = field(default_factory=dict)
 
     def days_ago(self, days: int, facility_tz: Facility | Organization, hour: int = 9) -> dt.datetime:
         """`hour`:00 local time `days` days before today (moved off weekends, backwards)."""
@@ -44,9 +47,13 @@ class World:
         location = ref("Location", facility.id, facility.name)
         return Chart(self.genesis, pid, person.display, facility.tz, location, GENESIS_ACCESSION, team_id)
 
-    def community_chart(self, person: Person, dod_id: str | None, org: Organization) -> Chart:
-        """A community Patient at practice `org`, with the DoD ID only when given."""
+    def community_chart(
+        self, person: Person, dod_id: str | None, org: Organization, owner: str | EllipsisType | None = ...
+    ) -> Chart:
+        """A community Patient at practice `org`, with the DoD ID only when given; `owner` is whose
+        it truly is (default: the DoD ID it carries), kept as ground truth in `owners`."""
         pid = self.community.new_id("cpat")
+        self.owners[pid] = dod_id if isinstance(owner, EllipsisType) else owner
         mrn = (f"urn:mhs:community:{org.id}:mrn", f"MRN{pid[-6:]}")
         self.community.add(patient_resource(pid, person, dod_id=dod_id, mrn=mrn, organization=org))
         custodian = ref("Organization", org.id, org.name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Any
@@ -41,8 +42,9 @@ def _person(patient: dict[str, Any]) -> _Person:
     families: set[str] = set()
     givens: set[str] = set()
     for name in patient.get("name") or []:
-        if name.get("family"):
+        if name.get("family"):  # whole, and each part of a hyphenated or two-word family name
             families.add(_fold(name["family"]))
+            families.update(_fold(part) for part in re.split(r"[\s\-]+", name["family"]) if _fold(part))
         givens.update(_fold(g) for g in name.get("given") or [] if g)
     identifiers = {(i.get("system", ""), str(i["value"])) for i in patient.get("identifier") or [] if i.get("value")}
     return _Person(
@@ -84,7 +86,7 @@ def grade(query: dict[str, Any], candidate: dict[str, Any]) -> Grade | None:
     if same_family and same_birth:
         if same_given and same_gender:
             return Grade("certain", 0.97)
-        if same_given and q.gender is None:
+        if same_given and (q.gender is None or c.gender is None):
             return Grade("probable", 0.85)
         if near_given and same_gender:
             return Grade("probable", 0.8)

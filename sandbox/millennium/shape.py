@@ -3,6 +3,8 @@
 - Ids take the shapes of the docs' examples (`12724066`, `L-197392513`, `p73077203`,
   `489580643.0.-4.prsnl`); a Schedule is `<appointment type>-<location>-<resource>-0` and its
   slots `...-<n>`, as in base/workflow/slot.md. Every reference follows.
+- A result's identifier is its clinical event (`https://fhir.cerner.com/ceuuid`), never an
+  accession number (observation.md examples).
 - Types Millennium does not offer (Task, MedicationDispense) are left out.
 - A note's text is an XHTML Binary its DocumentReference points at (document-reference.md:
   "Contents of the document(s) are found by following the Attachment URL"; the server makes
@@ -17,6 +19,7 @@ from __future__ import annotations
 import base64
 import copy
 import html
+import uuid
 from collections import Counter
 from collections.abc import Iterable
 from typing import Any
@@ -26,7 +29,7 @@ from sandbox.fhir.paths import reference_key
 from .catalog import rules_for
 from .communications import email_status
 from .ids import numbered_id
-from .systems import is_proprietary
+from .systems import CLINICAL_EVENT_SYSTEM, TENANT, is_proprietary
 
 __all__ = ["millennium_resources", "xhtml"]
 
@@ -49,6 +52,8 @@ def millennium_resources(resources: Iterable[Resource]) -> list[Resource]:
         if resource["resourceType"] == "Communication":
             _to_team_member(resource, teams)
         renamed = _renamed(resource, ids)
+        if renamed["resourceType"] == "Observation":
+            _clinical_event_identifier(renamed)
         out.append(renamed)
         if renamed["resourceType"] == "DocumentReference":
             out.append(_document_binary(renamed, resource, texts))
@@ -119,6 +124,14 @@ def _rewrite(value: Any, ids: dict[tuple[str, str], str]) -> Any:
     if key is not None and key in ids:
         out["reference"] = f"{key[0]}/{ids[key]}"
     return out
+
+
+def _clinical_event_identifier(observation: Resource) -> None:
+    """Millennium's only identifier on a result: the clinical event (no accession number)."""
+    event = observation["id"].rsplit("-", 1)[-1]
+    stamp = "".join(ch for ch in str(observation.get("effectiveDateTime", ""))[:19] if ch.isdigit())
+    uid = uuid.uuid5(uuid.NAMESPACE_URL, f"{TENANT}/{observation['id']}")
+    observation["identifier"] = [{"system": CLINICAL_EVENT_SYSTEM, "value": f"CE{uid}-{event}-{stamp}00"}]
 
 
 def _to_team_member(message: Resource, teams: dict[str, Resource]) -> None:

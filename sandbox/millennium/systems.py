@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = [
+    "CLINICAL_EVENT_SYSTEM",
     "EMAIL_STATUS_SYSTEM",
     "EXTENSION_BASE",
     "SCHEDULING_LOCATION",
@@ -25,6 +26,9 @@ __all__ = [
 TENANT = "5b1c6e2a-9d47-4f8e-a3b0-7c2d1e6f4a90"  # the sandbox's EHR source id
 EXTENSION_BASE = "https://fhir-ehr.cerner.com/r4/StructureDefinition/"
 SNOMED = "http://snomed.info/sct"
+# A result's identifier: the clinical event's UUID (lib/resources/example_json/r4_examples_observation.rb,
+# `CE<uuid>-<event id>-<yyyymmddhhmmss00>`). Lab Observations carry no accession number.
+CLINICAL_EVENT_SYSTEM = "https://fhir.cerner.com/ceuuid"
 EMAIL_STATUS_SYSTEM = "http://hl7.org/fhir/task-status"
 SCHEDULING_APPOINTMENT_TYPES = 14249
 

@@ -9,10 +9,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..agreement import same_person
 from ..fhir.bundle import Bundle
-from ..fhir.patients import dod_id_of
-from ..fhir.values import day, ref_id
+from ..fhir.patients import demographics, dod_id_of
+from ..fhir.values import ref_id
 from ..records import Demographics
+from .name import COMMUNITY
 
 __all__ = [
     "LINKABLE_GRADES",
@@ -21,6 +23,7 @@ __all__ = [
     "candidates",
     "match_parameters",
     "organization_name",
+    "other_families",
 ]
 
 MATCH_GRADE_URL = "http://hl7.org/fhir/StructureDefinition/match-grade"
@@ -72,8 +75,9 @@ def _grade(entry: Mapping[str, Any]) -> str | None:
 
 
 def candidates(bundle: Bundle, who: Demographics, dod_id: str, threshold: float) -> list[Candidate]:
-    """The linkable entries of a `$match` answer: certain/probable, at or above `threshold`,
-    same birth date as asked, and not carrying somebody else's DoD ID."""
+    """The linkable entries of a `$match` answer: certain/probable, at or above `threshold`, not
+    carrying somebody else's DoD ID, and the same person by the gateway's own rule
+    (`sources.agreement.same_person`): the HIE's grade alone never links."""
     out = []
     for entry in bundle.entries():
         patient = entry["resource"]
@@ -83,13 +87,18 @@ def candidates(bundle: Bundle, who: Demographics, dod_id: str, threshold: float)
         if not isinstance(score, int | float):
             continue
         candidate = Candidate(patient, float(score), _grade(entry))
-        other_dod = dod_id_of(patient)
         if candidate.grade not in LINKABLE_GRADES or candidate.score < threshold:
             continue
-        if day(patient.get("birthDate")) != who.birth_date or other_dod not in (None, dod_id):
+        if dod_id_of(patient) not in (None, dod_id):
             continue
-        out.append(candidate)
+        if same_person(who, demographics(COMMUNITY, patient), other_families(patient)):
+            out.append(candidate)
     return out
+
+
+def other_families(patient: Mapping[str, Any]) -> list[str]:
+    """Every family name a Patient keeps (official, maiden, old, ...)."""
+    return [str(n["family"]) for n in patient.get("name") or () if isinstance(n, Mapping) and n.get("family")]
 
 
 def organization_name(patient: Mapping[str, Any], names: Mapping[str, str]) -> str | None:

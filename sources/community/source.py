@@ -80,9 +80,11 @@ class CommunitySource(FhirRecordSource):
         return await self._match(key, request)
 
     def _link(self, key: PatientKey, hits: Sequence[tuple[dict[str, Any], float | None]]) -> Link:
-        refs = tuple(LinkedRef(str(p.get("id")), score, organization_name(p, self._organizations)) for p, score in hits)
-        first = demographics(self.name, hits[0][0]) if hits else None
-        return Link(self.name, key.dod_id, refs, first)
+        refs = tuple(
+            LinkedRef(str(p.get("id")), score, organization_name(p, self._organizations), demographics(self.name, p))
+            for p, score in hits
+        )
+        return Link(self.name, key.dod_id, refs, refs[0].demographics if refs else None)
 
     async def _match(self, key: PatientKey, parameters: dict[str, Any]) -> Link | SourceError:
         assert key.demographics is not None

@@ -1,4 +1,4 @@
-"""Business ids (accession numbers, master identifiers) read alone, for exact totals across sources."""
+"""Business ids (lab identity keys, master identifiers) read alone, for exact totals across sources."""
 
 from __future__ import annotations
 
@@ -12,7 +12,10 @@ __all__ = ["business_ids", "element_of"]
 
 # resource type -> (the element `_elements` keeps, how the mapping reads the business id from it)
 _READERS: dict[str, tuple[str, Callable[[Mapping[str, Any]], str | None]]] = {
-    "Observation": ("identifier", mapping.accession),
+    "Observation": (
+        "identifier,code,effectiveDateTime,effectiveInstant,effectivePeriod,valueQuantity,valueString",
+        mapping.identity,
+    ),
     "DocumentReference": ("masterIdentifier", mapping.master_identifier),
     "Appointment": ("identifier", mapping.first_identifier),
     "MedicationRequest": ("identifier", mapping.first_identifier),

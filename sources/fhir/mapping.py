@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..duplicates import lab_identity
 from ..records import (
     AppointmentRecord,
     AppointmentStatus,
@@ -40,6 +41,7 @@ __all__ = [
     "binary_text",
     "condition",
     "first_identifier",
+    "identity",
     "lab_result",
     "master_identifier",
     "note",
@@ -144,8 +146,23 @@ def master_identifier(resource: Mapping[str, Any]) -> str | None:
 
 
 def accession(resource: Mapping[str, Any]) -> str | None:
-    """An Observation's accession number: a lab result's business id."""
+    """An Observation's accession number, when it carries one (Millennium's do not)."""
     return _accession(resource)
+
+
+def identity(r: Mapping[str, Any]) -> str | None:
+    """A lab Observation's identity key (sources/duplicates.py): LOINC code, effective minute,
+    value and unit, and the accession where it carries one."""
+    effective = instant(r.get("effectiveDateTime") or r.get("effectiveInstant")) or instant(
+        (r.get("effectivePeriod") or {}).get("start")
+    )
+    loinc = next((c.code for c in codings(r.get("code")) if c.system == LOINC), None)
+    quantity = _quantity(r.get("valueQuantity"))
+    text = r.get("valueString")
+    return lab_identity(
+        loinc, effective, quantity.value if quantity else None, quantity.unit if quantity else None,
+        str(text) if text is not None else None, _accession(r),
+    )  # fmt: skip
 
 
 def _identifier(resource: Mapping[str, Any]) -> str | None:
@@ -287,6 +304,7 @@ def lab_result(r: Resource, ctx: MapContext) -> LabResultRecord | None:
     if code is None:
         return None
     value = r.get("valueString")
+    quantity = _quantity(r.get("valueQuantity"))
     return LabResultRecord(
         provenance=ctx.provenance(r, patient_id),
         patient_id=patient_id,
@@ -294,11 +312,11 @@ def lab_result(r: Resource, ctx: MapContext) -> LabResultRecord | None:
         display=_text(r.get("code")) or code.code,
         effective_at=effective,
         status=str(r.get("status")),
-        value_quantity=_quantity(r.get("valueQuantity")),
+        value_quantity=quantity,
         value_string=str(value) if value is not None else None,
         reference_range=_reference_range(r.get("referenceRange")),
         interpretation=_interpretation(r.get("interpretation")),
-        business_id=_accession(r),
+        business_id=identity(r),
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..agreement import family_parts
 from ..base import DirectoryEntry
 from ..errors import SourceError
 from ..records import Demographics, FacilityRecord, RecordKind
@@ -32,12 +33,8 @@ async def patients(client: FhirClient, ids: Sequence[str]) -> list[Demographics 
     return [found.get(i) for i in ids]
 
 
-def _fold(text: str) -> str:
-    return " ".join(text.lower().split())
-
-
 async def find_patients(client: FhirClient, who: Demographics) -> list[Demographics]:
-    """Active patients with `who`'s family name, birth date and gender (one search)."""
+    """Active patients with `who`'s family name (or a part of it), birth date and gender (one search)."""
     if who.birth_date is None or not who.name.family:
         return []
     params = [("family", who.name.family), ("birthdate", fhir_date(who.birth_date)), ("_count", "50")]
@@ -47,7 +44,9 @@ async def find_patients(client: FhirClient, who: Demographics) -> list[Demograph
     out = []
     for patient in bundle.matches("Patient"):
         found = demographics(client.source, patient)
-        same = _fold(found.name.family) == _fold(who.name.family) and found.birth_date == who.birth_date
+        # the family name, or a part of a hyphenated one (`Garcia` is found among `Garcia-Lopez`)
+        shared = family_parts([found.name.family]) & family_parts([who.name.family])
+        same = bool(shared) and found.birth_date == who.birth_date
         if same and patient.get("active") is not False:
             out.append(found)
     return out

@@ -9,7 +9,7 @@ from typing import Any
 from sources.base import Page, Query
 from sources.records import MessageFolder, Record
 
-from .mapping import Row, clinics_for, legacy_statuses_for
+from .mapping import Row, business_key, clinics_for, legacy_statuses_for
 
 __all__ = ["Batch"]
 
@@ -62,7 +62,7 @@ class Batch:
         for row in rows:
             position = row["ord"]
             totals[position] = row["total"]
-            held[position] = tuple(row["business_ids"] or ())
+            held[position] = tuple(k for b in row["business_ids"] or () if (k := business_key(b)))
             bucket = items.setdefault(position, [])
             if row["row_id"] is not None:
                 bucket.append(mapper(row, retrieved_at))

@@ -15,10 +15,12 @@ Choices the archive leaves open, made here:
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, Protocol
 
+from sources.duplicates import lab_identity
 from sources.records import (
     AppointmentRecord,
     AppointmentStatus,
@@ -53,6 +55,7 @@ __all__ = [
     "RXNORM",
     "Row",
     "appointment",
+    "business_key",
     "clinics_for",
     "facility",
     "lab_result",
@@ -240,8 +243,14 @@ def lab_result(row: Row, retrieved_at: dt.datetime) -> LabResultRecord:
         value_string=row["value_text"] if row["value_numeric"] is None else None,
         reference_range=reference,
         interpretation=_INTERPRETATION.get(flag) if flag else None,
-        business_id=row["accession_number"],
+        business_id=_identity(row, unit),
     )
+
+
+def _identity(row: Row, unit: str | None) -> str | None:
+    numeric = row["value_numeric"]
+    value = float(numeric) if numeric is not None else None
+    return lab_identity(row["loinc_code"], row["collected_at"], value, unit, row["value_text"], row["accession_number"])
 
 
 def prescription(row: Row, retrieved_at: dt.datetime) -> PrescriptionRecord:
@@ -288,3 +297,13 @@ def message(row: Row, retrieved_at: dt.datetime) -> MessageRecord:
         from_patient=row["from_patient"],
         body=row["body"],
     )
+
+
+def business_key(held: str) -> str | None:
+    """A business id as the totals query aggregates it: lab results come as their identity parts
+    (a JSON array, see queries.py), made the key `lab_result` gives; others are the id itself."""
+    if not held.startswith("["):
+        return held
+    loinc, collected, value, unit, text, accession = json.loads(held)
+    when = dt.datetime.fromisoformat(collected)
+    return lab_identity(loinc, when, float(value) if value is not None else None, unit, text, accession)

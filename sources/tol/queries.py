@@ -72,7 +72,9 @@ SHAPES: Final[dict[RecordKind, Shape]] = {
         date_to="q.date_to",
         filters="(q.code IS NULL OR x.loinc_code = q.code)",
         live="NOT x.entered_in_error",
-        business="x.accession_number",
+        # the identity parts (sources/duplicates.py), made keys in batch.py
+        business="""json_build_array(x.loinc_code, x.collected_at, x.value_numeric, x.unit, x.value_text,
+            x.accession_number)::text""",
     ),
     RecordKind.PRESCRIPTION: Shape(
         columns="""x.rx_id, x.account_id, x.rx_number, x.drug_name, x.rxnorm_code, x.sig,

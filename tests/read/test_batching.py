@@ -46,5 +46,8 @@ async def test_ten_patients_cost_what_one_costs(demo_stack: Any) -> None:
             assert len(body["data"]) == len(group)
             counts.append({name: (await _stats(session, url))["requests"] for name, url in info["admin"].items()})
     one, ten = counts
-    assert ten["genesis"] == one["genesis"], (one, ten)
     assert ten["community"] <= one["community"] + len(dod_ids), (one, ten)  # $match is per unlinked patient
+    # GENESIS: the same batches, plus a look-alike search per family name (the patient's and the
+    # record's, usually one) for each patient matched by demographics (docs/linking.md)
+    matched = ten["community"] - one["community"]
+    assert one["genesis"] <= ten["genesis"] <= one["genesis"] + 2 * matched, (one, ten)

@@ -128,7 +128,7 @@ def test_slots_ahead_at_every_facility_with_local_offsets() -> None:
 
 
 def test_extra_patients_spread_over_all_sources() -> None:
-    data = generate(extra_patients=1000, today=TODAY)
+    data = generate(extra_patients=1000, today=TODAY, lookalikes=0)
     genesis_dods = {
         i["value"]
         for r in data.genesis
@@ -147,6 +147,33 @@ def test_extra_patients_spread_over_all_sources() -> None:
     assert len(community) - len(with_dod) >= 100  # found only by $match
     labs = Counter(r["subject"]["reference"] for r in data.genesis if r["resourceType"] == "Observation")
     assert max(n for ref, n in labs.items()) < 200  # only P3 has a long history
+
+
+def test_lookalike_pairs_are_deterministic_and_their_owners_known() -> None:
+    data = generate(extra_patients=200, today=TODAY)
+    assert len(data.lookalikes) == 50  # one pair per 4 extra patients
+    assert {kind for kind, _ in data.lookalikes} == {"twins", "common-name", "transposed-dod-id", "married-name",
+                                                     "hyphenated-name", "missing-gender", "stranger"}  # fmt: skip
+    community = {r["id"]: r for r in data.community if r["resourceType"] == "Patient"}
+    assert set(data.community_owners) == set(community)  # every community patient has a known owner (or none)
+    genesis = {i["value"]: r for r in data.genesis if r["resourceType"] == "Patient" for i in r["identifier"]
+               if i["system"] == DOD}  # fmt: skip
+    assert all(owner is None or owner in genesis for owner in data.community_owners.values())
+    for kind, pid in data.lookalikes:
+        owner, record = data.community_owners[pid], community[pid]
+        carried = [i["value"] for i in record["identifier"] if i["system"] == DOD]
+        if kind == "transposed-dod-id":
+            assert owner is not None and carried and carried[0] != owner and sorted(carried[0]) == sorted(owner)
+            assert carried[0] in genesis  # the typo is another patient's DoD ID
+        elif kind == "stranger":
+            assert owner is None
+        else:
+            assert owner is not None and not carried
+        if kind == "missing-gender":
+            assert "gender" not in record
+    again = generate(extra_patients=200, today=TODAY)
+    assert again.community == data.community and again.genesis == data.genesis
+    assert generate(extra_patients=200, today=TODAY, seed=7).community != data.community
 
 
 def test_negative_extra_count_is_refused() -> None:

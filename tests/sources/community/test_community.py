@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import aiohttp
 
 from sources.base import PageRequest, Query
 from sources.community import COMMUNITY, CommunitySource
+from sources.duplicates import lab_identity
 from sources.genesis import GENESIS
 from sources.records import Demographics, HumanName, PatientKey, RecordKind
 
@@ -17,12 +19,28 @@ ORGS = [
     {"resourceType": "Organization", "id": "org-lakeside-family", "name": "Lakeside Family Medicine"},
     {"resourceType": "Organization", "id": "org-harbor-dental", "name": "Harbor Dental"},
 ]
+PHONE = "910-555-0100"
+
+
+def _reachable(resource: dict[str, Any], phone: str = PHONE) -> dict[str, Any]:
+    """A patient with a phone number: demographic links need a contact detail that agrees."""
+    resource["telecom"] = [{"system": "phone", "value": phone}]
+    return resource
+
+
+def _genderless(resource: dict[str, Any]) -> dict[str, Any]:
+    del resource["gender"]
+    return resource
+
+
 DATA = [
     *ORGS,
     patient("c1", "Rivera", "Ana", "1985-04-12", "female", "1000000001", org="org-lakeside-family"),
-    patient("c2", "Okafor", "Ben", "1960-01-30", "male", org="org-harbor-dental"),
-    patient("c4", "Okafor", "Ben", "1960-01-30", "male", org="org-lakeside-family"),
-    patient("c3", "Okafor", "Ben", "1971-07-04", "male", org="org-lakeside-family"),  # decoy
+    _reachable(patient("c2", "Okafor", "Ben", "1960-01-30", "male", org="org-harbor-dental")),
+    _reachable(patient("c4", "Okafor", "Ben", "1960-01-30", "male", org="org-lakeside-family")),
+    _reachable(patient("c3", "Okafor", "Ben", "1971-07-04", "male", org="org-lakeside-family")),  # decoy
+    _reachable(_genderless(patient("c6", "Okafor", "Cal", "1962-02-02", "male", org="org-lakeside-family"))),
+    _reachable(patient("c7", "Okafor", "Benn", "1960-01-30", "male", org="org-lakeside-family"), "555-0199"),
     patient("c5", "Okafor", "Benjamin", "1960-01-30", "male", "1000000099", org="org-harbor-dental"),
     lab("x1", "c2", "2024-01-20T10:00:00+01:00", accession="shared-1"),
     lab("x2", "c3", "2024-01-21T10:00:00Z"),
@@ -30,7 +48,7 @@ DATA = [
 
 
 def genesis_demographics(dod: str, family: str, given: str, birth: dt.date | None, gender: str | None) -> Demographics:
-    return Demographics(GENESIS, "g-" + dod, dod, HumanName((given,), family), birth, gender)
+    return Demographics(GENESIS, "g-" + dod, dod, HumanName((given,), family), birth, gender, phone=PHONE)
 
 
 async def test_links_by_dod_id_and_by_match(http: aiohttp.ClientSession) -> None:
@@ -59,13 +77,27 @@ async def test_no_demographics_or_no_gender_means_no_match(http: aiohttp.ClientS
 
 async def test_a_high_threshold_links_nothing_uncertain(http: aiohttp.ClientSession) -> None:
     async with running(DATA, match_enabled=True, writable=False) as server:
-        near = genesis_demographics("1000000004", "Okafor", "Benn", dt.date(1960, 1, 30), "male")
+        cal = genesis_demographics("1000000004", "Okafor", "Cal", dt.date(1962, 2, 2), "male")  # no gender there
         lenient = CommunitySource(config_for(server), http, Recorder(), match_threshold=0.5)
-        (loose,) = await lenient.match([PatientKey("1000000004", near)])
-        assert loose.linked and all(r.match_confidence < 1.0 for r in loose.refs)
+        (loose,) = await lenient.match([PatientKey("1000000004", cal)])
+        assert [r.patient_id for r in loose.refs] == ["c6"] and all(r.match_confidence < 1.0 for r in loose.refs)
         strict = CommunitySource(config_for(server), http, Recorder(), match_threshold=1.0)
-        (link,) = await strict.match([PatientKey("1000000004", near)])
+        (link,) = await strict.match([PatientKey("1000000004", cal)])
         assert not link.linked
+
+
+async def test_the_hie_grade_alone_never_links(http: aiohttp.ClientSession) -> None:
+    # the HIE grades "Benn" a probable Ben, and a record with no contact detail in common could
+    # be anyone's: the gateway's own rule links neither
+    async with running(DATA, match_enabled=True, writable=False) as server:
+        lenient = CommunitySource(config_for(server), http, Recorder(), match_threshold=0.1)
+        benn = genesis_demographics("1000000005", "Okafor", "Benn", dt.date(1960, 1, 30), "male")
+        (link,) = await lenient.match([PatientKey("1000000005", benn)])
+        assert [r.patient_id for r in link.refs] == []  # c2/c4 are Ben; c7 is Benn with another phone
+        ben = genesis_demographics("1000000002", "Okafor", "Ben", dt.date(1960, 1, 30), "male")
+        (link,) = await lenient.match([PatientKey("1000000002", ben)])
+        assert {r.patient_id for r in link.refs} == {"c2", "c4"}
+        assert all(r.demographics is not None and r.demographics.name.given == ("Ben",) for r in link.refs)
 
 
 async def test_matched_records_carry_confidence_and_practice(http: aiohttp.ClientSession) -> None:
@@ -80,5 +112,6 @@ async def test_matched_records_carry_confidence_and_practice(http: aiohttp.Clien
         assert record.provenance.organization == "Harbor Dental"
         owner = next(r for r in link.refs if r.patient_id == "c2")
         assert record.provenance.match_confidence == owner.match_confidence is not None
-        assert record.business_id == "shared-1"
+        assert record.business_id == lab_identity("2345-7", dt.datetime(2024, 1, 20, 9, tzinfo=dt.UTC), 5.0, "mmol/L",
+                                                  None, "shared-1")  # fmt: skip
         assert record.effective_at.utcoffset() == dt.timedelta(hours=1)
