@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from sources.errors import SourceError, SourceTimeout
 from sources.records import RecordSource
 
-__all__ = ["SourceFailure", "SourceOutcomes"]
+__all__ = ["ServiceFailure", "SourceFailure", "SourceOutcomes"]
 
 _UNAVAILABLE = "UNAVAILABLE"
 _TIMED_OUT = "TIMED_OUT"
@@ -23,12 +23,22 @@ class SourceFailure:
     message: str
 
 
+@dataclass(frozen=True, slots=True)
+class ServiceFailure:
+    """One of the gateway's own services (the health library) failed at one place in the response."""
+
+    code: str
+    path: tuple[str | int, ...]
+    message: str
+
+
 @dataclass
 class SourceOutcomes:
     """What went wrong with which source for which patient in this request."""
 
     _states: dict[tuple[str, RecordSource], str] = field(default_factory=dict)
     failures: list[SourceFailure] = field(default_factory=list)
+    service_failures: list[ServiceFailure] = field(default_factory=list)
     _seen: set[tuple[RecordSource, tuple[str | int, ...]]] = field(default_factory=set)
     in_flight: dict[str, int] = field(default_factory=dict)
 
@@ -49,6 +59,10 @@ class SourceOutcomes:
                     f"{error.source} {what}; its records are missing from this part.",
                 )
             )
+
+    def service_failed(self, code: str, path: tuple[str | int, ...], message: str) -> None:
+        """Record that a service of the gateway's own left a part of the answer out."""
+        self.service_failures.append(ServiceFailure(code, path, message))
 
     def failed_sources(self, dod_id: str) -> tuple[RecordSource, ...]:
         """The sources that failed while serving `dod_id` in this request."""

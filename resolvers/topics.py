@@ -7,13 +7,22 @@ from collections.abc import Sequence
 from sources.records import Coding, HealthTopicRecord
 
 from .context import RequestContext
+from .ports import StoreError
 
 __all__ = ["search_topics", "topics_for"]
 
 
-async def topics_for(ctx: RequestContext, codes: Sequence[Coding]) -> list[HealthTopicRecord]:
-    """Topics linked to any of `codes` (a condition's, lab's or medication's codings)."""
-    return await ctx.loaders.topics(tuple(codes))
+async def topics_for(
+    ctx: RequestContext, codes: Sequence[Coding], path: tuple[str | int, ...]
+) -> list[HealthTopicRecord]:
+    """Topics linked to any of `codes` (a condition's, lab's or medication's codings); when the
+    library cannot answer, none, and the answer's `errors` say so at `path` (the record is kept)."""
+    try:
+        return await ctx.loaders.topics(tuple(codes))
+    except StoreError:
+        ctx.outcomes.service_failed(StoreError.code, path,
+                                    "The health library could not answer; linked topics are left out.")
+        return []
 
 
 async def search_topics(

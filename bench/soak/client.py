@@ -120,6 +120,10 @@ def _first_code(body: Any) -> str | None:
     return (errors[0].get("extensions") or {}).get("code") if errors else None
 
 
+# Root fields that hold nobody's health data (a clinic's open slots, the library, what is offered).
+_NOT_HEALTH_DATA = frozenset({"availableSlots", "healthTopics", "capabilities", "__typename"})
+
+
 def _carries_data(body: Mapping[str, Any]) -> bool:
     data = body.get("data")
-    return isinstance(data, dict) and any(v is not None for v in data.values())
+    return isinstance(data, dict) and any(v is not None for k, v in data.items() if k not in _NOT_HEALTH_DATA)

@@ -5,6 +5,8 @@
 - the gateway's typed errors (limits: `TooComplex`; resolvers: `GatewayError` and its codes) carry
   their code, message and extensions themselves;
 - a source's failure (`SourceError`): its code (SOURCE_UNAVAILABLE, SOURCE_TIMEOUT) and `source`;
+- the gateway's own database failing (`StoreError`: the health library, idempotency keys):
+  SERVICE_UNAVAILABLE, the field left null, the client may try again;
 - anything else is unexpected: INTERNAL_SERVER_ERROR, logged by type, path and frames only (never
   its message, which may hold PHI).
 """
@@ -20,6 +22,7 @@ from typing import Any
 from graphql import GraphQLError
 
 from resolvers.errors import GatewayError
+from resolvers.ports import StoreError
 from sources.errors import SourceError
 
 from .phases import Phase
@@ -45,6 +48,10 @@ def _code_and_message(error: GraphQLError, phase: Phase | None) -> tuple[dict[st
     if isinstance(original, SourceError):
         message = f"{original.source} could not be reached; its records are left out."
         return {**extensions, "code": original.code, "source": original.source}, message
+    if isinstance(original, StoreError):
+        _log.warning("gateway store unavailable", extra={"operation": original.operation,
+                                                         "path": [str(p) for p in error.path or ()]})
+        return {**extensions, "code": original.code}, "The gateway's own store could not answer; try again."
     if original is not None and not isinstance(original, GraphQLError):
         _log.error("unexpected resolver error", extra={
             "exception": type(original).__name__,

@@ -21,5 +21,6 @@ def store_errors(operation: str) -> Iterator[None]:
     """Raise StoreUnavailable (without the driver's message, which may quote data) on failure."""
     try:
         yield
-    except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError) as exc:
+    except (asyncpg.PostgresError, asyncpg.InterfaceError, asyncpg.InternalClientError, OSError,
+            TimeoutError) as exc:
         raise StoreUnavailable.from_exception(operation, exc) from exc

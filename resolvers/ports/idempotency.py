@@ -11,6 +11,8 @@ __all__ = ["BeginOutcome", "Begun", "Conflict", "IdempotencyKeys", "InFlight", "
 class StoreError(Exception):
     """The gateway's own database failed; `operation` says what was being done (never the data)."""
 
+    code = "SERVICE_UNAVAILABLE"  # what a client sees where this left a part of its answer out
+
     def __init__(self, operation: str, detail: str) -> None:
         self.operation = operation
         self.detail = detail

@@ -1,4 +1,4 @@
-"""Add one GraphQL error per failed source (code, source, path) after execution."""
+"""Add one GraphQL error per failed source (code, source, path) or gateway service after execution."""
 
 from __future__ import annotations
 
@@ -22,7 +22,8 @@ class ReportSourceFailures(SchemaExtension):
         if not isinstance(context, RequestContext) or result is None:
             return
         failures = context.outcomes.failures
-        if not failures:
+        services = context.outcomes.service_failures
+        if not failures and not services:
             return
         errors = list(result.errors or [])
         for failure in failures:
@@ -33,4 +34,7 @@ class ReportSourceFailures(SchemaExtension):
                     extensions={"code": failure.code, "source": failure.source},
                 )
             )
+        for service in services:
+            errors.append(GraphQLError(service.message, path=list(service.path),
+                                       extensions={"code": service.code}))
         result.errors = errors

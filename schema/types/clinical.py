@@ -85,7 +85,7 @@ class LabResult(Node):
 
     @strawberry.field(description="Health information about this test.")
     async def health_topics(self, info: Info) -> list[HealthTopic]:
-        return HealthTopic.many(await topics_for(info.context, self._codes))
+        return HealthTopic.many(await topics_for(info.context, self._codes, tuple(info.path.as_list())))
 
     @classmethod
     def of(cls, lab: r.LabResultRecord) -> LabResult:
@@ -128,7 +128,7 @@ class Condition(Node):
 
     @strawberry.field(description="Health information about this condition.")
     async def health_topics(self, info: Info) -> list[HealthTopic]:
-        return HealthTopic.many(await topics_for(info.context, self._codes))
+        return HealthTopic.many(await topics_for(info.context, self._codes, tuple(info.path.as_list())))
 
     @classmethod
     def of(cls, c: r.ConditionRecord) -> Condition:

@@ -82,7 +82,7 @@ class Prescription(Node):
 
     @strawberry.field(description="Health information about this medication.")
     async def health_topics(self, info: Info) -> list[HealthTopic]:
-        return HealthTopic.many(await topics_for(info.context, (self._record.medication,)))
+        return HealthTopic.many(await topics_for(info.context, (self._record.medication,), tuple(info.path.as_list())))
 
     @classmethod
     def of(cls, rx: r.PrescriptionRecord, dod_id: str) -> Prescription:

@@ -20,7 +20,7 @@ SOURCE = TOL_ARCHIVE
 
 # Failures that mean "the archive cannot answer now"; their messages are never kept (they can
 # quote parameter values).
-_UNAVAILABLE = (asyncpg.PostgresError, asyncpg.InterfaceError, OSError)
+_UNAVAILABLE = (asyncpg.PostgresError, asyncpg.InterfaceError, asyncpg.InternalClientError, OSError)
 
 
 class TolClient:
