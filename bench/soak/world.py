@@ -34,13 +34,22 @@ class World:
     redis_url: str | None
 
     def worker_pids(self) -> list[int]:
-        """The uvicorn worker processes of the gateway (children of the serve process)."""
+        """The uvicorn worker processes of the gateway (children of the serve process), leaving out
+        multiprocessing's resource tracker and workers killed but not yet reaped."""
         serve_pid = self.stack.gateway_pid
         if serve_pid is None:
             return []
+        children: list[psutil.Process] = []
         with contextlib.suppress(psutil.Error):
-            return [child.pid for child in psutil.Process(serve_pid).children(recursive=True)]
-        return []
+            children = psutil.Process(serve_pid).children(recursive=True)
+        return [child.pid for child in children if _is_worker(child)]
+
+
+def _is_worker(process: psutil.Process) -> bool:
+    try:
+        return process.status() != psutil.STATUS_ZOMBIE and "resource_tracker" not in " ".join(process.cmdline())
+    except psutil.Error:
+        return False
 
 
 async def _redis_url() -> str | None:
