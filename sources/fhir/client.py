@@ -185,18 +185,26 @@ class FhirClient:
         started, status = time.monotonic(), "error"
         call = _Call(kind, "GET", url, ())
         try:
+            # The span covers opening only: the body is streamed later, from another context.
             with span(f"GET {self._route(url)}", kind="client", attributes=self._attributes(call)) as note:
-                async with self._semaphore:
+                await self._semaphore.acquire()
+                try:
                     resp = await self._open_raw(url, accept)
-                    status = str(resp.status)
-                    note.set("http.response.status_code", resp.status)
-                    try:
-                        if resp.status >= 400:
-                            note.failed(status)
-                            raise UpstreamRejected(self.source, resp.status, url)
-                        yield resp
-                    finally:
-                        resp.release()
+                except BaseException:
+                    self._semaphore.release()
+                    raise
+                status = str(resp.status)
+                note.set("http.response.status_code", resp.status)
+                if resp.status >= 400:
+                    note.failed(status)
+                    resp.release()
+                    self._semaphore.release()
+                    raise UpstreamRejected(self.source, resp.status, url)
+            try:
+                yield resp
+            finally:
+                resp.release()
+                self._semaphore.release()
         except SourceError as exc:
             (self._breaker.failed if _source_is_down(exc) else self._breaker.succeeded)()
             raise
