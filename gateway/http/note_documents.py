@@ -148,7 +148,7 @@ def _refusal_of(error: BaseException) -> BaseException:
     """What a failure to open the document answers (unexpected errors pass through)."""
     if isinstance(error, DocumentTooLarge):
         return _Refusal(413, error.code, f"The document is larger than this gateway serves ({error.limit} bytes).")
-    if isinstance(error, UpstreamRejected) and error.status in (403, 404, 410):
+    if isinstance(error, UpstreamRejected) and error.status in (404, 410):
         return _refusal_for(DocumentNotFound())
     if isinstance(error, SourceError):
         return _Refusal(503, "SOURCE_UNAVAILABLE", "The document's source could not be reached.",
