@@ -24,8 +24,8 @@ from .records import (
     RecordSource,
 )
 
-__all__ = ["DemographicMatcher", "DirectoryEntry", "Download", "Filters", "NoteDocuments", "Page", "PageRequest",
-           "Position", "Query", "Source"]
+__all__ = ["DemographicMatcher", "DirectoryEntry", "Download", "Filters", "NoteDocuments", "NoteTexts", "Page",
+           "PageRequest", "Position", "Query", "Source"]
 
 DirectoryEntry = PractitionerRecord | FacilityRecord
 
@@ -128,6 +128,15 @@ class Download:
     content_type: str
     size: int
     chunks: AsyncIterator[bytes]
+
+
+@runtime_checkable
+class NoteTexts(Protocol):
+    """A source whose notes may keep their words in a Binary, read only when a client asks."""
+
+    async def note_texts(self, contents: Sequence[NoteContent]) -> Sequence[str | SourceError]:
+        """The plain text of each content (XHTML sanitized), aligned with `contents`; one read
+        each, all at once, with the source's own client."""
 
 
 @runtime_checkable

@@ -7,10 +7,11 @@ import datetime as dt
 import strawberry
 
 from resolvers.documents import document_path
+from resolvers.notes import note_text
 from resolvers.topics import topics_for
 from sources import records as r
 
-from ..context import Info
+from ..context import Info, path_of
 from .care import Practitioner
 from .common import (
     Coding,
@@ -56,12 +57,21 @@ class ClinicalNote(Node):
     type: Coding | None
     authored_at: dt.datetime
     author: Practitioner | None
-    text: str = strawberry.field(description="Plain text of the note.")
-    attachment: NoteAttachment | None = strawberry.field(
-        default=None,
+    _source: strawberry.Private[r.RecordSource]
+    _text: strawberry.Private[str]
+    _content: strawberry.Private[r.NoteContent | None]
+    _attachment: strawberry.Private[NoteAttachment | None]
+
+    @strawberry.field(description="Plain text of the note.")
+    async def text(self, info: Info) -> str:
+        return await note_text(info.context, self._source, self._text, self._content, path_of(info))
+
+    @strawberry.field(
         description="The note's document, when it comes as one (a PDF); `text` is then empty unless "
-        "the source also gave the note as text.",
+        "the source also gave the note as text."
     )
+    def attachment(self) -> NoteAttachment | None:
+        return self._attachment
 
     @classmethod
     def of(cls, n: r.NoteRecord) -> ClinicalNote:
@@ -75,8 +85,10 @@ class ClinicalNote(Node):
             type=Coding.of(n.type) if n.type else None,
             authored_at=n.authored_at,
             author=Practitioner.of(n.author, src),
-            text=n.text,
-            attachment=NoteAttachment(
+            _source=src,
+            _text=n.text,
+            _content=n.content,
+            _attachment=NoteAttachment(
                 content_type=document.content_type, size=document.size, url=document_path(nid)
             ) if document is not None else None,
         )

@@ -1,4 +1,4 @@
-"""The read engine FHIR sources share: batched searches, paging, note texts, get by id."""
+"""The read engine FHIR sources share: batched searches, paging, get by id, note contents."""
 
 from __future__ import annotations
 
@@ -70,6 +70,10 @@ class FhirRecordSource:
         """Practitioners or Locations by id (one search), aligned with `ids`."""
         return await people.directory(self.client, kind, ids, on_genesis=self.facilities_on_genesis)
 
+    async def note_texts(self, notes: Sequence[NoteContent]) -> Sequence[str | SourceError]:
+        """Texts of notes kept in Binaries (`sources.base.NoteTexts`): one GET each, all at once."""
+        return await contents.texts(self.client, RecordKind.CLINICAL_NOTE.value, notes)
+
     def open_document(self, content: NoteContent, cap: int) -> AbstractAsyncContextManager[Download]:
         """A note's document streamed from this server (`sources.base.NoteDocuments`)."""
         return contents.open_document(self.client, RecordKind.CLINICAL_NOTE.value, content, cap)
@@ -107,7 +111,6 @@ class FhirRecordSource:
             if isinstance(outcome, BaseException) and not isinstance(outcome, SourceError):
                 raise outcome
             results[i] = outcome
-        await contents.fill_texts(self.client, kind.value, results)
         return results
 
     def _urls(self, spec: KindSpec, query: Query) -> dict[str, str]:
@@ -246,7 +249,6 @@ async def _get(source: FhirRecordSource, kind: RecordKind, ids: Sequence[str]) -
     ctx = source.context(bundle, dt.datetime.now(dt.UTC))
     records = spec.records(bundle, ctx, PageRequest(first=len(wanted)))
     results: list[Page | SourceError] = [Page(tuple(records), False)]
-    await contents.fill_texts(source.client, kind.value, results)
     if isinstance(results[0], SourceError):
         return [results[0]] * len(ids)
     by_id = {r.provenance.source_id: r for r in results[0].items}

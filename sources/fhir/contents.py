@@ -1,8 +1,8 @@
-"""Note contents: the text Binaries of the notes a page returns, and a note's PDF streamed under a cap.
+"""Note contents: the text Binaries of notes a client asked the text of, and a PDF streamed under a cap.
 
-Only the Binaries of notes on the pages asked for are read, each once, all at once (the client's
-concurrency bound holds them), by the exact URL the DocumentReference gave; a PDF is never read
-for a list: it is streamed only when a client downloads it.
+A Binary is read only when a query selects a note's `text` (the resolvers batch a request's notes
+into one call), each once, all at once, by the exact URL the DocumentReference gave; a PDF is never
+read for a list: it is streamed only when a client downloads it.
 """
 
 from __future__ import annotations
@@ -11,51 +11,28 @@ import asyncio
 import base64
 import binascii
 import contextlib
-import dataclasses
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 
 import aiohttp
 
-from ..base import Download, Page
+from ..base import Download
 from ..errors import DocumentTooLarge, SourceError, SourceUnavailable
-from ..records import NoteContent, NoteRecord, Record, RecordSource
+from ..records import NoteContent, RecordSource
 from . import mapping
 from .client import FhirClient
 
-__all__ = ["fill_texts", "open_document"]
+__all__ = ["open_document", "texts"]
 
 _CHUNK = 64 * 1024
 
 
-def _unread(record: Record) -> NoteContent | None:
-    if isinstance(record, NoteRecord) and not record.text and record.content and not record.content.is_document:
-        return record.content
-    return None
-
-
-async def fill_texts(client: FhirClient, kind: str, results: list[Page | SourceError]) -> None:
-    """Put in the text of every note on these pages whose text is in a Binary; a page with a
-    Binary that could not be read becomes that SourceError."""
-    urls = sorted({c.url for page in results if isinstance(page, Page) for r in page.items if (c := _unread(r))})
-    if not urls:
-        return
-    texts = dict(zip(urls, await asyncio.gather(*(_text(client, kind, u) for u in urls)), strict=True))
-    for n, page in enumerate(results):
-        if not isinstance(page, Page):
-            continue
-        items: list[Record] = []
-        for item in page.items:
-            content = _unread(item)
-            text = texts[content.url] if content else None
-            if isinstance(text, SourceError):
-                results[n] = text
-                break
-            if isinstance(item, NoteRecord) and text is not None:
-                item = dataclasses.replace(item, text=text)
-            items.append(item)
-        else:
-            results[n] = dataclasses.replace(page, items=tuple(items))
+async def texts(client: FhirClient, kind: str, contents: Sequence[NoteContent]) -> list[str | SourceError]:
+    """The text of each content, aligned with `contents`: each distinct URL read once, all at
+    once (the client's concurrency bound holds them), by the exact URL the note gave."""
+    urls = sorted({c.url for c in contents})
+    found = dict(zip(urls, await asyncio.gather(*(_text(client, kind, u) for u in urls)), strict=True))
+    return [found[c.url] for c in contents]
 
 
 async def _text(client: FhirClient, kind: str, url: str) -> str | SourceError:

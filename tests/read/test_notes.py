@@ -157,3 +157,26 @@ async def _rows(stack: Any, where: str, *args: Any, wait: bool = True) -> list[A
     finally:
         await conn.close()
     return list(rows)
+
+
+async def _binary_paths(stack: Any, run: Any) -> list[str]:
+    admin = stack.info()["admin"]["genesis"]
+    async with aiohttp.ClientSession() as http:
+        async with http.delete(f"{admin}/requests") as resp:
+            assert resp.status < 300
+        await run()
+        async with http.get(f"{admin}/requests") as resp:
+            return [r["path"] for r in (await resp.json())["requests"] if "/Binary/" in r["path"]]
+
+
+async def test_binaries_are_read_only_for_the_text_a_query_asks_for(ask: Ask, demo_stack: Any) -> None:
+    async def titles() -> None:
+        await ask("P1", "{ me { clinicalNotes(first: 50) { edges { node { title attachment { url } } } } } }")
+
+    async def texts() -> None:
+        await ask("P1", "{ me { clinicalNotes(first: 50) { edges { node { title text } } } } }")
+
+    assert await _binary_paths(demo_stack, titles) == []
+    read = await _binary_paths(demo_stack, texts)
+    assert sorted(read) == sorted(set(read)) and len(read) == 3  # each text Binary once; the PDF never
+    assert not [p for p in read if "pt-pdf" in p]

@@ -10,6 +10,7 @@ search (`patient` alone) and hand them to the same mapping and content code the 
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as dt
 from collections.abc import AsyncIterator
 from typing import Any
@@ -25,12 +26,11 @@ from sandbox.data.documents import HOSTILE_MARKERS
 from sandbox.data.texts import ALLERGY_CONSULT, PT_EVALUATION
 from sandbox.fhir import FhirServer
 from sandbox.millennium import MillenniumProfile, millennium_resources
-from sources.base import Page
 from sources.errors import DocumentTooLarge
 from sources.fhir import mapping
 from sources.fhir.bundle import Bundle
 from sources.fhir.client import FhirClient
-from sources.fhir.contents import fill_texts, open_document
+from sources.fhir.contents import open_document, texts
 from sources.fhir.mapping import MapContext
 from sources.genesis import GENESIS
 from sources.records import NoteRecord
@@ -60,9 +60,11 @@ async def _p1_notes(client: FhirClient, server: FhirServer, served: list[dict[st
     bundle = await client.rest_of(KIND, bundle)
     ctx = MapContext(GENESIS, dt.datetime.now(dt.UTC), bundle, base_url=server.base_url)
     notes = [n for r in bundle.matches("DocumentReference") if (n := mapping.note(r, ctx))]
-    results: list[Page | Any] = [Page(tuple(notes), False)]
-    await fill_texts(client, KIND, results)
-    return [n for n in results[0].items if isinstance(n, NoteRecord)]
+    unread = [n for n in notes if not n.text and n.content is not None and not n.content.is_document]
+    words = dict(zip([n.content.url for n in unread if n.content],
+                     await texts(client, KIND, [n.content for n in unread if n.content]), strict=True))  # fmt: skip
+    return [dataclasses.replace(n, text=str(words[n.content.url])) if n in unread and n.content else n
+            for n in notes]  # fmt: skip
 
 
 async def test_xhtml_binaries_become_plain_text_and_a_pdf_streams_as_its_bytes(
