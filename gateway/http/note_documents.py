@@ -31,7 +31,7 @@ from sources.calls.deadline import deadline_scope
 from sources.errors import DocumentTooLarge, SourceError, UpstreamRejected
 
 from .headers import text_header
-from .problems import error_body
+from .problems import HttpProblem, error_body
 from .responses import JSON
 
 __all__ = ["ROUTE", "NoteDocumentRoute"]
@@ -71,6 +71,8 @@ class NoteDocumentRoute:
             return _error(error.status, "UNAUTHENTICATED", error.message, {"WWW-Authenticate": challenge})
         except _Refusal as refusal:
             return _error(refusal.status, refusal.code, refusal.message, refusal.headers)
+        except HttpProblem as problem:  # a malformed X-Break-Glass-Reason
+            return _error(problem.status, problem.code, problem.message, problem.headers)
 
     async def _serve(self, request: Request) -> Response:
         runtime: Runtime = request.app.state.runtime
