@@ -22,7 +22,7 @@ from fhir.resources.R4B.binary import Binary
 from fhir.resources.R4B.documentreference import DocumentReference
 
 from sandbox.data import generate
-from sandbox.data.documents import HOSTILE_MARKERS
+from sandbox.data.documents import HOSTILE_MARKERS, pdf_document
 from sandbox.data.texts import ALLERGY_CONSULT, PT_EVALUATION
 from sandbox.fhir import FhirServer
 from sandbox.millennium import MillenniumProfile, millennium_resources
@@ -136,3 +136,21 @@ async def test_every_note_and_binary_served_is_valid_r4(
                         url = mapping.on_server(attachment["url"], server.base_url)
                         assert url is not None, attachment["url"]
                         Binary.model_validate(await client.read_url(KIND, url, "Binary"))
+
+
+async def test_an_inline_pdf_is_served_from_the_note_itself(http: aiohttp.ClientSession) -> None:
+    pdf = pdf_document("Inline", "A PDF carried in the DocumentReference.")
+    doc = {"resourceType": "DocumentReference", "id": "inline-pdf", "status": "current",
+           "date": "2026-01-02T10:00:00Z", "subject": {"reference": "Patient/1"},
+           "content": [{"attachment": {"contentType": "application/pdf",
+                                       "data": base64.b64encode(pdf).decode()}}]}  # fmt: skip
+    async with running([doc]) as server:
+        client = FhirClient(GENESIS, config_for(server), http, Recorder())
+        note = mapping.note(doc, MapContext(GENESIS, dt.datetime.now(dt.UTC), Bundle({}), base_url=server.base_url))
+        assert note is not None and note.content is not None and note.content.inline
+        assert note.content.size == len(pdf) and note.text == ""
+        async with open_document(client, KIND, note.content, cap=len(pdf)) as download:
+            assert b"".join([c async for c in download.chunks]) == pdf
+        with pytest.raises(DocumentTooLarge):
+            async with open_document(client, KIND, note.content, cap=len(pdf) - 1):
+                pass
