@@ -27,6 +27,8 @@ from .http import GraphQLEndpoint, HealthRoutes, RequestIdMiddleware
 from .http.admin import AdminAccess
 from .http.compression import compression
 from .http.listener import SideListener
+from .http.note_documents import ROUTE as DOCUMENT_ROUTE
+from .http.note_documents import NoteDocumentRoute
 from .http.phases import PreparedDocument
 from .http.security_headers import SecurityHeadersMiddleware
 from .mart import MartReader, MartRefresher, export_job
@@ -132,6 +134,7 @@ def create_app(config: Config, *, services_factory: ServicesFactory | None = Non
     access = AdminAccess(config.metrics_token, separate=config.admin_port is not None)
     health = HealthRoutes(metrics, probe_timeout=config.readiness_timeout, access=access)
     assets = AssetRoute(config.graphiql_assets)
+    documents = NoteDocumentRoute(config)
     factory = services_factory or build_services
 
     @contextlib.asynccontextmanager
@@ -219,6 +222,7 @@ def create_app(config: Config, *, services_factory: ServicesFactory | None = Non
         # every method reaches the endpoint, which answers 405 in GraphQL shape itself
         Route("/graphql", endpoint.handle,
               methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT"]),
+        Route(DOCUMENT_ROUTE, documents.handle, methods=["GET"]),
         Route("/healthz", health.healthz, methods=["GET"]),
         Route("/readyz", health.readyz, methods=["GET"]),
         Route("/metrics", health.metrics, methods=["GET"]),
@@ -237,7 +241,7 @@ def create_app(config: Config, *, services_factory: ServicesFactory | None = Non
                 allow_methods=["GET", "POST"],
                 allow_headers=["Authorization", "Content-Type", "X-Request-Id",
                                "X-Break-Glass-Reason"],
-                expose_headers=["X-Request-Id"],
+                expose_headers=["X-Request-Id", "Content-Disposition"],
                 max_age=600,
             )
         )

@@ -170,6 +170,7 @@ class Config:
     admin_host: str = "127.0.0.1"
     admin_port: int | None = None  # a separate listener for /metrics and /readyz detail (only there)
     audit_queue_size: int = 10_000  # audit events waiting to be written before PHI is refused
+    document_max_bytes: int = 20 * 1024 * 1024  # a note's document larger than this is not served
     database: DatabaseConfig = field(default_factory=DatabaseConfig)
 
     @property
@@ -250,6 +251,7 @@ class Config:
             admin_host=env.text("ADMIN_HOST", "127.0.0.1") or "127.0.0.1",
             admin_port=_port(env, "ADMIN_PORT", None),
             audit_queue_size=env.integer("AUDIT_QUEUE_SIZE", 10_000, minimum=1),
+            document_max_bytes=env.integer("DOCUMENT_MAX_BYTES", 20 * 1024 * 1024, minimum=1),
             database=DatabaseConfig(
                 audit_pool=env.integer("AUDIT_POOL_SIZE", 2, minimum=1),
                 idempotency_pool=env.integer("IDEMPOTENCY_POOL_SIZE", 4, minimum=1),

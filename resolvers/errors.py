@@ -3,6 +3,7 @@
 GatewayError
  ├── BadUserInput   the request's arguments cannot be served (bad cursor, first > 100, bad id)
  ├── Forbidden      the caller may not see this (also for patients that do not exist)
+ ├── DocumentNotFound  no document the caller may download has this id (unknown or not theirs alike)
  └── RateLimited    the caller used up a budget or quota; `retryAfter` says when to try again
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-__all__ = ["BadUserInput", "Forbidden", "GatewayError", "RateLimited"]
+__all__ = ["BadUserInput", "DocumentNotFound", "Forbidden", "GatewayError", "RateLimited"]
 
 
 class GatewayError(Exception):
@@ -37,6 +38,15 @@ class Forbidden(GatewayError):
 
     def __init__(self) -> None:
         super().__init__("You are not allowed to see this record.")
+
+
+class DocumentNotFound(GatewayError):
+    """The same answer for a note that does not exist, is someone else's or has no document."""
+
+    code = "NOT_FOUND"
+
+    def __init__(self) -> None:
+        super().__init__("There is no document with this id that you may download.")
 
 
 class RateLimited(GatewayError):

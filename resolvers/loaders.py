@@ -8,10 +8,20 @@ from typing import Any
 
 from aiodataloader import DataLoader
 
-from sources.base import DemographicMatcher, DirectoryEntry, Page, Query, Source
+from sources.base import DemographicMatcher, DirectoryEntry, NoteTexts, Page, Query, Source
 from sources.calls.deadline import deadline_at
 from sources.errors import SourceError, SourceTimeout
-from sources.records import Coding, Demographics, HealthTopicRecord, Link, PatientKey, Record, RecordKind, RecordSource
+from sources.records import (
+    Coding,
+    Demographics,
+    HealthTopicRecord,
+    Link,
+    NoteContent,
+    PatientKey,
+    Record,
+    RecordKind,
+    RecordSource,
+)
 from sources.registry import rank_of
 
 from .linking import verified, without_rivals
@@ -57,6 +67,7 @@ class Loaders:
         self._patients: dict[RecordSource, DataLoader[str, Demographics | None]] = {}
         self._directory: dict[tuple[RecordSource, RecordKind], DataLoader[str, DirectoryEntry | None]] = {}
         self._alike_seen: dict[tuple[RecordSource, str, Any], asyncio.Future[Sequence[Demographics]]] = {}
+        self._note_texts: dict[RecordSource, DataLoader[NoteContent, str]] = {}
         self._in_flight = 0  # loads started and not yet answered in this request
         self._idle = asyncio.Event()
         self._idle.set()
@@ -141,6 +152,18 @@ class Loaders:
             loader = DataLoader(self._batch(source, lambda ids: self._sources[source].directory(kind, ids)))
             self._directory[(source, kind)] = loader
         found: DirectoryEntry | None = await self._counted(loader.load(entry_id))
+        return found
+
+    async def note_text(self, source: RecordSource, content: NoteContent) -> str:
+        """A note's text kept in a Binary (batched per source: the request's notes at once)."""
+        adapter = self._sources[source]
+        if not isinstance(adapter, NoteTexts):
+            return ""
+        loader = self._note_texts.get(source)
+        if loader is None:
+            loader = DataLoader(self._batch(source, adapter.note_texts))  # type: ignore[arg-type]
+            self._note_texts[source] = loader
+        found: str = await self._counted(loader.load(content))
         return found
 
     async def find_patients(self, source: RecordSource, who: Demographics) -> Sequence[Demographics]:

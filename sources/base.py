@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from typing import ClassVar, Protocol, runtime_checkable
 
@@ -15,6 +16,7 @@ from .records import (
     FacilityRecord,
     Link,
     MessageFolder,
+    NoteContent,
     PatientKey,
     PractitionerRecord,
     Record,
@@ -22,7 +24,8 @@ from .records import (
     RecordSource,
 )
 
-__all__ = ["DemographicMatcher", "DirectoryEntry", "Filters", "Page", "PageRequest", "Position", "Query", "Source"]
+__all__ = ["DemographicMatcher", "DirectoryEntry", "Download", "Filters", "NoteDocuments", "NoteTexts", "Page",
+           "PageRequest", "Position", "Query", "Source"]
 
 DirectoryEntry = PractitionerRecord | FacilityRecord
 
@@ -116,3 +119,30 @@ class DemographicMatcher(Protocol):
 
     async def match(self, patients: Sequence[PatientKey]) -> Sequence[Link | SourceError]:
         """Link each patient (each carries `demographics`) by demographic match, aligned with `patients`."""
+
+
+@dataclass(frozen=True)
+class Download:
+    """A note's document on its way to a client: its media type, exact size and bytes (read once)."""
+
+    content_type: str
+    size: int
+    chunks: AsyncIterator[bytes]
+
+
+@runtime_checkable
+class NoteTexts(Protocol):
+    """A source whose notes may keep their words in a Binary, read only when a client asks."""
+
+    async def note_texts(self, contents: Sequence[NoteContent]) -> Sequence[str | SourceError]:
+        """The plain text of each content (XHTML sanitized), aligned with `contents`; one read
+        each, all at once, with the source's own client."""
+
+
+@runtime_checkable
+class NoteDocuments(Protocol):
+    """A source whose notes may be documents (PDFs) that clients download through the gateway."""
+
+    def open_document(self, content: NoteContent, cap: int) -> AbstractAsyncContextManager[Download]:
+        """The document streamed from the source's own server, with the source's own client;
+        DocumentTooLarge past `cap` bytes (before any byte), UpstreamRejected if it is gone."""

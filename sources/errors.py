@@ -3,14 +3,15 @@
 SourceError
  ├── SourceUnavailable      the source refused, errored, or answered something unreadable
  │    └── UpstreamRejected  the source answered an HTTP error status (status and url known)
- └── SourceTimeout          the source did not answer before the request's deadline
+ ├── SourceTimeout          the source did not answer before the request's deadline
+ └── DocumentTooLarge       a note's document is larger than the gateway serves
 """
 
 from __future__ import annotations
 
 from .records import RecordSource
 
-__all__ = ["SourceError", "SourceTimeout", "SourceUnavailable", "UpstreamRejected"]
+__all__ = ["DocumentTooLarge", "SourceError", "SourceTimeout", "SourceUnavailable", "UpstreamRejected"]
 
 
 class SourceError(Exception):
@@ -44,3 +45,13 @@ class SourceTimeout(SourceError):
 
     def __init__(self, source: RecordSource, detail: str = "deadline exceeded") -> None:
         super().__init__(source, detail)
+
+
+class DocumentTooLarge(SourceError):
+    """A note's document is over the configured cap: nothing of it is served."""
+
+    code = "DOCUMENT_TOO_LARGE"
+
+    def __init__(self, source: RecordSource, limit: int) -> None:
+        self.limit = limit
+        super().__init__(source, f"document over {limit} bytes")

@@ -25,6 +25,7 @@ __all__ = [
     "MessageFolder",
     "MessageRecord",
     "MessageThreadRecord",
+    "NoteContent",
     "NoteRecord",
     "PatientKey",
     "PractitionerRecord",
@@ -263,6 +264,22 @@ class AppointmentRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class NoteContent:
+    """Where a note's content lives upstream: a Binary on the source's own server (an absolute URL
+    there, never shown to clients), its media type and, when the source states it, its size."""
+
+    url: str
+    content_type: str
+    size: int | None = None
+    inline: bool = False  # the bytes are the note's own `attachment.data` (`url` is the note)
+
+    @property
+    def is_document(self) -> bool:
+        """A document clients download (a PDF), not text the gateway reads for them."""
+        return self.content_type == "application/pdf"
+
+
+@dataclass(frozen=True, slots=True)
 class NoteRecord:
     provenance: Provenance
     patient_id: str
@@ -272,6 +289,7 @@ class NoteRecord:
     type: Coding | None = None
     author: PractitionerRecord | None = None
     business_id: str | None = None
+    content: NoteContent | None = None  # the Binary the text (or the document) lives in
 
     @property
     def sort_time(self) -> dt.datetime:

@@ -89,6 +89,8 @@ POLICY: dict[str, Rule] = {
     **_same(REMOVED, "Practitioner.id", "Practitioner.role", "CareTeam.id", "CareTeam.name"),
     # notes, labs, prescriptions, conditions
     **_same(REMOVED, "ClinicalNote.id", "ClinicalNote.title", "ClinicalNote.text"),
+    # a note's document: free text; analysts are refused the download itself (resolvers/documents.py)
+    **_same(REMOVED, "NoteAttachment.contentType", "NoteAttachment.size", "NoteAttachment.url"),
     "ClinicalNote.authoredAt": _D,
     **_same(REMOVED, "LabResult.id", "LabResult.valueString"),
     "LabResult.display": Rule(Treatment.DISPLAY, "code"),

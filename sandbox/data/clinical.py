@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -11,7 +12,8 @@ from sandbox.millennium.systems import service_type
 
 from .clock import fhir_date, fhir_instant
 from .codes import ICD10, LOINC, RXNORM, SNOMED, ConditionCode, LabTest, Medication, NoteType
-from .fhir import ACCESSION_SYSTEM, Chart, b64, coding, concept, ref, service_category
+from .documents import hostile_xhtml, pdf_document
+from .fhir import ACCESSION_SYSTEM, Chart, coding, concept, ref, service_category
 from .places import Staff
 
 __all__ = [
@@ -225,17 +227,25 @@ def add_note(
     inline: bool,
     status: str = "current",
     rid: str | None = None,
+    form: str = "text",
 ) -> Resource:
-    """A DocumentReference; its text inline (`attachment.data`) or in a Binary it points at."""
+    """A DocumentReference; its content inline (`attachment.data`) or in a Binary it points at.
+
+    `form`: "text" (text/plain), "xhtml" (XHTML with hostile markup) or "pdf" (a PDF document,
+    always in a Binary, with its `size`)."""
     store = chart.store
     did = rid or store.new_id("doc")
-    attachment: Resource = {"contentType": "text/plain", "title": title}
-    if inline:
-        attachment["data"] = b64(text)
+    content_type, body = _note_body(form, title, text)
+    attachment: Resource = {"contentType": content_type, "title": title}
+    if inline and form != "pdf":
+        attachment["data"] = base64.b64encode(body).decode("ascii")
     else:
         bin_id = f"bin-{did}"
-        store.add({"resourceType": "Binary", "id": bin_id, "contentType": "text/plain", "data": b64(text)})
+        data = base64.b64encode(body).decode("ascii")
+        store.add({"resourceType": "Binary", "id": bin_id, "contentType": content_type, "data": data})
         attachment["url"] = f"Binary/{bin_id}"
+        if form == "pdf":
+            attachment["size"] = len(body)
     return store.add(
         {
             "resourceType": "DocumentReference",
@@ -261,6 +271,16 @@ def add_note(
             "content": [{"attachment": attachment}],
         }
     )
+
+
+def _note_body(form: str, title: str, text: str) -> tuple[str, bytes]:
+    if form == "pdf":
+        return "application/pdf", pdf_document(title, text)
+    if form == "xhtml":
+        return "application/xhtml+xml", hostile_xhtml(title, text).encode("utf-8")
+    if form != "text":
+        raise ValueError(f"unknown note form {form!r}")
+    return "text/plain", text.encode("utf-8")
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,7 +30,7 @@ from .history import (
 from .model import Persona
 from .places import BRAGG, HARBOR, LAKESIDE, LUKE, YOKOSUKA, Facility
 from .questionnaire import add_assignment
-from .texts import NOTE_TEXTS
+from .texts import ALLERGY_CONSULT, NOTE_TEXTS, PT_EVALUATION
 from .world import World
 
 __all__ = ["DOD_IDS", "PEOPLE", "build_personas"]
@@ -265,6 +265,15 @@ def _p1(w: World) -> Persona:
         status="entered-in-error",
         rid="doc-p1-error",
     )
+    # A PDF document (downloaded through the gateway) and an XHTML note with hostile markup.
+    add_note(
+        g, NOTE_TYPES[0], PT_EVALUATION[0], w.days_ago(45, f, 14), hayes, PT_EVALUATION[1],
+        inline=False, form="pdf", rid="doc-p1-pt-pdf",
+    )  # fmt: skip
+    add_note(
+        g, NOTE_TYPES[0], ALLERGY_CONSULT[0], w.days_ago(75, f, 10), hayes, ALLERGY_CONSULT[1],
+        inline=False, form="xhtml", rid="doc-p1-allergy-xhtml",
+    )  # fmt: skip
 
     # Secure message threads (GENESIS: repliable).
     start = w.days_ago(18, f, 19)
@@ -391,7 +400,13 @@ def _p2(w: World) -> Persona:
         HARBOR.clinician,
         dict(NOTE_TEXTS)["Dental examination"],
         inline=False,
+        form="pdf",
+        rid="cdoc-p2-dental-pdf",
     )
+    add_note(
+        lakeside, NOTE_TYPES[0], ALLERGY_CONSULT[0], w.days_ago(130, LAKESIDE, 15), LAKESIDE.clinician,
+        ALLERGY_CONSULT[1], inline=True, form="xhtml", rid="cdoc-p2-allergy-xhtml",
+    )  # fmt: skip
 
     decoy = w.community_chart(_DECOY, None, LAKESIDE)
     add_lab(

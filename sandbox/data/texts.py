@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 __all__ = [
+    "ALLERGY_CONSULT",
     "NOTE_TEXTS",
     "PATIENT_LINES",
+    "PT_EVALUATION",
     "REASONS",
     "STAFF_LINES",
     "THREAD_SUBJECTS",
@@ -93,3 +95,19 @@ REASONS: dict[str, tuple[str, ...]] = {
     "DENTAL": ("Dental cleaning", "Periodic dental exam", "Filling"),
     "SPECIALTY": ("Cardiology consult", "Orthopedics follow-up", "Dermatology consult"),
 }
+
+PT_EVALUATION: tuple[str, str] = (
+    "Physical therapy evaluation",
+    "Referral: low back pain, 6 weeks.\n"
+    "Findings: reduced lumbar flexion, no neurological deficit.\n"
+    "Plan: core stabilization program, 2 visits a week for 6 weeks.",
+)
+"""A note that comes as a PDF document."""
+
+ALLERGY_CONSULT: tuple[str, str] = (
+    "Allergy clinic consult",
+    "Seasonal allergic rhinitis, worse in spring.\n"
+    "Skin testing positive for tree pollen.\n"
+    "Plan: intranasal steroid daily; follow up in 3 months.",
+)
+"""A note that comes as XHTML wrapped in hostile markup."""

@@ -6,12 +6,12 @@
 - A result's identifier is its clinical event (`https://fhir.cerner.com/ceuuid`), never an
   accession number (observation.md examples).
 - Types Millennium does not offer (Task, MedicationDispense) are left out.
-- A note's text is an XHTML Binary its DocumentReference points at (document-reference.md:
-  "Contents of the document(s) are found by following the Attachment URL"; the server makes
-  the URL absolute); a message's text is a Binary its `payload.contentReference` names
-  (communication.md), the message gets a category, `received` and the `email-status` extension,
-  and a message to a care team goes to the team's first practitioner (recipients are
-  Practitioners or Groups).
+- A note's content is a Binary its DocumentReference points at, a PDF (`XR-`) or XHTML (a plain
+  text note becomes XHTML) (document-reference.md: "Contents of the document(s) are found by
+  following the Attachment URL"; the server makes the URL absolute).
+- A message's text is a Binary its `payload.contentReference` names (communication.md), the
+  message gets a category, `received` and the `email-status` extension, and a message to a care
+  team goes to the team's first practitioner (recipients are Practitioners or Groups).
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ _DOCTYPE = ('<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" '
 def millennium_resources(resources: Iterable[Resource]) -> list[Resource]:
     """The served resources, reshaped (the input is not changed)."""
     given = [copy.deepcopy(r) for r in resources]
-    texts = {r["id"]: _decode(r.get("data")) for r in given if r["resourceType"] == "Binary"}
+    binaries = {r["id"]: str(r.get("data") or "") for r in given if r["resourceType"] == "Binary"}
     kept = [r for r in given if rules_for(r["resourceType"]) is not None and r["resourceType"] != "Binary"]
     ids = _new_ids(kept)
     teams = {r["id"]: r for r in kept if r["resourceType"] == "CareTeam"}
@@ -56,7 +56,7 @@ def millennium_resources(resources: Iterable[Resource]) -> list[Resource]:
             _clinical_event_identifier(renamed)
         out.append(renamed)
         if renamed["resourceType"] == "DocumentReference":
-            out.append(_document_binary(renamed, resource, texts))
+            out.append(_document_binary(renamed, resource, binaries))
         elif renamed["resourceType"] == "Communication":
             out.append(_message_binary(renamed))
     return out
@@ -144,18 +144,25 @@ def _to_team_member(message: Resource, teams: dict[str, Resource]) -> None:
     message["recipient"] = recipients
 
 
-def _document_binary(doc: Resource, original: Resource, texts: dict[str, str]) -> Resource:
+def _document_binary(doc: Resource, original: Resource, binaries: dict[str, str]) -> Resource:
+    """The note's content as the Binary Millennium serves: a PDF stays a PDF (`XR-`, as the docs'
+    example), XHTML keeps its markup, plain text becomes XHTML (`R-`); no `size` (not documented)."""
     attachment = ((original.get("content") or [{}])[0]).get("attachment") or {}
     key = reference_key({"reference": attachment.get("url")}) if attachment.get("url") else None
-    text = _decode(attachment.get("data")) or (texts.get(key[1], "") if key else "")
+    data = attachment.get("data") or (binaries.get(key[1]) if key else None)
+    media = str(attachment.get("contentType") or "text/plain")
     title = str(attachment.get("title") or doc.get("description") or "Clinical Note")
-    binary_id = f"R-{doc['id']}"
-    shown = {"contentType": "application/xhtml+xml", "url": f"Binary/{binary_id}", "title": title}
+    if media == "application/pdf":
+        binary_id, content_type = f"XR-{doc['id']}", media
+    else:
+        binary_id, content_type = f"R-{doc['id']}", "application/xhtml+xml"
+        text = _decode(data)
+        data = _b64(text if media in ("application/xhtml+xml", "text/html") else xhtml(title, text))
+    shown = {"contentType": content_type, "url": f"Binary/{binary_id}", "title": title}
     if doc.get("date"):
         shown["creation"] = doc["date"]
     doc["content"] = [{"attachment": shown}]
-    return {"resourceType": "Binary", "id": binary_id, "contentType": "application/xhtml+xml",
-            "data": _b64(xhtml(title, text))}  # fmt: skip
+    return {"resourceType": "Binary", "id": binary_id, "contentType": content_type, "data": data or ""}
 
 
 def _message_binary(message: Resource) -> Resource:

@@ -6,10 +6,12 @@ import datetime as dt
 
 import strawberry
 
+from resolvers.documents import document_path
+from resolvers.notes import note_text
 from resolvers.topics import topics_for
 from sources import records as r
 
-from ..context import Info
+from ..context import Info, path_of
 from .care import Practitioner
 from .common import (
     Coding,
@@ -31,7 +33,21 @@ __all__ = [
     "LabResult",
     "LabResultConnection",
     "LabResultEdge",
+    "NoteAttachment",
 ]
+
+
+@strawberry.type(description="A note's document (a PDF), downloaded through the gateway.")
+class NoteAttachment:
+    content_type: str = strawberry.field(description="The document's media type: application/pdf.")
+    size: int | None = strawberry.field(
+        description="Bytes, when the source states it (Oracle Health Millennium does not); the "
+        "download's Content-Length always does."
+    )
+    url: str = strawberry.field(
+        description="Where to download it from this gateway (a path, signed-in like /graphql: the "
+        "same access rules and audit as the note); never the source's own address."
+    )
 
 
 @strawberry.type(description="A clinical note written by a provider.")
@@ -41,19 +57,40 @@ class ClinicalNote(Node):
     type: Coding | None
     authored_at: dt.datetime
     author: Practitioner | None
-    text: str = strawberry.field(description="Plain text of the note.")
+    _source: strawberry.Private[r.RecordSource]
+    _text: strawberry.Private[str]
+    _content: strawberry.Private[r.NoteContent | None]
+    _attachment: strawberry.Private[NoteAttachment | None]
+
+    @strawberry.field(description="Plain text of the note.")
+    async def text(self, info: Info) -> str:
+        return await note_text(info.context, self._source, self._text, self._content, path_of(info))
+
+    @strawberry.field(
+        description="The note's document, when it comes as one (a PDF); `text` is then empty unless "
+        "the source also gave the note as text."
+    )
+    def attachment(self) -> NoteAttachment | None:
+        return self._attachment
 
     @classmethod
     def of(cls, n: r.NoteRecord) -> ClinicalNote:
         src = n.provenance.source
+        nid = global_id("ClinicalNote", src, n.provenance.source_id)
+        document = n.content if n.content is not None and n.content.is_document else None
         return cls(
-            id=global_id("ClinicalNote", src, n.provenance.source_id),
+            id=nid,
             provenance=Provenance.of(n.provenance),
             title=n.title,
             type=Coding.of(n.type) if n.type else None,
             authored_at=n.authored_at,
             author=Practitioner.of(n.author, src),
-            text=n.text,
+            _source=src,
+            _text=n.text,
+            _content=n.content,
+            _attachment=NoteAttachment(
+                content_type=document.content_type, size=document.size, url=document_path(nid)
+            ) if document is not None else None,
         )
 
 

@@ -1,4 +1,4 @@
-"""The read engine FHIR sources share: batched searches, paging, Binary texts, get by id."""
+"""The read engine FHIR sources share: batched searches, paging, get by id, note contents."""
 
 from __future__ import annotations
 
@@ -6,15 +6,16 @@ import asyncio
 import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from typing import ClassVar
 
 import aiohttp
 
-from ..base import DirectoryEntry, Page, PageRequest, Query
+from ..base import DirectoryEntry, Download, Page, PageRequest, Query
 from ..calls.observe import UpstreamObserver
 from ..errors import SourceError, SourceUnavailable
-from ..records import Demographics, LinkedRef, NoteRecord, Record, RecordKind, RecordSource
-from . import business, mapping, people
+from ..records import Demographics, LinkedRef, NoteContent, Record, RecordKind, RecordSource
+from . import business, contents, people
 from .bundle import Bundle
 from .client import FhirClient, Params, search_url
 from .config import FhirSourceConfig
@@ -69,6 +70,14 @@ class FhirRecordSource:
         """Practitioners or Locations by id (one search), aligned with `ids`."""
         return await people.directory(self.client, kind, ids, on_genesis=self.facilities_on_genesis)
 
+    async def note_texts(self, notes: Sequence[NoteContent]) -> Sequence[str | SourceError]:
+        """Texts of notes kept in Binaries (`sources.base.NoteTexts`): one GET each, all at once."""
+        return await contents.texts(self.client, RecordKind.CLINICAL_NOTE.value, notes)
+
+    def open_document(self, content: NoteContent, cap: int) -> AbstractAsyncContextManager[Download]:
+        """A note's document streamed from this server (`sources.base.NoteDocuments`)."""
+        return contents.open_document(self.client, RecordKind.CLINICAL_NOTE.value, content, cap)
+
     # ---- fetch ---------------------------------------------------------------------------------
 
     async def fetch(self, kind: RecordKind, queries: Sequence[Query]) -> Sequence[Page | SourceError]:
@@ -98,17 +107,10 @@ class FhirRecordSource:
             *(self._page(kind, spec, queries[i], b, t, retrieved, ids) for i, b, t, ids in pending),
             return_exceptions=True,
         )
-        binaries: dict[str, str] = {}
         for (i, _, _, _), outcome in zip(pending, pages, strict=True):
-            if isinstance(outcome, SourceError):
-                results[i] = outcome
-            elif isinstance(outcome, BaseException):
+            if isinstance(outcome, BaseException) and not isinstance(outcome, SourceError):
                 raise outcome
-            else:
-                results[i], found = outcome
-                binaries.update(found)
-        if binaries:
-            await self._fill_binaries(kind, results, binaries)
+            results[i] = outcome
         return results
 
     def _urls(self, spec: KindSpec, query: Query) -> dict[str, str]:
@@ -190,11 +192,9 @@ class FhirRecordSource:
         bundle: Bundle,
         retrieved: dt.datetime,
         refs: Sequence[LinkedRef] = (),
-        binaries: Mapping[str, str] | None = None,
     ) -> MapContext:
-        return MapContext(
-            self.name, retrieved, bundle, {r.patient_id: r for r in refs}, binaries or {}, self.facilities_on_genesis
-        )
+        by_patient = {r.patient_id: r for r in refs}
+        return MapContext(self.name, retrieved, bundle, by_patient, self.facilities_on_genesis, self.config.base_url)
 
     async def _page(
         self,
@@ -205,8 +205,8 @@ class FhirRecordSource:
         total: int | None,
         retrieved: dt.datetime,
         ids: Bundle | None = None,
-    ) -> tuple[Page, dict[str, str]]:
-        """The page for one query, and the Binary ids of DocumentReferences it met."""
+    ) -> Page:
+        """The page for one query."""
         if not spec.keyset:
             bundle = await self.client.rest_of(kind.value, bundle, _MAX_PAGES)
             ctx = self.context(bundle, retrieved, query.link.refs)
@@ -216,7 +216,7 @@ class FhirRecordSource:
             if query.page.want_business_ids:
                 held = tuple(b for r in records if (b := getattr(r, "business_id", None)))
                 page = dataclasses.replace(page, business_ids=held)
-            return page, _binary_ids(bundle)
+            return page
         held_ids: tuple[str, ...] | None = None
         if ids is not None:
             ids = await self.client.rest_of(kind.value, ids, _MAX_PAGES)
@@ -232,66 +232,7 @@ class FhirRecordSource:
         page = cut(records, query.page, total if total is not None else bundle.total)
         if held_ids is not None:
             page = dataclasses.replace(page, business_ids=held_ids)
-        return page, _binary_ids(bundle)
-
-    async def _fill_binaries(
-        self, kind: RecordKind, results: list[Page | SourceError], binary_of: Mapping[str, str]
-    ) -> None:
-        """Fetch the Binary texts of the notes on these pages (one batch) and put them in."""
-        wanted: dict[str, str] = {}  # note id -> binary id
-        for page in results:
-            if isinstance(page, Page):
-                for note in page.items:
-                    bid = binary_of.get(note.provenance.source_id)
-                    if isinstance(note, NoteRecord) and bid is not None:
-                        wanted[note.provenance.source_id] = bid
-        if not wanted:
-            return
-        ids = sorted(set(wanted.values()))
-        texts = dict(zip(ids, await self.binaries(kind, ids), strict=True))
-        for n, page in enumerate(results):
-            if not isinstance(page, Page):
-                continue
-            items: list[Record] = []
-            for item in page.items:
-                bid = wanted.get(item.provenance.source_id)
-                text = texts.get(bid) if bid else None
-                if isinstance(text, SourceError):
-                    results[n] = text
-                    break
-                if isinstance(item, NoteRecord) and text is not None:
-                    item = dataclasses.replace(item, text=text)
-                items.append(item)
-            else:
-                results[n] = dataclasses.replace(page, items=tuple(items))
-
-    async def binaries(self, kind: RecordKind, ids: Sequence[str]) -> list[str | SourceError]:
-        """Texts of Binary resources, aligned with `ids` (one read, or one batch)."""
-        try:
-            if len(ids) == 1:
-                answers: list[dict[str, object] | SourceError] = [await self.client.read(kind.value, "Binary", ids[0])]
-            else:
-                answers = list(await self.client.batch(kind.value, [("GET", f"Binary/{i}") for i in ids]))
-        except SourceError as exc:
-            return [exc] * len(ids)
-        out: list[str | SourceError] = []
-        for answer in answers:
-            if isinstance(answer, SourceError):
-                out.append(answer)
-            else:
-                text = mapping.binary_text(answer)
-                out.append(text if text is not None else SourceUnavailable(self.name, "unreadable answer (Binary)"))
-        return out
-
-
-def _binary_ids(bundle: Bundle) -> dict[str, str]:
-    """DocumentReference id -> the Binary holding its text, for those not inline."""
-    out = {}
-    for resource in bundle.matches("DocumentReference"):
-        bid = mapping.binary_id(resource)
-        if bid is not None:
-            out[str(resource.get("id"))] = bid
-    return out
+        return page
 
 
 async def _get(source: FhirRecordSource, kind: RecordKind, ids: Sequence[str]) -> Sequence[Record | SourceError | None]:
@@ -308,9 +249,6 @@ async def _get(source: FhirRecordSource, kind: RecordKind, ids: Sequence[str]) -
     ctx = source.context(bundle, dt.datetime.now(dt.UTC))
     records = spec.records(bundle, ctx, PageRequest(first=len(wanted)))
     results: list[Page | SourceError] = [Page(tuple(records), False)]
-    binaries = _binary_ids(bundle)
-    if binaries:
-        await source._fill_binaries(kind, results, binaries)
     if isinstance(results[0], SourceError):
         return [results[0]] * len(ids)
     by_id = {r.provenance.source_id: r for r in results[0].items}

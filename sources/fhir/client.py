@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -168,6 +169,72 @@ class FhirClient:
         """POST a Parameters resource to a read-only operation (e.g. `Patient/$match`)."""
         call = _Call(kind, "POST", self.url(path), (expect,), dict(parameters), safe=True)
         return await self._call(call)
+
+    async def read_url(self, kind: str, url: str, resource_type: str) -> Resource:
+        """`GET url`, an absolute URL on this server (an attachment's), in its JSON form."""
+        return await self._call(_Call(kind, "GET", url, (resource_type,)))
+
+    @contextlib.asynccontextmanager
+    async def raw(self, kind: str, url: str, accept: str) -> AsyncIterator[aiohttp.ClientResponse]:
+        """`GET url` for its raw bytes (`Accept: accept`), the answer held open to be streamed.
+
+        One attempt (a refused token is renewed once), within a concurrency slot, the breaker and
+        the call's timeout for the headers; an error status raises UpstreamRejected."""
+        if not self._breaker.allow():
+            raise SourceUnavailable(self.source, "circuit open")
+        started, status = time.monotonic(), "error"
+        call = _Call(kind, "GET", url, ())
+        try:
+            # The span covers opening only: the body is streamed later, from another context.
+            with span(f"GET {self._route(url)}", kind="client", attributes=self._attributes(call)) as note:
+                await self._semaphore.acquire()
+                try:
+                    resp = await self._open_raw(url, accept)
+                except BaseException:
+                    self._semaphore.release()
+                    raise
+                status = str(resp.status)
+                note.set("http.response.status_code", resp.status)
+                if resp.status >= 400:
+                    note.failed(status)
+                    resp.release()
+                    self._semaphore.release()
+                    raise UpstreamRejected(self.source, resp.status, url)
+            try:
+                yield resp
+            finally:
+                resp.release()
+                self._semaphore.release()
+        except SourceError as exc:
+            (self._breaker.failed if _source_is_down(exc) else self._breaker.succeeded)()
+            raise
+        except BaseException:
+            self._breaker.released()
+            raise
+        else:
+            self._breaker.succeeded()
+        finally:
+            self._observer.upstream_call(self.source, kind, status, time.monotonic() - started)
+
+    async def _open_raw(self, url: str, accept: str) -> aiohttp.ClientResponse:
+        budget = min(self.config.call_timeout or self.config.timeout, remaining())
+        if budget < _MIN_USEFUL:
+            raise SourceTimeout(self.source)
+        for renewed in (False, True):
+            token = await self.auth.token()
+            headers = {"Authorization": f"Bearer {token}", "Accept": accept, **outgoing_headers()}
+            try:
+                async with asyncio.timeout(budget):
+                    resp = await self._session.get(url, headers=headers)
+            except TimeoutError as exc:
+                raise SourceTimeout(self.source) from exc
+            except aiohttp.ClientError as exc:
+                raise SourceUnavailable(self.source, "connection failed") from exc
+            if resp.status != 401 or renewed:
+                return resp
+            resp.release()
+            self.auth.invalidate(token)
+        raise AssertionError("unreachable")
 
     # ---- writes (never retried) ----------------------------------------------------------------
 

@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 from ..duplicates import lab_identity
 from ..records import (
@@ -20,6 +21,7 @@ from ..records import (
     Interpretation,
     LabResultRecord,
     LinkedRef,
+    NoteContent,
     NoteRecord,
     PractitionerRecord,
     PrescriptionRecord,
@@ -29,6 +31,7 @@ from ..records import (
     ReferenceRange,
 )
 from .bundle import Bundle, Resource
+from .sanitize import TEXT_TYPES, plain_text
 from .values import codings, day, first_name, instant, ref_id, service_of
 
 __all__ = [
@@ -37,14 +40,17 @@ __all__ = [
     "MapContext",
     "accession",
     "appointment",
-    "binary_id",
+    "attachments",
     "binary_text",
     "condition",
     "first_identifier",
     "identity",
     "lab_result",
     "master_identifier",
+    "media_of",
     "note",
+    "note_content",
+    "on_server",
     "practitioner",
     "prescription",
 ]
@@ -56,6 +62,7 @@ ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm"
 OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
 V2_0203 = "http://terminology.hl7.org/CodeSystem/v2-0203"
 ACCESSION_SYSTEM = "urn:mhs:lab-accession"
+PDF = "application/pdf"
 
 APPOINTMENT_STATUS: dict[str, AppointmentStatus] = {
     "proposed": AppointmentStatus.PROPOSED,
@@ -79,14 +86,14 @@ _INTERPRETATION = {
 
 @dataclass(frozen=True)
 class MapContext:
-    """What mapping one search answer needs: who asked, the bundle's includes, fetched Binaries."""
+    """What mapping one search answer needs: who asked, the bundle's includes, the server's base."""
 
     source: RecordSource
     retrieved_at: dt.datetime
     bundle: Bundle
     refs: Mapping[str, LinkedRef] = field(default_factory=dict)
-    binaries: Mapping[str, str] = field(default_factory=dict)
     on_genesis: bool = False  # whether this source's facilities run MHS GENESIS
+    base_url: str | None = None  # the server's base: content URLs are followed only onto it
 
     def provenance(
         self, resource: Mapping[str, Any], patient_id: str | None, organization: str | None = None
@@ -209,35 +216,78 @@ def appointment(r: Resource, ctx: MapContext) -> AppointmentRecord | None:
     )
 
 
-def _attachment(r: Mapping[str, Any]) -> Mapping[str, Any]:
+def attachments(r: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    out = []
     for content in r.get("content") or ():
         attachment = content.get("attachment") if isinstance(content, Mapping) else None
         if isinstance(attachment, Mapping):
-            return attachment
-    return {}
+            out.append(attachment)
+    return out
 
 
-def binary_id(r: Mapping[str, Any]) -> str | None:
-    """The Binary a DocumentReference's text lives in, when it is not inline."""
-    attachment = _attachment(r)
-    if attachment.get("data"):
+def media_of(attachment: Mapping[str, Any]) -> str:
+    """The attachment's media type without parameters (`text/plain` when it says none)."""
+    return str(attachment.get("contentType") or "text/plain").split(";", 1)[0].strip().lower()
+
+
+def on_server(url: Any, base_url: str | None) -> str | None:
+    """`url` made absolute against `base_url` if it addresses that same FHIR server; else None
+    (another host, scheme or path is never fetched)."""
+    if not isinstance(url, str) or not url or base_url is None:
         return None
-    url = attachment.get("url")
-    return ref_id({"reference": url}, "Binary") if isinstance(url, str) else None
+    base = base_url.rstrip("/") + "/"
+    absolute = urljoin(base, url)
+    wanted, got = urlsplit(base), urlsplit(absolute)
+    same = (got.scheme, got.netloc.lower()) == (wanted.scheme, wanted.netloc.lower())
+    if not same or not got.path.startswith(wanted.path) or ".." in got.path.split("/") or got.fragment:
+        return None
+    return absolute
 
 
-def _decode(data: Any) -> str | None:
+def _size(attachment: Mapping[str, Any]) -> int | None:
+    size = attachment.get("size")
+    return size if isinstance(size, int) and not isinstance(size, bool) and size >= 0 else None
+
+
+def _bytes(data: Any) -> bytes | None:
     if not isinstance(data, str):
         return None
     try:
-        return base64.b64decode(data, validate=False).decode("utf-8", errors="replace")
+        return base64.b64decode(data, validate=False)
     except (binascii.Error, ValueError):
         return None
 
 
+def note_content(r: Mapping[str, Any], base_url: str | None) -> tuple[str, NoteContent | None]:
+    """A DocumentReference's inline text (if any) and where the rest of its content lives: its
+    PDF document when it has one, else the Binary its text is in (to be read), else None."""
+    text, document, binary = "", None, None
+    own_url = on_server(f"DocumentReference/{r.get('id')}", base_url)
+    for attachment in attachments(r):
+        media, data = media_of(attachment), _bytes(attachment.get("data"))
+        url = on_server(attachment.get("url"), base_url)
+        if media == PDF and document is None:
+            if data is not None and own_url is not None:  # inline: the note itself holds the bytes
+                document = NoteContent(own_url, PDF, len(data), inline=True)
+            elif url is not None:
+                document = NoteContent(url, PDF, _size(attachment))
+        elif media in TEXT_TYPES and not text:
+            if data is not None:
+                text = plain_text(media, data)
+            elif url is not None and binary is None:
+                binary = NoteContent(url, media, _size(attachment))
+    return text, document or (None if text else binary)
+
+
 def binary_text(binary: Mapping[str, Any]) -> str | None:
-    """The text a Binary resource carries."""
-    return _decode(binary.get("data"))
+    """The text a Binary resource (JSON form) carries, as plain text (XHTML sanitized)."""
+    raw = _bytes(binary.get("data"))
+    return None if raw is None else plain_text(str(binary.get("contentType") or "text/plain"), raw)
+
+
+def _title(r: Mapping[str, Any]) -> str:
+    titles = [a.get("title") for a in attachments(r) if a.get("title")]
+    return str(r.get("description") or (titles[0] if titles else None) or _text(r.get("type")) or "")
 
 
 def note(r: Resource, ctx: MapContext) -> NoteRecord | None:
@@ -245,20 +295,19 @@ def note(r: Resource, ctx: MapContext) -> NoteRecord | None:
     patient_id = _patient(r.get("subject"))
     if r.get("status") == ENTERED_IN_ERROR or authored is None or patient_id is None:
         return None
-    attachment = _attachment(r)
-    bid = binary_id(r)
-    text = ctx.binaries.get(bid, "") if bid else _decode(attachment.get("data")) or ""
+    text, content = note_content(r, ctx.base_url)
     type_codings = codings(r.get("type"))
     authors = r.get("author") or [None]
     return NoteRecord(
         provenance=ctx.provenance(r, patient_id),
         patient_id=patient_id,
-        title=str(r.get("description") or attachment.get("title") or _text(r.get("type")) or ""),
+        title=_title(r),
         authored_at=authored,
         text=text,
         type=type_codings[0] if type_codings else None,
         author=ctx.practitioner(authors[0]),
         business_id=master_identifier(r),
+        content=content,
     )
 
 

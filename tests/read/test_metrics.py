@@ -38,6 +38,7 @@ async def _cost(demo_stack: Any, dod_ids: list[str]) -> Counter[tuple[str, str]]
 
 
 async def test_per_kind_upstream_requests_do_not_grow_with_patients(demo_stack: Any) -> None:
+    await _cost(demo_stack, PATIENTS)  # warm what the sources keep across requests (facility names) alike for both
     one = await _cost(demo_stack, PATIENTS[:1])
     ten = await _cost(demo_stack, PATIENTS)
     kinds = {"lab_result", "appointment", "clinical_note", "prescription", "condition", "message_thread"}

@@ -81,7 +81,7 @@ async def test_p1_upcoming_visits_and_dental_questionnaire(ask: Ask) -> None:
             provenance { source } questionnaire { completedAt questionnaire { title items { linkId type } } } } } }
         questionnaires { id dueBy appointment { service } }
         conditions { code { system code } healthTopics { title approvedBy } }
-        clinicalNotes(first: 10) { edges { node { title text provenance { source } } } }
+        clinicalNotes(first: 10) { edges { node { title text provenance { source } attachment { url } } } }
         primaryCareTeam { name facility { name onGenesis } members { name { text } } }
     } }"""
     status, body = await ask("P1", query)
@@ -99,7 +99,8 @@ async def test_p1_upcoming_visits_and_dental_questionnaire(ask: Ask) -> None:
     assert len([c for c in icd if c["healthTopics"]]) >= 2
     notes = [e["node"] for e in me["clinicalNotes"]["edges"]]
     assert len([n for n in notes if n["provenance"]["source"] == "GENESIS"]) >= 3
-    assert all(n["text"] for n in notes)
+    assert all(n["text"] or n["attachment"] for n in notes)  # a PDF note is a document to download
+    assert any(n["attachment"] for n in notes)
     assert me["primaryCareTeam"]["facility"]["onGenesis"] is True
 
 

@@ -211,6 +211,21 @@ async def test_a_note_is_an_xhtml_binary_at_an_absolute_url(
     assert (await binary_only.get(attachment["url"]))[0] == 403
 
 
+async def test_a_pdf_note_is_an_xr_binary_served_raw_or_as_json(
+    reader: Fhir, shared_http: aiohttp.ClientSession, shared: FhirServer, persona_data: list[dict[str, Any]]
+) -> None:
+    (note,) = [r for r in persona_data if r["resourceType"] == "DocumentReference"
+               and r["content"][0]["attachment"]["contentType"] == "application/pdf"
+               and r["content"][0]["attachment"]["url"].startswith("Binary/XR-")][:1]  # fmt: skip
+    attachment = (await reader.get(f"DocumentReference/{note['id']}"))[1]["content"][0]["attachment"]
+    assert attachment["url"].startswith(f"{shared.base_url}/Binary/XR-") and "size" not in attachment
+    async with shared_http.get(attachment["url"], headers={**reader.headers, "Accept": "application/pdf"}) as r:
+        assert r.status == 200 and r.content_type == "application/pdf"
+        raw = await r.read()
+    status, binary, _ = await reader.get(attachment["url"])
+    assert status == 200 and raw.startswith(b"%PDF") and base64.b64decode(binary["data"]) == raw
+
+
 async def test_includes_need_the_scopes_of_what_they_add(
     shared_http: aiohttp.ClientSession, shared: FhirServer, client_key: Key
 ) -> None:

@@ -192,8 +192,11 @@ async def test_notes_inline_and_binary(http: aiohttp.ClientSession) -> None:
     async with running(dataset()) as server:
         source = GenesisSource(config_for(server), http, Recorder())
         (page,) = await source.fetch(RecordKind.CLINICAL_NOTE, [query("g0")])
-        assert [(n.provenance.source_id, n.text) for n in page.items] == [("n2", "binary text"), ("n1", "inline text")]
+        assert [(n.provenance.source_id, n.text) for n in page.items] == [("n2", ""), ("n1", "inline text")]
         assert page.items[1].business_id == "note-77" and page.items[1].title == "Visit note"
+        content = page.items[0].content  # the Binary is read only when its text is asked for
+        assert content is not None and content.url == f"{server.base_url}/Binary/bin-1"
+        assert await source.note_texts([content, content]) == ["binary text", "binary text"]
 
 
 async def test_prescription_refills_and_conditions(http: aiohttp.ClientSession) -> None:
