@@ -15,7 +15,7 @@ from .errors import StackStartError
 
 __all__ = ["GENESIS_SPEAKS_MILLENNIUM", "Upstream", "apply_faults", "start_upstream"]
 
-GENESIS_SPEAKS_MILLENNIUM = False
+GENESIS_SPEAKS_MILLENNIUM = True
 """True: the GENESIS sandbox answers as Oracle Health Millennium's FHIR R4 API does (its id shapes,
 no batch, no `_sort`, JSON Patch writes, named scopes only; see docs/millennium-rules.md). Off
 until the GENESIS adapter speaks Millennium; the community sandbox stays generic FHIR R4."""

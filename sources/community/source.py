@@ -14,7 +14,7 @@ from ..fhir.adapter import FhirRecordSource
 from ..fhir.bundle import Bundle
 from ..fhir.config import FhirSourceConfig
 from ..fhir.kinds import CLINICAL_KINDS, KindSpec
-from ..fhir.patients import demographics, dod_id_of, identifier_search
+from ..fhir.patients import demographics, dod_id_of, identifier_list_search
 from ..records import Link, LinkedRef, PatientKey, RecordKind, RecordSource
 from .mapping import candidates, match_parameters, organization_name
 from .name import COMMUNITY
@@ -49,7 +49,7 @@ class CommunitySource(FhirRecordSource):
         if not patients:
             return []
         params = [
-            *identifier_search([p.dod_id for p in patients]),
+            *identifier_list_search([p.dod_id for p in patients]),
             ("_include", "Patient:organization"),
         ]
         kind = RecordKind.PATIENT.value

@@ -2,25 +2,29 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from typing import ClassVar
 
 from ..base import Page, Query
-from ..errors import SourceError
+from ..errors import SourceError, SourceUnavailable
+from ..fhir import mapping as fhir_mapping
 from ..fhir.adapter import FhirRecordSource
 from ..fhir.patients import demographics, dod_id_of, identifier_search
 from ..records import CareTeamRecord, Link, LinkedRef, PatientKey, Record, RecordKind, RecordSource
 from . import mapping
 from .kinds import GENESIS_KINDS
 from .name import GENESIS
+from .plans import MILLENNIUM_PLANS
+from .reads import Directory, fetch_pages, get_records
 
 __all__ = ["GenesisSource"]
 
 
 class GenesisSource(FhirRecordSource):
-    """Reads GENESIS; writes (booking, Tasks, Communications) will live in `writes.py`."""
+    """Reads GENESIS as Millennium documents its R4 API (see `plans.py`, `reads.py`); writes are `writes/`."""
 
     name: ClassVar[RecordSource] = GENESIS
     provides: ClassVar[frozenset[RecordKind]] = frozenset(GENESIS_KINDS)
@@ -28,45 +32,51 @@ class GenesisSource(FhirRecordSource):
     facilities_on_genesis = True
 
     _facility_names: dict[str, str]
+    _practitioners: Directory
 
     async def link(self, patients: Sequence[PatientKey]) -> Sequence[Link | SourceError]:
-        """All DoD IDs in one `Patient?identifier=` search; demographics come along."""
-        if not patients:
-            return []
-        params = identifier_search([p.dod_id for p in patients])
-        try:
-            bundle = await self.client.search(RecordKind.PATIENT.value, "Patient", params)
-            bundle = await self.client.rest_of(RecordKind.PATIENT.value, bundle)
-        except SourceError as exc:
-            return [exc] * len(patients)
-        found: dict[str, list[dict[str, object]]] = {}
-        for patient in bundle.matches("Patient"):
-            if patient.get("active") is False:
-                continue
-            dod = dod_id_of(patient)
-            if dod is not None:
-                found.setdefault(dod, []).append(patient)
-        links: list[Link | SourceError] = []
-        for key in patients:
-            hits = sorted(found.get(key.dod_id, []), key=lambda p: str(p.get("id")))
-            links.append(
-                Link(
-                    source=self.name,
-                    dod_id=key.dod_id,
-                    refs=tuple(LinkedRef(str(p.get("id"))) for p in hits),
-                    demographics=demographics(self.name, hits[0]) if hits else None,
-                )
-            )
-        return links
+        """One `Patient?identifier=<system>|<DoD ID>` search per patient (Millennium takes one
+        value), all at once within the client's concurrency bound; demographics come along."""
+        keys = sorted({p.dod_id for p in patients})
+        answers = await asyncio.gather(*(self._patients_with(dod) for dod in keys), return_exceptions=True)
+        by_dod: dict[str, Link | SourceError] = {}
+        for dod, answer in zip(keys, answers, strict=True):
+            if isinstance(answer, BaseException) and not isinstance(answer, SourceError):
+                raise answer
+            by_dod[dod] = answer
+        return [by_dod[p.dod_id] for p in patients]
+
+    async def _patients_with(self, dod_id: str) -> Link:
+        bundle = await self.client.search(RecordKind.PATIENT.value, "Patient", identifier_search(dod_id))
+        bundle = await self.client.rest_of(RecordKind.PATIENT.value, bundle)
+        hits = sorted(
+            (p for p in bundle.matches("Patient") if p.get("active") is not False and dod_id_of(p) == dod_id),
+            key=lambda p: str(p.get("id")),
+        )
+        return Link(
+            source=self.name,
+            dod_id=dod_id,
+            refs=tuple(LinkedRef(str(p.get("id"))) for p in hits),
+            demographics=demographics(self.name, hits[0]) if hits else None,
+        )
+
+    @property
+    def _directory(self) -> Directory:
+        if not hasattr(self, "_practitioners"):
+            self._practitioners = Directory(self.client)
+        return self._practitioners
 
     async def get(self, kind: RecordKind, ids: Sequence[str]) -> Sequence[Record | SourceError | None]:
         """Records by id; a message is one Communication (its thread is its `partOf` root)."""
+        plan = MILLENNIUM_PLANS.get(kind)
         if kind is RecordKind.CARE_TEAM:
-            found = await super().get(kind, ids)
+            found = await get_records(self, self._directory, kind, MILLENNIUM_PLANS[kind], ids)
             teams = [t for t in found if isinstance(t, CareTeamRecord)]
             named = await self._name_facilities([Page(tuple(teams), False)])
             by_id = {t.provenance.source_id: t for p in named if isinstance(p, Page) for t in p.items}
             return [by_id.get(t.provenance.source_id, t) if isinstance(t, CareTeamRecord) else t for t in found]
+        if plan is not None:
+            return await get_records(self, self._directory, kind, plan, ids)
         if kind is not RecordKind.MESSAGE:
             return await super().get(kind, ids)
         wanted = sorted(set(ids))
@@ -82,10 +92,27 @@ class GenesisSource(FhirRecordSource):
         return [messages.get(i) for i in ids]
 
     async def fetch(self, kind: RecordKind, queries: Sequence[Query]) -> Sequence[Page | SourceError]:
-        pages = await super().fetch(kind, queries)
+        plan = MILLENNIUM_PLANS.get(kind)
+        if plan is None:
+            pages = await super().fetch(kind, queries)
+        else:
+            pages = await fetch_pages(self, self._directory, kind, plan, queries)
         if kind is RecordKind.CARE_TEAM:
             return await self._name_facilities(pages)
         return pages
+
+    async def binaries(self, kind: RecordKind, ids: Sequence[str]) -> list[str | SourceError]:
+        """Texts of Binary resources, aligned with `ids`: one read each, all at once (no batch)."""
+
+        async def one(bid: str) -> str | SourceError:
+            try:
+                answer = await self.client.read(kind.value, "Binary", bid)
+            except SourceError as exc:
+                return exc
+            text = fhir_mapping.binary_text(answer)
+            return text if text is not None else SourceUnavailable(self.name, "unreadable answer (Binary)")
+
+        return list(await asyncio.gather(*(one(i) for i in ids)))
 
     async def _name_facilities(self, pages: Sequence[Page | SourceError]) -> list[Page | SourceError]:
         """Put the Location's name on each care team's facility (one search; names are cached)."""

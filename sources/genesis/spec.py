@@ -14,6 +14,7 @@ from ..writes import PatientWrites
 from .export import genesis_export
 from .kinds import GENESIS_KINDS
 from .name import GENESIS
+from .scopes import READ_SCOPES, WRITE_SCOPES
 from .source import GenesisSource
 from .writes import GenesisWriter, GenesisWrites
 
@@ -22,19 +23,20 @@ __all__ = ["SPEC", "GenesisConfig"]
 
 @dataclass(frozen=True, slots=True)
 class GenesisConfig:
-    """`MHS_GATEWAY_GENESIS_*`: the FHIR endpoint, the scopes added for writes (None: no writes),
-    and the Groups the mart exports (`EXPORT_GROUPS`)."""
+    """`MHS_GATEWAY_GENESIS_*`: the FHIR endpoint (its `SCOPE` defaults to the named read scopes of
+    `scopes.py`), the scopes added for writes (`WRITE_SCOPE`; empty: no writes), and the Groups the
+    mart exports (`EXPORT_GROUPS`)."""
 
     fhir: FhirSourceConfig
-    write_scope: str | None = "system/*.write"
+    write_scope: str | None = WRITE_SCOPES
     export_groups: tuple[str, ...] = ()  # Bulk Data Groups the mart's export job reads
 
 
 def _configure(env: EnvReader) -> GenesisConfig | None:
-    fhir = read_fhir_settings(env, default_scope="system/*.read")
+    fhir = read_fhir_settings(env, default_scope=READ_SCOPES)
     if fhir is None:
         return None
-    write_scope = env.text("WRITE_SCOPE", "system/*.write")
+    write_scope = env.text("WRITE_SCOPE", WRITE_SCOPES)
     return GenesisConfig(fhir, write_scope or None, export_groups(env))
 
 
