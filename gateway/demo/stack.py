@@ -21,6 +21,7 @@ from gateway.tracing import configure_tracing
 from sandbox.data import DemoData, generate
 from sandbox.fhir import BULK_IG, MILLENNIUM, FhirServer
 from sandbox.issuer import Issuer
+from sandbox.millennium import millennium_data
 
 from .environment import gateway_environment
 from .errors import StackStartError
@@ -30,7 +31,7 @@ from .personas import PersonaToken, mint_persona_tokens
 from .provision import DemoDatabases, provision, release
 from .serve import InLoopServer
 from .servers import postgres_server
-from .upstreams import Upstream, apply_faults, start_upstream
+from .upstreams import GENESIS_SPEAKS_MILLENNIUM, Upstream, apply_faults, start_upstream
 from .workers import ServeProcess
 
 __all__ = ["DemoStack"]
@@ -174,12 +175,16 @@ class DemoStack:
         try:
             server = await self._exit.enter_async_context(postgres_server(opts.database_url))
         finally:
-            data = self._data = await generating
+            data = await generating
+        if GENESIS_SPEAKS_MILLENNIUM:  # served (and seen by tests) as Millennium holds it
+            data = millennium_data(data)
+        self._data = data
         self._databases = await provision(server, data.tol, fresh=opts.fresh_databases)
         self._exit.push_async_callback(release, self._databases)
 
         self._genesis = await start_upstream(
-            "genesis", data.genesis, host=_LOOPBACK, match_enabled=False, writable=True, bulk=MILLENNIUM
+            "genesis", data.genesis, host=_LOOPBACK, match_enabled=False, writable=True, bulk=MILLENNIUM,
+            millennium=GENESIS_SPEAKS_MILLENNIUM, reshape=False,
         )
         self._exit.push_async_callback(self._genesis.server.stop)
         self._community = await start_upstream(

@@ -17,8 +17,8 @@ __all__ = ["GENESIS_SPEAKS_MILLENNIUM", "Upstream", "apply_faults", "start_upstr
 
 GENESIS_SPEAKS_MILLENNIUM = True
 """True: the GENESIS sandbox answers as Oracle Health Millennium's FHIR R4 API does (its id shapes,
-no batch, no `_sort`, JSON Patch writes, named scopes only; see docs/millennium-rules.md). Off
-until the GENESIS adapter speaks Millennium; the community sandbox stays generic FHIR R4."""
+no batch, no `_sort`, JSON Patch writes, named scopes only; see docs/millennium-rules.md), and the
+GENESIS adapter speaks it. The community sandbox stays generic FHIR R4."""
 
 
 @dataclass(slots=True)
@@ -51,18 +51,20 @@ async def start_upstream(
     writable: bool,
     millennium: bool | None = None,
     bulk: BulkProfile | None = None,
+    reshape: bool = True,
 ) -> Upstream:
     """Start one sandbox on a free loopback port, trusting a freshly made client key.
 
     `millennium` (default: `GENESIS_SPEAKS_MILLENNIUM` for the "genesis" sandbox) reshapes the
-    data and serves it with the Millennium profile."""
+    data (unless `reshape` is False: already done, e.g. by `millennium_data`) and serves it with
+    the Millennium profile."""
     if millennium is None:
         millennium = name == "genesis" and GENESIS_SPEAKS_MILLENNIUM
     private_pem, public_jwk, kid = make_client_keypair()
     client_id = f"mhs-gateway-{name}"
     server = FhirServer(
         name=name,
-        resources=millennium_resources(resources) if millennium else resources,
+        resources=millennium_resources(resources) if millennium and reshape else resources,
         clients={client_id: public_jwk},
         match_enabled=match_enabled and not millennium,
         writable=writable,

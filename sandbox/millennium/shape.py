@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import base64
 import copy
+import dataclasses
 import html
 from collections import Counter
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sandbox.fhir.paths import reference_key
 
@@ -28,7 +29,12 @@ from .communications import email_status
 from .ids import numbered_id
 from .systems import is_proprietary
 
-__all__ = ["millennium_resources", "xhtml"]
+if TYPE_CHECKING:
+    from sandbox.data.model import DemoData
+
+__all__ = ["millennium_data", "millennium_resources", "xhtml"]
+
+DOD_SYSTEM = "urn:oid:2.16.840.1.113883.3.42.10001.100001.12"
 
 Resource = dict[str, Any]
 _NOTIFICATION = {"system": "http://terminology.hl7.org/CodeSystem/communication-category", "code": "notification",
@@ -62,7 +68,9 @@ def _new_ids(resources: list[Resource]) -> dict[tuple[str, str], str]:
     ids: dict[tuple[str, str], str] = {}
     for r in resources:
         rtype = r["resourceType"]
-        if rtype not in ("Slot", "Schedule"):
+        if rtype == "Location":  # kept: the facility codes care teams and clinicians' tokens share (A16)
+            ids[(rtype, r["id"])] = r["id"]
+        elif rtype not in ("Slot", "Schedule"):
             rid = numbered_id(rtype, counts[rtype])
             counts[rtype] += 1
             ids[(rtype, r["id"])] = "VS-" + rid.removeprefix("L-") if _is_vital(r) else rid
@@ -175,3 +183,23 @@ def _decode(data: Any) -> str:
 
 def _b64(text: str) -> str:
     return base64.b64encode(text.encode("utf-8")).decode("ascii")
+
+
+def millennium_data(data: DemoData) -> DemoData:
+    """`data` with its GENESIS resources as Millennium holds them, and the personas' GENESIS
+    patient ids following (found by DoD ID)."""
+    served = millennium_resources(data.genesis)
+    by_dod = {
+        str(i.get("value")): r["id"]
+        for r in served
+        if r["resourceType"] == "Patient"
+        for i in r.get("identifier") or ()
+        if i.get("system") == DOD_SYSTEM
+    }
+    personas = {
+        key: dataclasses.replace(p, genesis_patient_id=by_dod.get(p.dod_id or "", p.genesis_patient_id))
+        if p.genesis_patient_id
+        else p
+        for key, p in data.personas.items()
+    }
+    return dataclasses.replace(data, genesis=served, personas=personas)

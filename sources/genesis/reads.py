@@ -124,7 +124,9 @@ def _searches(plan: Plan, query: Query) -> list[Params]:
     page = query.page
     common = [*plan.params(page.filters), *_window(plan, page)]
     if plan.newest_first:
-        common.append(("_count", str(min(200, page.first + 2))))
+        # first + 1 tells whether more follow; past page 1 `le` also returns the record at the
+        # position itself, so one more keeps a late page to one round trip, like page 1.
+        common.append(("_count", str(min(200, page.first + 1 + (page.after is not None)))))
     elif plan.count is not None:
         common.append(("_count", str(plan.count)))
     if plan.patient_param is None:
@@ -165,9 +167,13 @@ async def _read(source: FhirRecordSource, kind: RecordKind, plan: Plan, query: Q
     return merged, whole
 
 
-def _page(source: FhirRecordSource, plan: Plan, query: Query, bundle: Bundle, whole: bool) -> Page:
+def _page(source: FhirRecordSource, plan: Plan, query: Query, bundle: Bundle, whole: bool, shared: bool) -> Page:
+    """This query's page of the bundle (only its patients' records when the search was shared)."""
     ctx = source.context(bundle, dt.datetime.now(dt.UTC), query.link.refs)
     records: Sequence[Record] = plan.records(bundle, ctx, query.page)
+    if shared:
+        mine = {ref.patient_id for ref in query.link.refs}
+        records = [r for r in records if getattr(r, "patient_id", None) in mine]
     want = query.page.want_total and whole  # a total only where every match was read
     page = cut(records, query.page, len(records) if want else None, ascending=plan.ascending)
     if want and query.page.want_business_ids:
@@ -176,28 +182,52 @@ def _page(source: FhirRecordSource, plan: Plan, query: Query, bundle: Bundle, wh
     return page
 
 
+def _groups(plan: Plan, queries: Sequence[Query], live: Sequence[int]) -> list[list[int]]:
+    """Queries that can share one search: on a type that takes `patient=a,b`, those asking the
+    same page (first, cursor, filters) of different patients; otherwise one query each."""
+    if not plan.patient_lists:
+        return [[i] for i in live]
+    by_page: dict[PageRequest, list[int]] = {}
+    for i in live:
+        by_page.setdefault(queries[i].page, []).append(i)
+    return list(by_page.values())
+
+
+def _shared(queries: Sequence[Query], group: Sequence[int]) -> Query:
+    """One query for the group: the first one's page, every patient's refs."""
+    refs = tuple(ref for i in group for ref in queries[i].link.refs)
+    first = queries[group[0]]
+    return dataclasses.replace(first, link=dataclasses.replace(first.link, refs=refs))
+
+
 async def fetch_pages(
     source: FhirRecordSource, directory: Directory, kind: RecordKind, plan: Plan, queries: Sequence[Query]
 ) -> list[Page | SourceError]:
-    """One page per query; every search of every query runs at once."""
+    """One page per query; every search of every query runs at once (queries of several
+    patients share one search where the type takes a list of patients)."""
     results: list[Page | SourceError] = [Page((), False)] * len(queries)
     live = [
         i for i, q in enumerate(queries)
         if (q.link.refs or plan.patient_param is None) and plan.answerable(q.page.filters)
     ]  # fmt: skip
-    read = await asyncio.gather(*(_read(source, kind, plan, queries[i]) for i in live), return_exceptions=True)
-    done: list[tuple[int, Bundle, bool]] = []
-    for i, outcome in zip(live, read, strict=True):
+    groups = _groups(plan, queries, live)
+    read = await asyncio.gather(
+        *(_read(source, kind, plan, _shared(queries, g)) for g in groups), return_exceptions=True
+    )
+    done: list[tuple[list[int], Bundle, bool]] = []
+    for group, outcome in zip(groups, read, strict=True):
         if isinstance(outcome, SourceError):
-            results[i] = outcome
+            for i in group:
+                results[i] = outcome
         elif isinstance(outcome, BaseException):
             raise outcome
         else:
-            done.append((i, *outcome))
+            done.append((group, *outcome))
     named = await _named(directory, kind, [b for _, b, _ in done])
     binaries: dict[str, str] = {}
-    for (i, _, whole), bundle in zip(done, named, strict=True):
-        results[i] = _page(source, plan, queries[i], bundle, whole)
+    for (group, _, whole), bundle in zip(done, named, strict=True):
+        for i in group:
+            results[i] = _page(source, plan, queries[i], bundle, whole, shared=len(group) > 1)
         binaries.update(_binary_ids(bundle))
     if binaries:
         await source._fill_binaries(kind, results, binaries)
