@@ -24,19 +24,14 @@ from ..fhir.bundle import Bundle
 from ..fhir.client import Params
 from ..fhir.kinds import Records, per_resource
 from ..fhir.mapping import MapContext
+from ..fhir.values import SERVICE_TYPE_CODES, SNOMED
 from ..records import AppointmentRecord, CareService, PrescriptionRecord, Record, RecordKind
 from . import mapping
 
 __all__ = ["MILLENNIUM_PLANS", "SERVICE_TYPES", "SNOMED", "Plan", "slot_service_types"]
 
-SNOMED = "http://snomed.info/sct"
-# The standard practice-setting codes Millennium puts beside its code set 14249 appointment type
-# (slot.md, Terminology Bindings): standard codes need no tenant's code set to search by.
-SERVICE_TYPES: dict[CareService, str] = {
-    CareService.PRIMARY_CARE: "394814009",
-    CareService.DENTAL: "394812008",
-    CareService.SPECIALTY: "394658006",
-}
+# Slots are searched by the standard practice-setting codes: they need no tenant's code set.
+SERVICE_TYPES = SERVICE_TYPE_CODES
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,9 @@
   appointment again once; a 423 (locked) is retried by the client within the deadline.
 - Idempotency never leans on `If-None-Exist` (not documented): the gateway's key table answers
   retries that reached it, and a rerun after a lost answer reconciles: a slot that is no longer
-  free is looked for among the patient's appointments at its time (the booking happened); an
-  appointment already cancelled or moved carries this request's comment (the change happened).
+  free is looked for among the patient's appointments at its time, by the request named in the
+  booking's `comment` (the booking happened); an appointment already cancelled or moved carries
+  this request's `action-comment` (the change happened).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import Any
 from ...errors import SourceUnavailable, UpstreamRejected
 from ...fhir.bundle import Bundle, Resource
 from ...fhir.mapping import appointment as map_appointment
-from ...fhir.values import fhir_instant, instant, ref_id, service_of
+from ...fhir.values import fhir_instant, instant, ref_id, service_in
 from ...records import AppointmentRecord, CareService, RecordKind
 from ...writes import Booking, Cancellation, Rescheduling, SlotUnavailable, WriteRefused
 from .base import GenesisWriter, map_context, valid_id, version_of
@@ -114,7 +115,7 @@ def _check_bookable(slot: Mapping[str, Any], now: dt.datetime, target: str) -> N
     start = instant(slot.get("start"))
     if start is None or start <= now:
         raise SlotUnavailable(target, "the slot has already begun")
-    if service_of(slot.get("serviceCategory") or ()) not in BOOKABLE:
+    if service_in(slot) not in BOOKABLE:
         raise SlotUnavailable(target, "the slot is not for a service patients book")
     if slot.get("status") != "free":
         raise SlotUnavailable(target)
@@ -123,8 +124,13 @@ def _check_bookable(slot: Mapping[str, Any], now: dt.datetime, target: str) -> N
 # ---- book ---------------------------------------------------------------------------------------
 
 
-async def _booked_on(writer: GenesisWriter, slot: Mapping[str, Any], patient_id: str) -> Resource | None:
-    """The patient's booked appointment on this slot, if there is one (reconciliation).
+def _note(request_key: str) -> str:
+    """The booking's `comment`: where it came from, and the request (found again on a rerun)."""
+    return f"Booked by the patient through the MHS gateway (request {request_key})"
+
+
+async def _booked_on(writer: GenesisWriter, slot: Mapping[str, Any], patient_id: str, key: str) -> Resource | None:
+    """The appointment this request booked on this slot, if it did (reconciliation).
 
     `Appointment?patient=&date=ge<start>&date=lt<start + 1 s>`: the slot's time only."""
     start = instant(slot.get("start"))
@@ -134,15 +140,17 @@ async def _booked_on(writer: GenesisWriter, slot: Mapping[str, Any], patient_id:
     params = [("patient", patient_id), *at]
     bundle = await writer.client.search_all(_KIND, "Appointment", params)
     for appt in bundle.matches("Appointment"):
-        if appt.get("status") != "cancelled" and str(slot.get("id")) in _slot_ids(appt):
+        mine = key in str(appt.get("comment") or "")
+        if mine and appt.get("status") != "cancelled" and str(slot.get("id")) in _slot_ids(appt):
             return appt
     return None
 
 
-def _new_appointment(slot: Mapping[str, Any], patient_id: str, reason: str | None) -> dict[str, Any]:
+def _new_appointment(slot: Mapping[str, Any], patient_id: str, reason: str | None, key: str) -> dict[str, Any]:
     appt: dict[str, Any] = {
         "resourceType": "Appointment",
         "status": "booked",
+        "comment": _note(key),
         "slot": [{"reference": f"Slot/{slot.get('id')}"}],
         "participant": [{"actor": {"reference": f"Patient/{patient_id}"}, "status": "accepted"}],
     }
@@ -153,22 +161,22 @@ def _new_appointment(slot: Mapping[str, Any], patient_id: str, reason: str | Non
 
 async def book(writer: GenesisWriter, booking: Booking) -> AppointmentRecord:
     """Book the slot for the patient; a rerun after a lost answer finds the first booking."""
-    slot_id, patient_id = booking.slot_id, booking.patient_id
+    slot_id, patient_id, key = booking.slot_id, booking.patient_id, booking.request_key
     _ids_ok((slot_id, "slot"))
     slot, _ = await _slot(writer, slot_id)
     if slot is None:
         raise WriteRefused("NOT_FOUND", "slot", "no such slot")
     if slot.get("status") != "free":
-        earlier = await _booked_on(writer, slot, patient_id)
+        earlier = await _booked_on(writer, slot, patient_id, key)
         if earlier is not None:
-            return await _record(writer, earlier)  # an earlier attempt (or the patient) booked it
+            return await _record(writer, earlier)  # an earlier attempt of this request booked it
     _check_bookable(slot, writer.now(), "slot")
     try:
-        created = await writer.client.post(_KIND, _new_appointment(slot, patient_id, booking.reason))
+        created = await writer.client.post(_KIND, _new_appointment(slot, patient_id, booking.reason, key))
     except UpstreamRejected as exc:
         if exc.status != 409:
             raise
-        earlier = await _booked_on(writer, slot, patient_id)  # taken: by a parallel rerun of ours?
+        earlier = await _booked_on(writer, slot, patient_id, key)  # taken: by a parallel rerun of ours?
         if earlier is None:
             raise SlotUnavailable("slot", "another request took the slot first") from exc
         created = earlier
@@ -249,7 +257,7 @@ async def reschedule(writer: GenesisWriter, move: Rescheduling) -> AppointmentRe
             raise SlotUnavailable("newSlot", "the appointment is already in that slot")
         if not _changeable(appt, writer.now()):
             raise WriteRefused("NOT_CANCELLABLE", "appointment", "only future booked appointments can be rescheduled")
-        if service_of(slot.get("serviceCategory") or ()) != service_of(appt.get("serviceCategory") or ()):
+        if service_in(slot) != service_in(appt):
             raise WriteRefused("SERVICE_MISMATCH", "newSlot", "the new slot is for another service")
         _check_bookable(slot, writer.now(), "newSlot")
         updated = await _patched(writer, appt, operations)
