@@ -50,6 +50,7 @@ class Plan:
     count: int | None = 100  # `_count` sent (None: the type takes none)
     ascending: bool = False  # the list is soonest first (slots): the cursor raises the lower bound
     answerable: Callable[[Filters], bool] = lambda _f: True  # False: nothing to ask for, an empty page
+    lookups: tuple[str, ...] = ()  # types whose names the records show, read by `_id` (no `_include`)
 
 
 def _lab_params(f: Filters) -> Params:
@@ -106,17 +107,21 @@ MILLENNIUM_PLANS: dict[RecordKind, Plan] = {
     ),
     RecordKind.CLINICAL_NOTE: Plan(
         "DocumentReference", per_resource("DocumentReference", fhir_mapping.note), _note_params,
-        date_param="date",
+        date_param="date", lookups=("Practitioner",),
     ),
     RecordKind.APPOINTMENT: Plan(
         "Appointment", _appointments, _appointment_params, patient_lists=True,
-        date_param="date", upper="lt", window=True, count=200,
+        date_param="date", upper="lt", window=True, count=200, lookups=("Practitioner", "Location"),
     ),
-    RecordKind.PRESCRIPTION: Plan("MedicationRequest", _prescriptions, _prescription_params, count=200),
+    RecordKind.PRESCRIPTION: Plan(
+        "MedicationRequest", _prescriptions, _prescription_params, count=200, lookups=("Practitioner",)
+    ),
     RecordKind.CONDITION: Plan(
         "Condition", per_resource("Condition", fhir_mapping.condition), _condition_params, count=None
     ),
-    RecordKind.CARE_TEAM: Plan("CareTeam", per_resource("CareTeam", mapping.care_team), count=None),
+    RecordKind.CARE_TEAM: Plan(
+        "CareTeam", per_resource("CareTeam", mapping.care_team), count=None, lookups=("Practitioner",)
+    ),
     RecordKind.SLOT: Plan(
         "Slot", per_resource("Slot", mapping.slot), _slot_params, patient_param=None,
         date_param="start", upper="lt", window=True, count=200, ascending=True,

@@ -22,7 +22,7 @@ from ..fhir.adapter import (
 )
 from ..fhir.bundle import Bundle, Resource
 from ..fhir.client import FhirClient, Params
-from ..fhir.paging import after, cut
+from ..fhir.paging import after, cut, sort_key
 from ..fhir.values import fhir_instant, ref_id
 from ..records import Record, RecordKind
 from .plans import Plan
@@ -38,28 +38,31 @@ _CACHE = 2000
 
 
 class Directory:
-    """Practitioners by id, read once per source (their names show on appointments, notes, teams)."""
+    """Practitioners and Locations by id, read once per source (their names show on appointments,
+    notes and care teams; directory data, not health data)."""
 
     def __init__(self, client: FhirClient) -> None:
         self._client = client
-        self._known: dict[str, Resource] = {}
+        self._known: dict[tuple[str, str], Resource] = {}
 
-    async def practitioners(self, kind: str, ids: set[str]) -> list[Resource]:
-        """The Practitioner resources with these ids (unknown ones left out)."""
-        wanted = sorted(i for i in ids if i not in self._known)
-        chunks = [wanted[i : i + _IDS_PER_SEARCH] for i in range(0, len(wanted), _IDS_PER_SEARCH)]
+    async def lookup(self, kind: str, wanted: Mapping[str, set[str]]) -> dict[tuple[str, str], Resource]:
+        """(type, id) -> resource for the ids of each type (unknown ones left out)."""
+        searches = []
+        for rtype, ids in sorted(wanted.items()):
+            missing = sorted(i for i in ids if (rtype, i) not in self._known)
+            searches += [(rtype, missing[i : i + _IDS_PER_SEARCH]) for i in range(0, len(missing), _IDS_PER_SEARCH)]
         found = await asyncio.gather(
-            *(self._client.search_all(kind, "Practitioner", [("_id", ",".join(c))]) for c in chunks),
+            *(self._client.search_all(kind, rtype, [("_id", ",".join(c))]) for rtype, c in searches),
             return_exceptions=True,
         )
-        for bundle in found:
+        for (rtype, _), bundle in zip(searches, found, strict=True):
             if isinstance(bundle, Bundle):  # a failed lookup leaves the reference's display
                 if len(self._known) > _CACHE:
                     self._known.clear()
-                self._known.update({str(p.get("id")): p for p in bundle.matches("Practitioner")})
+                self._known.update({(rtype, str(r.get("id"))): r for r in bundle.matches(rtype)})
             elif not isinstance(bundle, SourceError):
                 raise bundle
-        return [self._known[i] for i in sorted(ids) if i in self._known]
+        return {(t, i): self._known[(t, i)] for t, ids in wanted.items() for i in ids if (t, i) in self._known}
 
 
 def _references(value: Any, resource_type: str) -> Iterator[str]:
@@ -80,16 +83,18 @@ def with_included(bundle: Bundle, resources: Sequence[Resource]) -> Bundle:
     return Bundle({**bundle.raw, "entry": entries})
 
 
-async def _named(directory: Directory, kind: RecordKind, bundles: Sequence[Bundle]) -> list[Bundle]:
-    ids = {rid for b in bundles for r in b.matches() for rid in _references(r, "Practitioner")}
-    if not ids:
+async def _named(directory: Directory, kind: RecordKind, plan: Plan, bundles: Sequence[Bundle]) -> list[Bundle]:
+    """Each bundle with the resources its hits name (`plan.lookups`), as if `_include`d."""
+    types = plan.lookups
+    named = [{t: set(_references(b.matches(), t)) for t in types} for b in bundles]
+    wanted = {t: set().union(*(n[t] for n in named)) for t in types}
+    if not any(wanted.values()):
         return list(bundles)
-    known = {str(p.get("id")): p for p in await directory.practitioners(kind.value, ids)}
-    out = []
-    for bundle in bundles:
-        mine = {rid for r in bundle.matches() for rid in _references(r, "Practitioner")}
-        out.append(with_included(bundle, [known[i] for i in sorted(mine) if i in known]))
-    return out
+    known = await directory.lookup(kind.value, {t: ids for t, ids in wanted.items() if ids})
+    return [
+        with_included(b, [known[(t, i)] for t in types for i in sorted(n[t]) if (t, i) in known])
+        for b, n in zip(bundles, named, strict=True)
+    ]
 
 
 # ---- one query's searches ----------------------------------------------------------------------
@@ -140,12 +145,17 @@ def _searches(plan: Plan, query: Query) -> list[Params]:
 async def _newest_first(
     source: FhirRecordSource, kind: RecordKind, plan: Plan, query: Query, bundle: Bundle
 ) -> Bundle:
-    """Read on (rarely) until more than a page lies past the cursor, or the list ends."""
+    """Read on until more than a page lies past the cursor and every record as old as the page's
+    last one is in (the server orders ties its own way), or the list ends."""
     page = query.page
     for _ in range(_MAX_PAGES):
+        if bundle.next_url is None:
+            break
         ctx = source.context(bundle, dt.datetime.now(dt.UTC), query.link.refs)
-        kept = sum(1 for r in plan.records(bundle, ctx, page) if after(r, page.after))
-        if kept > page.first or bundle.next_url is None:
+        mapped = plan.records(bundle, ctx, page)
+        kept = sorted((sort_key(r) for r in mapped if after(r, page.after)), reverse=True)
+        oldest = min((sort_key(r)[0] for r in mapped), default=None)
+        if len(kept) > page.first and oldest is not None and oldest < kept[page.first - 1][0]:
             break
         bundle = bundle.merged(await source.client.follow(kind.value, bundle.next_url))
     return bundle
@@ -223,7 +233,7 @@ async def fetch_pages(
             raise outcome
         else:
             done.append((group, *outcome))
-    named = await _named(directory, kind, [b for _, b, _ in done])
+    named = await _named(directory, kind, plan, [b for _, b, _ in done])
     binaries: dict[str, str] = {}
     for (group, _, whole), bundle in zip(done, named, strict=True):
         for i in group:
@@ -253,7 +263,7 @@ async def get_records(
     except SourceError as exc:
         return [exc] * len(ids)
     bundle = Bundle({"resourceType": "Bundle", "entry": [e for b in found for e in b.raw.get("entry") or ()]})
-    bundle = (await _named(directory, kind, [bundle]))[0]
+    bundle = (await _named(directory, kind, plan, [bundle]))[0]
     ctx = source.context(bundle, dt.datetime.now(dt.UTC))
     records = plan.records(bundle, ctx, PageRequest(first=len(wanted)))
     results: list[Page | SourceError] = [Page(tuple(records), False)]
