@@ -162,7 +162,9 @@ async def test_labs_for_ten_patients_one_search_each(http: aiohttp.ClientSession
         pages = await source.fetch(RecordKind.LAB_RESULT, [query(f"g{n}") for n in range(1, 10)] + [query("g0", 1)])
         by_path = (await stats(http, server))["by_path"]
         observation_searches = sum(n for path, n in by_path.items() if path.endswith("/Observation"))
-        assert observation_searches == 10  # Observation takes one patient a search; no batch
+        # Observation takes one patient a search (no batch); g0's page of one reads on once, past
+        # the entered-in-error hit the server counts but the gateway drops.
+        assert observation_searches == 10 + 1
         assert all(isinstance(p, Page) for p in pages)
         assert [p.items[0].patient_id for p in pages] == [f"g{n}" for n in range(1, 10)] + ["g0"]
 
