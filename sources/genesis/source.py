@@ -12,6 +12,7 @@ from ..base import Page, Query
 from ..errors import SourceError, SourceUnavailable
 from ..fhir import mapping as fhir_mapping
 from ..fhir.adapter import FhirRecordSource
+from ..fhir.bundle import Bundle
 from ..fhir.patients import demographics, dod_id_of, identifier_search
 from ..records import CareTeamRecord, Link, LinkedRef, PatientKey, Record, RecordKind, RecordSource
 from . import mapping
@@ -100,6 +101,17 @@ class GenesisSource(FhirRecordSource):
         if kind is RecordKind.CARE_TEAM:
             return await self._name_facilities(pages)
         return pages
+
+    async def searches(self, kind: RecordKind, urls: Sequence[str]) -> list[Bundle | SourceError]:
+        """Relative search URLs as plain GETs at once (Millennium takes no batch), aligned with `urls`."""
+
+        async def one(url: str) -> Bundle | SourceError:
+            try:
+                return await self.client.follow(kind.value, self.client.url(url))
+            except SourceError as exc:
+                return exc
+
+        return list(await asyncio.gather(*(one(u) for u in urls)))
 
     async def binaries(self, kind: RecordKind, ids: Sequence[str]) -> list[str | SourceError]:
         """Texts of Binary resources, aligned with `ids`: one read each, all at once (no batch)."""
