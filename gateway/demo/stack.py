@@ -21,6 +21,7 @@ from gateway.tracing import configure_tracing
 from sandbox.data import DemoData, generate
 from sandbox.fhir import BULK_IG, MILLENNIUM, FhirServer
 from sandbox.issuer import Issuer
+from sandbox.portal import PortalService
 
 from .environment import gateway_environment
 from .errors import StackStartError
@@ -68,6 +69,12 @@ class DemoStack:
     @property
     def genesis(self) -> FhirServer:
         return _running(self._genesis, "genesis").server
+
+    @property
+    def portal(self) -> PortalService:
+        """The GENESIS sandbox's patient portal (served whether or not the gateway is pointed at it)."""
+        service = _running(self._genesis, "genesis").portal
+        return _running(service, "portal")
 
     @property
     def community(self) -> FhirServer:
@@ -179,7 +186,7 @@ class DemoStack:
         self._exit.push_async_callback(release, self._databases)
 
         self._genesis = await start_upstream(
-            "genesis", data.genesis, host=_LOOPBACK, match_enabled=False, writable=True, bulk=MILLENNIUM
+            "genesis", data.genesis, host=_LOOPBACK, match_enabled=False, writable=True, bulk=MILLENNIUM, portal=True
         )
         self._exit.push_async_callback(self._genesis.server.stop)
         self._community = await start_upstream(
@@ -201,6 +208,7 @@ class DemoStack:
                 tol_dsn=self._databases.tol_dsn,
                 genesis=self._genesis,
                 community=self._community,
+                portal=opts.portal,
                 issuer=self._issuer,
                 log_level=opts.log_level,
                 pseudonym_key=opts.pseudonym_key,

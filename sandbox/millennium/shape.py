@@ -18,7 +18,7 @@ import base64
 import copy
 import html
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from sandbox.fhir.paths import reference_key
@@ -28,7 +28,7 @@ from .communications import email_status
 from .ids import numbered_id
 from .systems import is_proprietary
 
-__all__ = ["millennium_resources", "xhtml"]
+__all__ = ["millennium_references", "millennium_resources", "xhtml"]
 
 Resource = dict[str, Any]
 _NOTIFICATION = {"system": "http://terminology.hl7.org/CodeSystem/communication-category", "code": "notification",
@@ -55,6 +55,22 @@ def millennium_resources(resources: Iterable[Resource]) -> list[Resource]:
         elif renamed["resourceType"] == "Communication":
             out.append(_message_binary(renamed))
     return out
+
+
+def millennium_references(resources: Iterable[Resource]) -> Callable[[Resource], Resource]:
+    """Rewrites the references of resources held elsewhere (the patient portal's) to the ids
+    `millennium_resources(resources)` gives the resources they point at; their own ids stay."""
+    kept = [r for r in resources if rules_for(r["resourceType"]) is not None and r["resourceType"] != "Binary"]
+    ids = _new_ids(kept)
+
+    def rename(resource: Resource) -> Resource:
+        out: Resource = _rewrite(resource, ids)
+        if isinstance(out.get("questionnaire"), str):
+            key = reference_key(out["questionnaire"])
+            out["questionnaire"] = f"Questionnaire/{ids[key]}" if key in ids else out["questionnaire"]
+        return out
+
+    return rename
 
 
 def _new_ids(resources: list[Resource]) -> dict[tuple[str, str], str]:
