@@ -23,6 +23,7 @@ from sources.records import (
 )
 
 from ..fhir.support import Recorder, config_for, lab, patient, ref, reset_stats, running, set_faults, stats
+from .portal_support import portal_for, with_portal
 
 SC = "http://terminology.hl7.org/CodeSystem/service-category"
 TASK = "urn:mhs:task-code"
@@ -206,8 +207,8 @@ async def test_prescription_refills_and_conditions(http: aiohttp.ClientSession) 
 
 
 async def test_threads_and_messages(http: aiohttp.ClientSession) -> None:
-    async with running(dataset()) as server:
-        source = GenesisSource(config_for(server), http, Recorder())
+    async with running(dataset(), parts=with_portal(dataset())) as server:
+        source = GenesisSource(config_for(server), http, Recorder(), portal_for(server, http))
         (page,) = await source.fetch(RecordKind.MESSAGE_THREAD, [query("g0")])
         assert [(t.provenance.source_id, t.folder, t.message_count) for t in page.items] == [
             ("m3", MessageFolder.SENT, 1), ("m1", MessageFolder.INBOX, 2)]  # fmt: skip
@@ -219,8 +220,8 @@ async def test_threads_and_messages(http: aiohttp.ClientSession) -> None:
 
 
 async def test_tasks_care_team_questionnaire_and_slots(http: aiohttp.ClientSession) -> None:
-    async with running(dataset()) as server:
-        source = GenesisSource(config_for(server), http, Recorder())
+    async with running(dataset(), parts=with_portal(dataset())) as server:
+        source = GenesisSource(config_for(server), http, Recorder(), portal_for(server, http))
         (ren,) = await source.fetch(RecordKind.RENEWAL_REQUEST, [query("g0")])
         assert ren.items[0].status is RenewalStatus.IN_REVIEW and ren.items[0].note == "running low"
         (asg,) = await source.fetch(
