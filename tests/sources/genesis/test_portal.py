@@ -77,7 +77,9 @@ async def test_a_thread_of_another_patient_is_neither_read_nor_replied_to(
     assert len(stored(server, "Communication")) == 3
 
 
-async def test_a_new_thread_and_a_reply_are_written_once_per_key(server: FhirServer, http: aiohttp.ClientSession) -> None:
+async def test_a_new_thread_and_a_reply_are_written_once_per_key(
+    server: FhirServer, http: aiohttp.ClientSession
+) -> None:
     portal = portal_for(server, http)
     new = NewThread("k-new", "g0", "Pat Family0", "ct1", "Team Blue", "Travel", "Can I travel?", NOW)
     first = await portal.start_thread(new)
