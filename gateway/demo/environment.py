@@ -53,6 +53,9 @@ def gateway_environment(
         "MHS_GATEWAY_JWKS_URL": issuer.jwks_url,
         "MHS_GATEWAY_PSEUDONYM_KEY": pseudonym_key or secrets.token_urlsafe(32),
         "MHS_GATEWAY_LOG_LEVEL": log_level,
+        # what the sandboxes offer is read at startup only: they do not change it unasked, and tests
+        # count the requests they answer
+        "MHS_GATEWAY_CAPABILITY_REFRESH": "0",
         **genesis.env("GENESIS", portal=portal),
         **community.env("COMMUNITY"),
         **(extra or {}),
