@@ -19,7 +19,7 @@ import copy
 import dataclasses
 import html
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from sandbox.fhir.paths import reference_key
@@ -32,7 +32,7 @@ from .systems import is_proprietary
 if TYPE_CHECKING:
     from sandbox.data.model import DemoData
 
-__all__ = ["millennium_data", "millennium_resources", "xhtml"]
+__all__ = ["millennium_data", "millennium_references", "millennium_resources", "xhtml"]
 
 DOD_SYSTEM = "urn:oid:2.16.840.1.113883.3.42.10001.100001.12"
 
@@ -47,7 +47,7 @@ def millennium_resources(resources: Iterable[Resource]) -> list[Resource]:
     """The served resources, reshaped (the input is not changed)."""
     given = [copy.deepcopy(r) for r in resources]
     texts = {r["id"]: _decode(r.get("data")) for r in given if r["resourceType"] == "Binary"}
-    kept = [r for r in given if rules_for(r["resourceType"]) is not None and r["resourceType"] != "Binary"]
+    kept = [r for r in given if _kept(r)]
     ids = _new_ids(kept)
     teams = {r["id"]: r for r in kept if r["resourceType"] == "CareTeam"}
     out: list[Resource] = []
@@ -63,12 +63,35 @@ def millennium_resources(resources: Iterable[Resource]) -> list[Resource]:
     return out
 
 
+def millennium_references(resources: Iterable[Resource]) -> Callable[[Resource], Resource]:
+    """Rewrites the references of resources held elsewhere (the patient portal's) to the ids
+    `millennium_resources(resources)` gives the resources they point at; their own ids stay."""
+    kept = [r for r in resources if _kept(r)]
+    ids = _new_ids(kept)
+
+    def rename(resource: Resource) -> Resource:
+        out: Resource = _rewrite(resource, ids)
+        if isinstance(out.get("questionnaire"), str):
+            key = reference_key(out["questionnaire"])
+            out["questionnaire"] = f"Questionnaire/{ids[key]}" if key in ids else out["questionnaire"]
+        return out
+
+    return rename
+
+
+def _kept(resource: Resource) -> bool:
+    """Types the FHIR API serves, and the Bulk Data Groups (managed in Millennium's own tooling,
+    read only by `Group/[id]/$export`)."""
+    rtype = resource["resourceType"]
+    return rtype == "Group" or (rules_for(rtype) is not None and rtype != "Binary")
+
+
 def _new_ids(resources: list[Resource]) -> dict[tuple[str, str], str]:
     counts: Counter[str] = Counter()
     ids: dict[tuple[str, str], str] = {}
     for r in resources:
         rtype = r["resourceType"]
-        if rtype == "Location":  # kept: the facility codes care teams and clinicians' tokens share (A16)
+        if rtype in ("Location", "Group"):  # kept: facility codes tokens share (A16), configured Groups
             ids[(rtype, r["id"])] = r["id"]
         elif rtype not in ("Slot", "Schedule"):
             rid = numbered_id(rtype, counts[rtype])

@@ -122,6 +122,11 @@ MILLENNIUM_PLANS: dict[RecordKind, Plan] = {
     RecordKind.CARE_TEAM: Plan(
         "CareTeam", per_resource("CareTeam", mapping.care_team), count=None, lookups=("Practitioner",)
     ),
+    # Questionnaire is read by `_id` only (questionnaire.md): never listed.
+    RecordKind.QUESTIONNAIRE: Plan(
+        "Questionnaire", per_resource("Questionnaire", mapping.questionnaire), patient_param=None, count=None,
+        answerable=lambda _f: False,
+    ),
     RecordKind.SLOT: Plan(
         "Slot", per_resource("Slot", mapping.slot), _slot_params, patient_param=None,
         date_param="start", upper="lt", window=True, count=200, ascending=True,

@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
-import datetime as dt
 from collections.abc import Sequence
 from typing import ClassVar
 
+import aiohttp
+
 from ..base import Page, Query
+from ..calls.observe import UpstreamObserver
+from ..capabilities import Offer
 from ..errors import SourceError, SourceUnavailable
 from ..fhir import mapping as fhir_mapping
 from ..fhir.adapter import FhirRecordSource
 from ..fhir.bundle import Bundle
+from ..fhir.config import FhirSourceConfig
 from ..fhir.patients import demographics, dod_id_of, identifier_search
+from ..portal import PORTAL_KINDS, PatientPortal
 from ..records import CareTeamRecord, Link, LinkedRef, PatientKey, Record, RecordKind, RecordSource
-from . import mapping
+from .capabilities import APPOINTMENT_FEATURES, PORTAL_FEATURES, fhir_offer, portal_offer
 from .kinds import GENESIS_KINDS
 from .name import GENESIS
 from .plans import MILLENNIUM_PLANS
@@ -25,15 +31,45 @@ __all__ = ["GenesisSource"]
 
 
 class GenesisSource(FhirRecordSource):
-    """Reads GENESIS as Millennium documents its R4 API (see `plans.py`, `reads.py`); writes are `writes/`."""
+    """Reads GENESIS: its FHIR API as Millennium documents it (`plans.py`, `reads.py`), and
+    (messages, renewal requests, questionnaire assignments) its patient portal, when one is
+    configured. Says what both offer (`declared`, `discover`)."""
 
     name: ClassVar[RecordSource] = GENESIS
-    provides: ClassVar[frozenset[RecordKind]] = frozenset(GENESIS_KINDS)
+    provides: ClassVar[frozenset[RecordKind]] = frozenset(GENESIS_KINDS) | PORTAL_KINDS
     kinds = GENESIS_KINDS
     facilities_on_genesis = True
 
     _facility_names: dict[str, str]
     _practitioners: Directory
+
+    def __init__(
+        self,
+        config: FhirSourceConfig,
+        session: aiohttp.ClientSession,
+        observer: UpstreamObserver,
+        portal: PatientPortal | None = None,
+    ) -> None:
+        super().__init__(config, session, observer)
+        self.portal = portal
+        self._fhir_offer = Offer(GENESIS, dict.fromkeys(APPOINTMENT_FEATURES))
+        self._portal_offer = portal_offer(None if portal is None else frozenset(PORTAL_FEATURES))
+
+    # ---- what it offers ------------------------------------------------------------------------
+
+    def declared(self) -> Offer:
+        """Before asking: everything configured is on (the portal's features only with a portal)."""
+        return _joined(self._fhir_offer, self._portal_offer)
+
+    async def discover(self) -> Offer:
+        """The FHIR CapabilityStatement and the portal's metadata, read now; a part that cannot be
+        read keeps what it last said."""
+        with contextlib.suppress(SourceError):
+            self._fhir_offer = fhir_offer(await self.client.capabilities("capabilities"), self.kinds)
+        if self.portal is not None:
+            with contextlib.suppress(SourceError):
+                self._portal_offer = portal_offer(await self.portal.offers())
+        return self.declared()
 
     async def link(self, patients: Sequence[PatientKey]) -> Sequence[Link | SourceError]:
         """One `Patient?identifier=<system>|<DoD ID>` search per patient (Millennium takes one
@@ -68,7 +104,11 @@ class GenesisSource(FhirRecordSource):
         return self._practitioners
 
     async def get(self, kind: RecordKind, ids: Sequence[str]) -> Sequence[Record | SourceError | None]:
-        """Records by id; a message is one Communication (its thread is its `partOf` root)."""
+        """Records by id (the portal's kinds from the portal)."""
+        if kind in PORTAL_KINDS:
+            if self.portal is None:
+                return [_NO_PORTAL] * len(ids)
+            return await self.portal.records(kind, ids)
         plan = MILLENNIUM_PLANS.get(kind)
         if kind is RecordKind.CARE_TEAM:
             found = await get_records(self, self._directory, kind, MILLENNIUM_PLANS[kind], ids)
@@ -78,21 +118,11 @@ class GenesisSource(FhirRecordSource):
             return [by_id.get(t.provenance.source_id, t) if isinstance(t, CareTeamRecord) else t for t in found]
         if plan is not None:
             return await get_records(self, self._directory, kind, plan, ids)
-        if kind is not RecordKind.MESSAGE:
-            return await super().get(kind, ids)
-        wanted = sorted(set(ids))
-        if not wanted:
-            return []
-        params = [("_id", ",".join(wanted)), ("_count", str(len(wanted)))]
-        try:
-            bundle = await self.client.search(kind.value, "Communication", params)
-        except SourceError as exc:
-            return [exc] * len(ids)
-        ctx = self.context(bundle, dt.datetime.now(dt.UTC))
-        messages = {str(c.get("id")): mapping.message(c, ctx) for c in bundle.matches("Communication")}
-        return [messages.get(i) for i in ids]
+        return await super().get(kind, ids)
 
     async def fetch(self, kind: RecordKind, queries: Sequence[Query]) -> Sequence[Page | SourceError]:
+        if kind in PORTAL_KINDS:
+            return await self._from_portal(kind, queries)
         plan = MILLENNIUM_PLANS.get(kind)
         if plan is None:
             pages = await super().fetch(kind, queries)
@@ -125,6 +155,18 @@ class GenesisSource(FhirRecordSource):
             return text if text is not None else SourceUnavailable(self.name, "unreadable answer (Binary)")
 
         return list(await asyncio.gather(*(one(i) for i in ids)))
+
+    async def _from_portal(self, kind: RecordKind, queries: Sequence[Query]) -> Sequence[Page | SourceError]:
+        portal = self.portal
+        if portal is None:
+            return [_NO_PORTAL] * len(queries)
+        if kind is RecordKind.MESSAGE_THREAD:
+            return await portal.threads(queries)
+        if kind is RecordKind.MESSAGE:
+            return await portal.messages(queries)
+        if kind is RecordKind.RENEWAL_REQUEST:
+            return await portal.renewal_requests(queries)
+        return await portal.assignments(queries)
 
     async def _name_facilities(self, pages: Sequence[Page | SourceError]) -> list[Page | SourceError]:
         """Put the Location's name on each care team's facility (one search; names are cached)."""
@@ -161,3 +203,10 @@ class GenesisSource(FhirRecordSource):
                 page = dataclasses.replace(page, items=items)
             out.append(page)
         return out
+
+
+_NO_PORTAL = SourceUnavailable(GENESIS, "no patient portal service is configured")
+
+
+def _joined(fhir: Offer, portal: Offer) -> Offer:
+    return Offer(GENESIS, {**fhir.features, **portal.features}, {**fhir.missing_kinds, **portal.missing_kinds})

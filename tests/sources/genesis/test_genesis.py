@@ -8,7 +8,6 @@ import datetime as dt
 from typing import Any
 
 import aiohttp
-import pytest
 
 from sandbox.millennium import MillenniumProfile
 from sources.base import Filters, Page, PageRequest, Position, Query
@@ -29,10 +28,10 @@ from sources.records import (
 from ..fhir.support import Recorder, lab, patient, ref, reset_stats, set_faults, stats
 from ..fhir.support import config_for as generic_config
 from ..fhir.support import running as generic_running
+from .portal_support import portal_for, with_portal
 
 SC = "http://terminology.hl7.org/CodeSystem/service-category"
 TASK = "urn:mhs:task-code"
-PORTAL = "moves to the portal service (branch portal)"
 GENERAL_PRACTICE = [{"coding": [{"system": "http://snomed.info/sct", "code": "394814009"}]}]
 
 
@@ -231,10 +230,9 @@ async def test_prescription_refills_and_conditions(http: aiohttp.ClientSession) 
         assert {c.code for c in cond.items[0].codes} == {"I10", "38341003"}
 
 
-@pytest.mark.skip(reason=PORTAL)
 async def test_threads_and_messages(http: aiohttp.ClientSession) -> None:
-    async with running(dataset()) as server:
-        source = GenesisSource(config_for(server), http, Recorder())
+    async with running(dataset(), parts=with_portal(dataset())) as server:
+        source = GenesisSource(config_for(server), http, Recorder(), portal_for(server, http))
         (page,) = await source.fetch(RecordKind.MESSAGE_THREAD, [query("g0")])
         assert [(t.provenance.source_id, t.folder, t.message_count) for t in page.items] == [
             ("m3", MessageFolder.SENT, 1), ("m1", MessageFolder.INBOX, 2)]  # fmt: skip
@@ -245,10 +243,9 @@ async def test_threads_and_messages(http: aiohttp.ClientSession) -> None:
         assert other.items == ()  # another patient's thread is not served
 
 
-@pytest.mark.skip(reason=PORTAL)
 async def test_tasks_and_questionnaires(http: aiohttp.ClientSession) -> None:
-    async with running(dataset()) as server:
-        source = GenesisSource(config_for(server), http, Recorder())
+    async with running(dataset(), parts=with_portal(dataset())) as server:
+        source = GenesisSource(config_for(server), http, Recorder(), portal_for(server, http))
         (ren,) = await source.fetch(RecordKind.RENEWAL_REQUEST, [query("g0")])
         assert ren.items[0].status is RenewalStatus.IN_REVIEW and ren.items[0].note == "running low"
         (asg,) = await source.fetch(
