@@ -50,10 +50,19 @@ def millennium_resources(resources: Iterable[Resource]) -> list[Resource]:
     kept = [r for r in given if _kept(r)]
     ids = _new_ids(kept)
     teams = {r["id"]: r for r in kept if r["resourceType"] == "CareTeam"}
+    fills = Counter(
+        key[1]
+        for r in given
+        if r["resourceType"] == "MedicationDispense" and r.get("status") != "entered-in-error"
+        for a in r.get("authorizingPrescription") or ()
+        if (key := reference_key(a)) is not None
+    )
     out: list[Resource] = []
     for resource in kept:
         if resource["resourceType"] == "Communication":
             _to_team_member(resource, teams)
+        elif resource["resourceType"] == "MedicationRequest":
+            _used_up(resource, fills[resource["id"]])
         renamed = _renamed(resource, ids)
         out.append(renamed)
         if renamed["resourceType"] == "DocumentReference":
@@ -77,6 +86,14 @@ def millennium_references(resources: Iterable[Resource]) -> Callable[[Resource],
         return out
 
     return rename
+
+
+def _used_up(request: Resource, fills: int) -> None:
+    """No MedicationDispense in Millennium: an active order whose refills are all dispensed
+    (the first fill is the original) is `completed`, as the pharmacy leaves it (assumption A17)."""
+    allowed = (request.get("dispenseRequest") or {}).get("numberOfRepeatsAllowed")
+    if request.get("status") == "active" and isinstance(allowed, int) and fills and fills - 1 >= allowed:
+        request["status"] = "completed"
 
 
 def _kept(resource: Resource) -> bool:

@@ -15,6 +15,7 @@ after mapping, and the server's own order decides how a list is paged:
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -77,10 +78,19 @@ def _prescription_params(f: Filters) -> Params:
     return [("status", "active")] if f.active_only else []
 
 
+def _refills(record: Record) -> Record:
+    """Millennium offers no MedicationDispense, so fills are unknown: a `completed` order has none
+    left, an active one an unknown number (never a guess from the refills allowed)."""
+    if not isinstance(record, PrescriptionRecord):
+        return record
+    return dataclasses.replace(record, refills_remaining=0 if record.status == "completed" else None)
+
+
 def _prescriptions(bundle: Bundle, ctx: MapContext, page: PageRequest) -> Sequence[Record]:
     found = per_resource("MedicationRequest", fhir_mapping.prescription)(bundle, ctx, page)
     code = page.filters.code
-    return [r for r in found if not code or (isinstance(r, PrescriptionRecord) and r.medication.code == code)]
+    kept = [r for r in found if not code or (isinstance(r, PrescriptionRecord) and r.medication.code == code)]
+    return [_refills(r) for r in kept]
 
 
 def _condition_params(f: Filters) -> Params:

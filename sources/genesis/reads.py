@@ -100,19 +100,29 @@ async def _named(directory: Directory, kind: RecordKind, plan: Plan, bundles: Se
 # ---- one query's searches ----------------------------------------------------------------------
 
 
+def _within(at: dt.datetime | None) -> dt.datetime | None:
+    """`at`, held to the years a search may name (no overflow at the end of time)."""
+    if at is None:
+        return None
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=dt.UTC)
+    return min(max(at, _EARLIEST), _LATEST)
+
+
 def _window(plan: Plan, page: PageRequest) -> Params:
     """The date bounds: the filters' window, narrowed by the cursor; the pair always if required."""
     if plan.date_param is None:
         return []
     f = page.filters
-    lower, upper = f.date_from, f.date_to
+    lower, upper = _within(f.date_from), _within(f.date_to)
     if plan.upper == "lt" and upper is not None:
         upper = upper + _TICK  # the schema's `to` is inclusive
     if page.after is not None:
         if plan.ascending:
             lower = max(lower, page.after.time) if lower else page.after.time
         else:
-            at = page.after.time + _TICK if plan.upper == "lt" else page.after.time
+            at = min(max(page.after.time, _EARLIEST), _LATEST)
+            at = at + _TICK if plan.upper == "lt" else at
             upper = min(upper, at) if upper else at
     if plan.window:
         lower, upper = lower or _EARLIEST, upper or _LATEST

@@ -67,7 +67,8 @@ async def test_ten_patients_cost_a_search_per_patient_and_one_appointment_search
     assert not any(route.startswith("POST") and not route.endswith("token") for route in genesis_ten), genesis_ten
     assert genesis_ten["GET Patient"] == len(dod_ids), genesis_ten  # one identifier per search
     assert genesis_ten["GET Appointment"] == genesis_one["GET Appointment"] == 1, (genesis_one, genesis_ten)
-    # Observation is searched per linked patient (the six extra patients are not on GENESIS).
-    assert genesis_ten["GET Observation"] <= len(dod_ids), genesis_ten
+    # Observation is searched once per patient, plus a read-on where a page of five held a hit the
+    # gateway drops (P1's entered-in-error lab): the server counted it, so one more page is read.
+    assert len(dod_ids) <= genesis_ten["GET Observation"] <= len(dod_ids) + 2, genesis_ten
     assert ten["community"] <= one["community"] + len(dod_ids), (one, ten)  # $match is per unlinked patient
     print("GENESIS requests, 1 patient:", dict(genesis_one), "10 patients:", dict(genesis_ten))
