@@ -291,8 +291,9 @@ async def _write_input(request: web.Request, resource_type: str) -> tuple[Resour
 
 
 def _keyed(resource: Resource, key: str) -> Resource:
-    idents = [i for i in resource.get("identifier") or () if isinstance(i, dict)] if isinstance(
-        resource.get("identifier"), list) else []  # fmt: skip
+    """The resource with the write's Idempotency-Key among its identifiers."""
+    given = resource.get("identifier")
+    idents = [i for i in given if isinstance(i, dict)] if isinstance(given, list) else []
     return {**resource, "identifier": [*idents, {"system": KEY_SYSTEM, "value": key}]}
 
 

@@ -91,7 +91,8 @@ def _everything(schema: GraphQLSchema, *, by_dod_id: bool = False) -> str:
                    f"b: cohort(criteria: {{}}, by: [SEX]) {{ {every} }}")
     capabilities = schema.type_map["Capability"]
     assert isinstance(capabilities, GraphQLObjectType)
-    status = f"sources {{ {_selection(sources, frozenset())} }} capabilities {{ {_selection(capabilities, frozenset())} }}"
+    status = (f"sources {{ {_selection(sources, frozenset())} }} "
+              f"capabilities {{ {_selection(capabilities, frozenset())} }}")
     return f"query({variables}) {{ {root} {status} {cohorts} }}"
 
 

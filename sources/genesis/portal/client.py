@@ -76,7 +76,10 @@ class PortalClient:
             raise
         except SourceError as exc:
             down = not isinstance(exc, UpstreamRejected) or exc.status >= 500 or exc.status == 429
-            self._breaker.failed() if down else self._breaker.succeeded()
+            if down:
+                self._breaker.failed()
+            else:
+                self._breaker.succeeded()
             raise
         except BaseException:
             self._breaker.released()

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
 
 from ...base import Page, PageRequest, Query
 from ...errors import SourceError
@@ -144,7 +143,9 @@ def _map_all(kind: RecordKind, found: list[Json]) -> list[Record]:
     return list(_assignments(bundle, ctx, everything))
 
 
-async def read_records(client: PortalClient, kind: RecordKind, ids: Sequence[str]) -> list[Any]:
+async def read_records(
+    client: PortalClient, kind: RecordKind, ids: Sequence[str]
+) -> list[Record | SourceError | None]:
     """Records by id (one search), aligned with `ids`; None where the portal holds none."""
     wanted = sorted(set(ids))
     if not wanted:
@@ -154,5 +155,5 @@ async def read_records(client: PortalClient, kind: RecordKind, ids: Sequence[str
         found = await client.search(kind.value, path, [(param, ",".join(wanted))])
     except SourceError as exc:
         return [exc for _ in ids]
-    by_id = {r.provenance.source_id: r for r in _map_all(kind, found)}
+    by_id: dict[str, Record] = {r.provenance.source_id: r for r in _map_all(kind, found)}
     return [by_id.get(i) for i in ids]

@@ -18,7 +18,8 @@ from sources.base import Filters, Page
 from sources.capabilities import Feature
 from sources.errors import SourceError, SourceUnavailable
 from sources.genesis import GenesisSource
-from sources.genesis.capabilities import NO_PORTAL
+from sources.genesis.capabilities import NO_PORTAL, fhir_offer
+from sources.genesis.kinds import GENESIS_KINDS
 from sources.records import QuestionnaireItemRecord, QuestionnaireItemType, RecordKind, RenewalStatus
 from sources.writes import NewThread, RenewalAsk, Reply, Submission, WriteRefused
 
@@ -171,3 +172,22 @@ async def test_the_server_faults_cover_the_portal_too(http: aiohttp.ClientSessio
         began = dt.datetime.now(dt.UTC)
         (threads,) = await source.fetch(RecordKind.MESSAGE_THREAD, [query("g0")])
         assert isinstance(threads, Page) and (dt.datetime.now(dt.UTC) - began).total_seconds() >= 0.3
+
+
+async def test_a_read_only_fhir_api_turns_appointment_changes_off(http: aiohttp.ClientSession) -> None:
+    async with running(dataset(), writable=False) as server:
+        offer = await GenesisSource(config_for(server), http, Recorder()).discover()
+        for feature in (Feature.BOOK_APPOINTMENT, Feature.CANCEL_APPOINTMENT, Feature.RESCHEDULE_APPOINTMENT):
+            assert offer.features[feature] is not None
+        assert offer.serves(RecordKind.LAB_RESULT) and offer.serves(RecordKind.SLOT)
+
+
+def test_a_type_the_capability_statement_does_not_search_is_a_missing_kind() -> None:
+    statement = {"rest": [{"mode": "server", "resource": [
+        {"type": "Observation", "interaction": [{"code": "read"}, {"code": "search-type"}]},
+        {"type": "DocumentReference", "interaction": [{"code": "read"}]},
+    ]}]}  # fmt: skip
+    offer = fhir_offer(statement, GENESIS_KINDS)
+    assert offer.serves(RecordKind.LAB_RESULT)
+    assert not offer.serves(RecordKind.CLINICAL_NOTE) and not offer.serves(RecordKind.APPOINTMENT)
+    assert "DocumentReference" in offer.missing_kinds[RecordKind.CLINICAL_NOTE]
