@@ -72,11 +72,15 @@ def millennium_resources(resources: Iterable[Resource]) -> list[Resource]:
     return out
 
 
-def millennium_references(resources: Iterable[Resource]) -> Callable[[Resource], Resource]:
+def millennium_references(
+    resources: Iterable[Resource], keep: Iterable[str] = ()
+) -> Callable[[Resource], Resource]:
     """Rewrites the references of resources held elsewhere (the patient portal's) to the ids
-    `millennium_resources(resources)` gives the resources they point at; their own ids stay."""
+    `millennium_resources(resources)` gives the resources they point at; their own ids stay, and
+    so do references to the types in `keep` (held there too)."""
     kept = [r for r in resources if _kept(r)]
-    ids = _new_ids(kept)
+    held = frozenset(keep)
+    ids = {key: rid for key, rid in _new_ids(kept).items() if key[0] not in held}
 
     def rename(resource: Resource) -> Resource:
         out: Resource = _rewrite(resource, ids)

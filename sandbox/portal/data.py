@@ -24,5 +24,5 @@ def portal_resources(genesis: Iterable[Resource], *, millennium: bool = False) -
     mine = [copy.deepcopy(r) for r in given if r.get("resourceType") in PORTAL_TYPES]
     if not millennium:
         return mine
-    rename = millennium_references(given)
+    rename = millennium_references(given, keep=PORTAL_TYPES)  # the portal's own references keep its ids
     return [rename(r) for r in mine]

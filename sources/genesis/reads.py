@@ -117,7 +117,8 @@ def _window(plan: Plan, page: PageRequest) -> Params:
     lower, upper = _within(f.date_from), _within(f.date_to)
     if plan.upper == "lt" and upper is not None:
         upper = upper + _TICK  # the schema's `to` is inclusive
-    if page.after is not None:
+    if page.after is not None and (plan.newest_first or plan.ascending or not page.want_total):
+        # (a list read whole for its total is not narrowed: the count is of every match)
         if plan.ascending:
             lower = max(lower, page.after.time) if lower else page.after.time
         else:
