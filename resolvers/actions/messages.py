@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 
 from sources.capabilities import Feature
 from sources.records import CareTeamRecord, MessageThreadRecord, RecordKind
-from sources.writes import NewThread, Reply, Sent, WriteRefused
+from sources.writes import NewThread, NotSupported, Reply, Sent, WriteRefused
 
 from ..context import RequestContext
 from ..ids import GlobalId
@@ -113,6 +113,8 @@ class SendMessage(WriteAction[MessageInput, _Clean, Sent]):
         reply = Reply(call.request_key, thread.patient_id, thread.provenance.source_id, body, call.writes.now())
         try:
             return await call.writes.reply(reply)
+        except NotSupported:
+            raise
         except WriteRefused:
             raise _not_found("thread", _THREAD_FIELD) from None
 

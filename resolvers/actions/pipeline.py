@@ -24,7 +24,7 @@ from sources.calls.deadline import deadline_at
 from sources.capabilities import Feature
 from sources.errors import SourceError
 from sources.records import Record, RecordKind
-from sources.writes import PatientWrites, WriteRefused
+from sources.writes import NotSupported, PatientWrites, WriteRefused
 
 from ..context import RequestContext
 from ..errors import Forbidden, RateLimited
@@ -185,6 +185,9 @@ async def _run(
             value = await action.run(call, clean)
     except Refused as refused:
         return ActionResult(user_errors=refused.errors)
+    except NotSupported as missing:  # the upstream stopped offering it since it was last read
+        message = f"Not supported here: {missing.detail}. Nothing was written."
+        return ActionResult(user_errors=(UserErrorRecord("NOT_SUPPORTED", message),))
     except WriteRefused as refused:
         return ActionResult(user_errors=(action.refusal(refused),))
     return ActionResult(data=codec.dump(value))

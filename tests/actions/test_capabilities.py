@@ -158,3 +158,19 @@ async def test_what_the_portal_stops_offering_is_turned_off_on_the_next_reading(
         assert len(actions.resources("QuestionnaireResponse")) == before
         reply = {"input": {"threadId": genesis[0]["id"], "body": "Hi", "idempotencyKey": new_key()}}
         assert _codes((await actions.ask("P1", SEND, reply, url=url))["sendSecureMessage"]) == ["NOT_SUPPORTED"]
+
+
+async def test_a_feature_the_portal_stopped_offering_since_it_was_read_is_not_supported(
+    actions: Actions, offering: Any
+) -> None:
+    config = dataclasses.replace(_config(actions), capability_refresh=0)  # read at startup only
+    async with serve(create_app(config)) as base:
+        url = f"{base}/graphql"
+        offering("renewals.request")  # after the gateway read what the portal offers
+        rx = [e["node"] for e in (await actions.ask("P1", RX, url=url))["me"]["prescriptions"]["edges"]]
+        target = next(p for p in rx if p["renewal"]["eligible"])
+        before = len(actions.resources("Task"))
+        variables = {"input": {"prescriptionId": target["id"], "idempotencyKey": new_key()}}
+        payload = (await actions.ask("P1", RENEW, variables, url=url))["requestPrescriptionRenewal"]
+        assert _codes(payload) == ["NOT_SUPPORTED"] and payload["renewalRequest"] is None
+        assert len(actions.resources("Task")) == before

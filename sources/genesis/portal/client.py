@@ -18,6 +18,7 @@ from ...errors import SourceError, SourceTimeout, SourceUnavailable, UpstreamRej
 from ...fhir.auth import SmartAuth
 from ...fhir.breaker import CircuitBreaker
 from ...fhir.retry import RETRYABLE_STATUSES, backoff
+from ...writes import NotSupported
 from ..name import GENESIS
 from .config import PortalConfig
 
@@ -60,9 +61,15 @@ class PortalClient:
             raise SourceUnavailable(GENESIS, "unreadable answer (portal items)")
         return items
 
-    async def write(self, kind: str, path: str, body: Mapping[str, Any], key: str) -> Json:
-        """`POST path` with `Idempotency-Key: key`: what the portal stored."""
-        return await self._call(kind, "POST", path, body=dict(body), headers={"Idempotency-Key": key})
+    async def write(self, kind: str, path: str, body: Mapping[str, Any], key: str, target: str) -> Json:
+        """`POST path` with `Idempotency-Key: key`: what the portal stored. NotSupported (about
+        `target`) when the portal no longer offers it (what it offered was read earlier)."""
+        try:
+            return await self._call(kind, "POST", path, body=dict(body), headers={"Idempotency-Key": key})
+        except PortalRefused as exc:
+            if exc.code == "not-offered":
+                raise NotSupported(target, "MHS GENESIS's patient portal does not offer this now") from exc
+            raise
 
     async def _call(self, kind: str, method: str, path: str, *, signed: bool = True, body: Json | None = None,
                     headers: Mapping[str, str] | None = None) -> Json:  # fmt: skip

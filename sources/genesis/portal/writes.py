@@ -89,7 +89,7 @@ async def start_thread(client: PortalClient, new: NewThread) -> Sent:
     resource = _communication(new.request_key, patient, new.body, new.sent_at)
     resource["recipient"] = [_ref("CareTeam", new.care_team_id, new.care_team_name)]
     resource["topic"] = {"text": new.subject}
-    stored = await client.write(_MESSAGE, "messages", resource, new.request_key)
+    stored = await client.write(_MESSAGE, "messages", resource, new.request_key, "careTeam")
     rid = str(stored.get("id"))
     return _sent([stored], rid, rid)
 
@@ -123,7 +123,7 @@ async def reply(client: PortalClient, r: Reply) -> Sent:
         stored = mine[0]
     else:
         try:
-            stored = await client.write(_MESSAGE, "messages", resource, r.request_key)
+            stored = await client.write(_MESSAGE, "messages", resource, r.request_key, "thread")
         except PortalRefused as exc:
             if exc.code == "not-found":
                 raise WriteRefused("NOT_FOUND", "thread", "not a thread of this patient") from exc
@@ -164,7 +164,7 @@ async def renewal_written_by(client: PortalClient, request_key: str) -> str | No
 
 async def request_renewal(client: PortalClient, ask: RenewalAsk) -> RenewalRequestRecord:
     """Write the request (the portal answers the first one again for the same key)."""
-    stored = await client.write(_RENEWAL, "renewals", renewal_task(ask), ask.request_key)
+    stored = await client.write(_RENEWAL, "renewals", renewal_task(ask), ask.request_key, "prescription")
     record = mapping.renewal(stored, context([stored]))
     if not isinstance(record, RenewalRequestRecord):
         raise SourceUnavailable(GENESIS, "unreadable answer (portal renewal request)")
@@ -212,7 +212,8 @@ async def submit_answers(client: PortalClient, s: Submission) -> QuestionnaireAs
     if not valid_id(s.task_id):
         raise WriteRefused("NOT_FOUND", "assignment", "not an assignment of this patient")
     try:
-        task = await client.write(_ASSIGNMENT, f"assignments/{s.task_id}/answers", _response(s), s.request_key)
+        path = f"assignments/{s.task_id}/answers"
+        task = await client.write(_ASSIGNMENT, path, _response(s), s.request_key, "assignment")
     except PortalRefused as exc:
         if exc.code == "not-found":
             raise WriteRefused("NOT_FOUND", "assignment", "not an assignment of this patient") from exc

@@ -7,7 +7,7 @@ import datetime as dt
 
 from ...portal import PatientPortal
 from ...records import AppointmentRecord, QuestionnaireAssignmentRecord, RecordSource, RenewalRequestRecord
-from ...writes import Booking, Cancellation, NewThread, RenewalAsk, Reply, Rescheduling, Sent, Submission, WriteRefused
+from ...writes import Booking, Cancellation, NewThread, NotSupported, RenewalAsk, Reply, Rescheduling, Sent, Submission
 from . import appointments
 from .base import GenesisWriter
 
@@ -39,7 +39,7 @@ class GenesisWrites:
 
     def _through_portal(self, target: str) -> PatientPortal:
         if self._portal is None:
-            raise WriteRefused("NOT_SUPPORTED", target, "no patient portal service is configured")
+            raise NotSupported(target, "no patient portal service is configured")
         return self._portal
 
     async def request_renewal(self, ask: RenewalAsk) -> RenewalRequestRecord:

@@ -21,7 +21,7 @@ from sources.genesis import GenesisSource
 from sources.genesis.capabilities import NO_PORTAL, fhir_offer
 from sources.genesis.kinds import GENESIS_KINDS
 from sources.records import QuestionnaireItemRecord, QuestionnaireItemType, RecordKind, RenewalStatus
-from sources.writes import NewThread, RenewalAsk, Reply, Submission, WriteRefused
+from sources.writes import NewThread, NotSupported, RenewalAsk, Reply, Submission, WriteRefused
 
 from ..fhir.support import Recorder, config_for, running, set_faults
 from .portal_support import portal_for, service_of, with_portal
@@ -191,3 +191,12 @@ def test_a_type_the_capability_statement_does_not_search_is_a_missing_kind() -> 
     assert offer.serves(RecordKind.LAB_RESULT)
     assert not offer.serves(RecordKind.CLINICAL_NOTE) and not offer.serves(RecordKind.APPOINTMENT)
     assert "DocumentReference" in offer.missing_kinds[RecordKind.CLINICAL_NOTE]
+
+
+async def test_a_write_the_portal_no_longer_offers_is_not_supported(
+    server: FhirServer, http: aiohttp.ClientSession
+) -> None:
+    service_of(server).offers = frozenset({"messages.read", "renewals.read"})
+    with pytest.raises(NotSupported):
+        await portal_for(server, http).request_renewal(RenewalAsk("k-gone", "g0", "rx1", None, None, NOW))
+    assert [t for t in stored(server, "Task") if t["id"].startswith("rnw-")] == []
