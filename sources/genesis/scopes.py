@@ -8,7 +8,6 @@ here, in one place, from the resource types the adapter touches.
 from __future__ import annotations
 
 from .export import GENESIS_EXPORT
-from .kinds import GENESIS_KINDS
 from .plans import MILLENNIUM_PLANS
 
 __all__ = ["READ_SCOPES", "READ_TYPES", "WRITE_SCOPES", "WRITE_TYPES", "scopes"]
@@ -16,18 +15,14 @@ __all__ = ["READ_SCOPES", "READ_TYPES", "WRITE_SCOPES", "WRITE_TYPES", "scopes"]
 # Looked up beside the record kinds: patients by DoD ID, names of practitioners and facilities,
 # a slot's Schedule (`_include=Slot:schedule` needs Schedule.read), a note's Binary.
 LOOKUPS = ("Patient", "Practitioner", "Location", "Schedule", "Binary")
-# Kinds still on the generic FHIR path whose type Millennium does not offer at all: they move to
-# the patient-portal service and get no scope (asking for one fails the whole token request).
-NOT_OFFERED = frozenset({"Task"})
+# Types Millennium does not offer at all get no scope (asking for one fails the whole token request).
+NOT_OFFERED = frozenset({"Task", "MedicationDispense"})
 # The mart's Bulk Data export needs a read scope for every type it exports (group-export.md:
 # "system read scopes for all resources requested in the `_type` parameter"; no Group.read).
 _EXPORTED = {*GENESIS_EXPORT.records, *GENESIS_EXPORT.places, *filter(None, [GENESIS_EXPORT.enrolment_type])}
 READ_TYPES = tuple(
     sorted(
-        {plan.resource_type for plan in MILLENNIUM_PLANS.values()}
-        | {spec.resource_type for spec in GENESIS_KINDS.values()} - NOT_OFFERED
-        | set(LOOKUPS)
-        | _EXPORTED
+        ({plan.resource_type for plan in MILLENNIUM_PLANS.values()} | set(LOOKUPS) | _EXPORTED) - NOT_OFFERED
     )
 )
 # Appointment create (POST) and patch (cancel, reschedule): the slot follows the appointment.
