@@ -35,6 +35,7 @@ _EARLIEST = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
 _LATEST = dt.datetime(2200, 1, 1, tzinfo=dt.UTC)
 _TICK = dt.timedelta(seconds=1)  # `lt` of a second past a time includes that time (second precision)
 _CACHE = 2000
+_PATIENTS_PER_SEARCH = 50  # a `patient=a,b,...` list is cut to keep the URL short
 
 
 class Directory:
@@ -211,7 +212,7 @@ def _groups(plan: Plan, queries: Sequence[Query], live: Sequence[int]) -> list[l
     by_page: dict[PageRequest, list[int]] = {}
     for i in live:
         by_page.setdefault(queries[i].page, []).append(i)
-    return list(by_page.values())
+    return [g[n : n + _PATIENTS_PER_SEARCH] for g in by_page.values() for n in range(0, len(g), _PATIENTS_PER_SEARCH)]
 
 
 def _shared(queries: Sequence[Query], group: Sequence[int]) -> Query:
