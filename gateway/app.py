@@ -21,6 +21,7 @@ from sources.spec import Deps, Pool
 
 from .audit import AuditSink
 from .auth import Authenticator, JwksCache, TokenVerifier
+from .capabilities import CapabilityWatch
 from .config import Config
 from .graphiql import STATIC_PREFIX, AssetRoute, examples, render_page
 from .http import GraphQLEndpoint, HealthRoutes, RequestIdMiddleware
@@ -167,6 +168,10 @@ def create_app(config: Config, *, services_factory: ServicesFactory | None = Non
                 stack.callback(reader.close)
             quotas = Quotas(config.rate_limits, limiter, config.pseudonym_key)
             services = factory(config, Opened(deps, store, metrics, reader, quotas))
+            watch = CapabilityWatch(services.sources, services.capabilities, interval=config.capability_refresh,
+                                    timeout=min(config.readiness_timeout, config.request_timeout))  # fmt: skip
+            await watch.start()
+            stack.push_async_callback(watch.close)  # stops before the sources' sessions close
             app.state.mart_refresher = await _mart_refresher(config, deps, services, stack)
             jwks = JwksCache(
                 issuer_session,

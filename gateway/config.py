@@ -163,6 +163,7 @@ class Config:
     operations_dir: Path = field(default_factory=default_operations_dir)  # GraphiQL's tabs come from it
     log_level: str = "INFO"
     readiness_timeout: float = 2.0
+    capability_refresh: float = 300.0  # seconds between reads of what the upstreams offer; 0: at startup only
     tracing: bool = False  # OpenTelemetry spans to OTLP (the `otel` extra)
     compression_min_size: int = 1024  # answers of at least this many bytes are compressed; 0: never
     drain_seconds: float = 10.0  # at shutdown, how long requests in flight may still finish
@@ -244,6 +245,7 @@ class Config:
                 "LOG_LEVEL", ("debug", "info", "warning", "error", "critical"), "info"
             ).upper(),
             readiness_timeout=env.number("READINESS_TIMEOUT", 2.0),
+            capability_refresh=env.number("CAPABILITY_REFRESH", 300.0, low_inclusive=True),
             tracing=env.flag("TRACING", False),
             compression_min_size=env.integer("COMPRESSION_MIN_SIZE", 1024),
             drain_seconds=env.number("DRAIN_SECONDS", 10.0, low_inclusive=True),

@@ -19,6 +19,7 @@ from sources.records import RecordSource
 from sources.spec import Configured, Deps, Pool
 from sources.writes import PatientWrites
 
+from .capabilities import declared_board
 from .config import Config
 from .store import HealthTopicStore, IdempotencyStore, PersonStore
 
@@ -117,4 +118,5 @@ def build_services(config: Config, opened: Opened) -> Services:
         mart=opened.mart,
         cohort_threshold=config.mart.threshold,
         quotas=opened.quotas,
+        capabilities=declared_board(sources),
     )

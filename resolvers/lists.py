@@ -87,7 +87,9 @@ async def record_list(
     calls += [_fetch(ctx, handle, s, kind, q, path) for s, q in totals_only.items()]
     results = await asyncio.gather(*calls)
     pages = {s: p for s, p in zip(names[: len(queries)], results[: len(queries)], strict=True) if p}
-    total = exact_total(p for p in results if p is not None) if want_total else None
+    answered = [p for p in results if p is not None]
+    # A total only where every source gave one: Millennium gives none on a paged search (null).
+    total = exact_total(answered) if want_total and all(p.total is not None for p in answered) else None
     # A source absent from the cursor has not been read yet; None means it has nothing left.
     merged = merge_pages(pages, first, start)
     edges = [(encode_cursor(key, list_name, item.positions), item.record) for item in merged.items]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sources.capabilities import Feature
 from sources.records import PrescriptionRecord, RecordKind, RenewalRequestRecord
 
 from .context import RequestContext
@@ -35,6 +36,9 @@ async def pending_renewal(ctx: RequestContext, dod_id: str, rx: PrescriptionReco
 
 async def renewal_of(ctx: RequestContext, dod_id: str, rx: PrescriptionRecord) -> Eligibility:
     """Whether the patient may ask to renew `rx` now."""
+    source = rx.provenance.source
+    if ctx.services.writable(source) and not ctx.services.writable(source, Feature.REQUEST_RENEWAL):
+        return Eligibility(False, "NOT_SUPPORTED")  # where writes go, but renewals are not on offer now
     pending = await pending_renewal(ctx, dod_id, rx)
     today = dt.datetime.now(dt.UTC).date()
     return renewal_eligibility(rx, pending, today, writable=ctx.services.writable(rx.provenance.source))

@@ -6,10 +6,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from sources.base import Source
+from sources.capabilities import Feature
 from sources.records import RecordKind, RecordSource
 from sources.registry import rank_of
 from sources.writes import PatientWrites
 
+from .capabilities import CapabilityBoard
 from .deid import AnalystKeys, Projects
 from .ports import ActionQuotas, CohortMart, HealthLibrary, IdempotencyKeys, PersonVault
 
@@ -36,7 +38,8 @@ class Services:
     `sources` holds the configured sources (any order; `ranked()` orders them). `writes` is the
     port of the one source that takes patient actions, when this deployment configures it;
     `persons` is the identity vault analysts' patient ids are resolved with; `mart` the de-identified
-    mart cohort questions are answered from, with counts below `cohort_threshold` suppressed.
+    mart cohort questions are answered from, with counts below `cohort_threshold` suppressed;
+    `capabilities` what the sources offer now (a kind a source cannot serve now is not asked of it).
     """
 
     sources: Mapping[RecordSource, Source]
@@ -48,15 +51,23 @@ class Services:
     mart: CohortMart | None = None
     cohort_threshold: int = 11
     quotas: ActionQuotas | None = None  # per-patient action quotas (bookings per day)
+    capabilities: CapabilityBoard = field(default_factory=CapabilityBoard)
 
     def ranked(self) -> list[RecordSource]:
         """The configured sources, most authoritative first."""
         return sorted(self.sources, key=rank_of)
 
     def providing(self, kind: RecordKind) -> list[RecordSource]:
-        """The configured sources that hold `kind`, most authoritative first."""
-        return [name for name in self.ranked() if kind in self.sources[name].provides]
+        """The configured sources that hold `kind` and can serve it now, most authoritative first."""
+        return [
+            name
+            for name in self.ranked()
+            if kind in self.sources[name].provides and self.capabilities.serves(name, kind)
+        ]
 
-    def writable(self, source: RecordSource) -> bool:
-        """Whether patients may change records of `source` here (it is where writes go)."""
-        return self.writes is not None and self.writes.source == source
+    def writable(self, source: RecordSource, feature: Feature | None = None) -> bool:
+        """Whether patients may change records of `source` here (it is where writes go), by
+        `feature` when one is named (it must be on offer now)."""
+        if self.writes is None or self.writes.source != source:
+            return False
+        return feature is None or self.capabilities.reason(feature, source) is None

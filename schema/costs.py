@@ -58,6 +58,7 @@ LIST_SIZES: Mapping[str, ListSize] = MappingProxyType({
     "Query.availableSlots": ListSize(assumed_size=100),  # the page size caps it
     "Query.healthTopics": ListSize(assumed_size=20),
     "Query.sources": ListSize(assumed_size=5),
+    "Query.capabilities": ListSize(assumed_size=10),  # one per Feature
     # analysts: a breakdown by two dimensions of about ten values each (resolvers/cohorts.py caps a
     # grid at MAX_CELLS; a cell is a row of one aggregate, not an upstream call)
     "Cohort.cells": ListSize(assumed_size=100),

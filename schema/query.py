@@ -7,6 +7,7 @@ from typing import Annotated
 
 import strawberry
 
+from resolvers.capabilities import capabilities_now
 from resolvers.cohorts import ask_cohort
 from resolvers.nodes import NodeResult, fetch_node
 from resolvers.patients import open_patient
@@ -17,6 +18,7 @@ from resolvers.topics import search_topics
 from sources import records as r
 
 from .context import Info, path_of
+from .types.capabilities import Capability
 from .types.care import CareTeam, Facility, Practitioner, Slot
 from .types.clinical import ClinicalNote, Condition, LabResult
 from .types.cohorts import Cohort, CohortCriteria, CohortDimension, to_query
@@ -137,6 +139,14 @@ class Query:
         by: list[CohortDimension] | None = None,  # type: ignore[valid-type]
     ) -> Cohort:
         return Cohort.of(await ask_cohort(info.context, to_query(criteria), list(by or ())))
+
+    @strawberry.field(
+        description="What clients can do now: each feature (messages, renewals, questionnaires, appointment "
+        "changes), whether the upstreams offer it, and why not. A mutation of a feature that is not available "
+        "answers the userError NOT_SUPPORTED and writes nothing."
+    )
+    def capabilities(self, info: Info) -> list[Capability]:
+        return [Capability.of(c) for c in capabilities_now(info.context)]
 
     @strawberry.field(description="Reachability of each upstream source, for status pages.")
     async def sources(self, info: Info) -> list[SourceHealth]:

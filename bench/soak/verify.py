@@ -64,8 +64,9 @@ def _texts(resource: dict[str, Any]) -> Iterator[str]:
 
 
 def _upstream(world: World) -> list[dict[str, Any]]:
-    store = world.stack.genesis.store
-    return [r for kind in store.types() for r in store.all(kind)]
+    """What GENESIS holds: its FHIR API's resources and its patient portal's."""
+    stores = (world.stack.genesis.store, world.stack.portal.store)
+    return [r for store in stores for kind in store.types() for r in store.all(kind)]
 
 
 def _source_id(global_id: str) -> str:

@@ -26,6 +26,7 @@ def gateway_environment(
     mart_dir: str | None = None,
     groups: Mapping[str, Sequence[str]] | None = None,
     extra: Mapping[str, str] | None = None,
+    portal: bool = True,
 ) -> dict[str, str]:
     """`MHS_GATEWAY_*` variables and `DATABASE_URL` for a gateway pointed at the sandboxes (plus
     `extra`, which may override any of them).
@@ -33,7 +34,8 @@ def gateway_environment(
     The pseudonym secret is the one configured (`pseudonym_key`), else random for this start:
     nothing public (such as the seed) derives it, so the demo's pseudonyms cannot be recomputed.
     With `mart_dir`, cohorts are answered from the mart there, which exports the sandboxes' `groups`
-    (by sandbox name); the demo stack runs the export itself (`MHS_GATEWAY_MART_REFRESH` stays off)."""
+    (by sandbox name); the demo stack runs the export itself (`MHS_GATEWAY_MART_REFRESH` stays off).
+    Without `portal`, the gateway is not told where GENESIS's patient portal is."""
     mart = {
         "MHS_GATEWAY_MART_DIR": mart_dir,
         "MHS_GATEWAY_GENESIS_EXPORT_GROUPS": ",".join((groups or {}).get("genesis", ())),
@@ -51,7 +53,10 @@ def gateway_environment(
         "MHS_GATEWAY_JWKS_URL": issuer.jwks_url,
         "MHS_GATEWAY_PSEUDONYM_KEY": pseudonym_key or secrets.token_urlsafe(32),
         "MHS_GATEWAY_LOG_LEVEL": log_level,
-        **genesis.env("GENESIS"),
+        # what the sandboxes offer is read at startup only: they do not change it unasked, and tests
+        # count the requests they answer
+        "MHS_GATEWAY_CAPABILITY_REFRESH": "0",
+        **genesis.env("GENESIS", portal=portal),
         **community.env("COMMUNITY"),
         **(extra or {}),
     }

@@ -32,6 +32,7 @@ class StackOptions:
     mart: bool = True  # build the de-identified mart (in a temporary folder) in the background
     mart_refresh: float = 300.0  # then refresh it every so many seconds
     gateway_env: Mapping[str, str] = field(default_factory=dict, repr=False)  # more MHS_GATEWAY_* for the gateway
+    portal: bool = True  # point the gateway at the GENESIS sandbox's patient portal (False: no portal URL)
 
     def __post_init__(self) -> None:
         if not 0 <= self.port <= 65535:

@@ -21,6 +21,8 @@ from gateway.tracing import configure_tracing
 from sandbox.data import DemoData, generate
 from sandbox.fhir import BULK_IG, MILLENNIUM, FhirServer
 from sandbox.issuer import Issuer
+from sandbox.millennium import millennium_data
+from sandbox.portal import PortalService
 
 from .environment import gateway_environment
 from .errors import StackStartError
@@ -30,7 +32,7 @@ from .personas import PersonaToken, mint_persona_tokens
 from .provision import DemoDatabases, provision, release
 from .serve import InLoopServer
 from .servers import postgres_server
-from .upstreams import Upstream, apply_faults, start_upstream
+from .upstreams import GENESIS_SPEAKS_MILLENNIUM, Upstream, apply_faults, start_upstream
 from .workers import ServeProcess
 
 __all__ = ["DemoStack"]
@@ -68,6 +70,12 @@ class DemoStack:
     @property
     def genesis(self) -> FhirServer:
         return _running(self._genesis, "genesis").server
+
+    @property
+    def portal(self) -> PortalService:
+        """The GENESIS sandbox's patient portal (served whether or not the gateway is pointed at it)."""
+        service = _running(self._genesis, "genesis").portal
+        return _running(service, "portal")
 
     @property
     def community(self) -> FhirServer:
@@ -174,12 +182,15 @@ class DemoStack:
         try:
             server = await self._exit.enter_async_context(postgres_server(opts.database_url))
         finally:
-            data = self._data = await generating
+            raw = await generating
+        # What tests see is what the sandbox serves: GENESIS as Millennium holds it (the sandbox
+        # reshapes `raw` the same way, and its portal keeps what Millennium's FHIR does not offer).
+        data = self._data = millennium_data(raw) if GENESIS_SPEAKS_MILLENNIUM else raw
         self._databases = await provision(server, data.tol, fresh=opts.fresh_databases)
         self._exit.push_async_callback(release, self._databases)
 
         self._genesis = await start_upstream(
-            "genesis", data.genesis, host=_LOOPBACK, match_enabled=False, writable=True, bulk=MILLENNIUM
+            "genesis", raw.genesis, host=_LOOPBACK, match_enabled=False, writable=True, bulk=MILLENNIUM, portal=True
         )
         self._exit.push_async_callback(self._genesis.server.stop)
         self._community = await start_upstream(
@@ -201,6 +212,7 @@ class DemoStack:
                 tol_dsn=self._databases.tol_dsn,
                 genesis=self._genesis,
                 community=self._community,
+                portal=opts.portal,
                 issuer=self._issuer,
                 log_level=opts.log_level,
                 pseudonym_key=opts.pseudonym_key,

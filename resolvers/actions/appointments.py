@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from sources.capabilities import Feature
 from sources.errors import SourceError
 from sources.records import AppointmentRecord, Link, RecordKind
 from sources.writes import Booking, Cancellation, Rescheduling, WriteRefused
@@ -128,6 +129,9 @@ class BookAppointment(_AppointmentAction):
     quota: ClassVar[str | None] = "bookings"  # per patient per day (a replay is not counted)
     sends: ClassVar[tuple[str, ...]] = ("slotId", "reason")
 
+    def needs(self, raw: ChangeInput) -> Feature:
+        return Feature.BOOK_APPOINTMENT
+
     async def run(self, call: WriteCall, clean: _Clean) -> Changed:
         assert clean.slot is not None
         booking = Booking(call.request_key, await _patient_id(call), clean.slot, clean.reason)
@@ -141,6 +145,9 @@ class CancelAppointment(_AppointmentAction):
     operation: ClassVar[str] = "cancelAppointment"
     audit_action: ClassVar[str] = "update"
     sends: ClassVar[tuple[str, ...]] = ("appointmentId", "reason")
+
+    def needs(self, raw: ChangeInput) -> Feature:
+        return Feature.CANCEL_APPOINTMENT
 
     async def run(self, call: WriteCall, clean: _Clean) -> Changed:
         assert clean.appointment is not None
@@ -156,6 +163,9 @@ class RescheduleAppointment(_AppointmentAction):
     audit_action: ClassVar[str] = "update"
     slot_field: ClassVar[str] = "newSlot"
     sends: ClassVar[tuple[str, ...]] = ("appointmentId", "newSlotId")
+
+    def needs(self, raw: ChangeInput) -> Feature:
+        return Feature.RESCHEDULE_APPOINTMENT
 
     async def run(self, call: WriteCall, clean: _Clean) -> Changed:
         assert clean.slot is not None and clean.appointment is not None

@@ -6,8 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from sources.capabilities import Feature
 from sources.records import CareTeamRecord, MessageThreadRecord, RecordKind
-from sources.writes import NewThread, Reply, Sent, WriteRefused
+from sources.writes import NewThread, NotSupported, Reply, Sent, WriteRefused
 
 from ..context import RequestContext
 from ..ids import GlobalId
@@ -72,6 +73,9 @@ class SendMessage(WriteAction[MessageInput, _Clean, Sent]):
     result: ClassVar[type[Any]] = Sent
     not_patient: ClassVar[str] = "Only the patient can send messages from their record; nothing was written."
 
+    def needs(self, raw: MessageInput) -> Feature:
+        return Feature.REPLY_TO_MESSAGE if raw.thread_id is not None else Feature.SEND_MESSAGE
+
     def clean(self, raw: MessageInput, ctx: RequestContext) -> _Clean:
         ids: list[GlobalId | None] = []
         errors: list[UserErrorRecord] = []
@@ -104,17 +108,20 @@ class SendMessage(WriteAction[MessageInput, _Clean, Sent]):
         thread = await call.own(RecordKind.MESSAGE_THREAD, gid)
         if not isinstance(thread, MessageThreadRecord):
             raise _not_found("thread", _THREAD_FIELD)
-        if not call.ctx.services.writable(thread.provenance.source):
+        if not call.ctx.services.writable(thread.provenance.source, Feature.REPLY_TO_MESSAGE):
             raise Refused.one("THREAD_ARCHIVED", "Archived threads are read-only; start a new thread.", _THREAD_FIELD)
         reply = Reply(call.request_key, thread.patient_id, thread.provenance.source_id, body, call.writes.now())
         try:
             return await call.writes.reply(reply)
+        except NotSupported:
+            raise
         except WriteRefused:
             raise _not_found("thread", _THREAD_FIELD) from None
 
     async def _start(self, call: WriteCall, gid: GlobalId, raw: MessageInput) -> Sent:
         team = await call.own(RecordKind.CARE_TEAM, gid)
-        if not isinstance(team, CareTeamRecord) or not call.ctx.services.writable(team.provenance.source):
+        writable = call.ctx.services.writable(team.provenance.source, Feature.SEND_MESSAGE) if team else False
+        if not isinstance(team, CareTeamRecord) or not writable:
             raise _not_found("care team", _TEAM_FIELD)
         demographics = call.patient.demographics
         new = NewThread(

@@ -5,7 +5,8 @@ decoded (`clean`, before any source is asked), which inputs the idempotency key 
 (`inputs`), and its rule check and upstream call (`run`). `perform` does the rest, in order:
 
 1. only patients write (FORBIDDEN otherwise, audited as denied without a patient);
-2. the write port must be configured (SOURCE_UNAVAILABLE otherwise: nothing is attempted);
+2. the write port must be configured (SOURCE_UNAVAILABLE otherwise: nothing is attempted), and
+   the feature the action needs on offer now (NOT_SUPPORTED otherwise: nothing is attempted);
 3. `clean` and the idempotency key's shape (userErrors, audited as denied for the patient);
 4. at most once per idempotency key (a retry replays the first answer, asking no source), the
    action's quota is taken (bookings per day: RATE_LIMITED, nothing asked of any source), the
@@ -20,9 +21,10 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, TypeVar
 
 from sources.calls.deadline import deadline_at
+from sources.capabilities import Feature
 from sources.errors import SourceError
 from sources.records import Record, RecordKind
-from sources.writes import PatientWrites, WriteRefused
+from sources.writes import NotSupported, PatientWrites, WriteRefused
 
 from ..context import RequestContext
 from ..errors import Forbidden, RateLimited
@@ -115,6 +117,10 @@ class WriteAction(Generic[Raw, Clean, Result]):
         """Check the rules against the record and write; raise Refused or WriteRefused to say no."""
         raise NotImplementedError
 
+    def needs(self, raw: Raw) -> Feature:
+        """The feature this input uses (it must be on offer where writes go)."""
+        raise NotImplementedError
+
     def targets(self, raw: Raw) -> tuple[str, ...]:
         """The ids of patients' records the input names (whose owners a refused attempt is audited on)."""
         return ()
@@ -133,6 +139,10 @@ async def perform(ctx: RequestContext, action: WriteAction[Raw, Clean, Result], 
     writes = ctx.services.writes
     if writes is None:
         return _refused(ctx, action, dod_id, UserErrorRecord("SOURCE_UNAVAILABLE", _NO_WRITES))
+    missing = ctx.services.capabilities.reason(action.needs(raw), writes.source)
+    if missing is not None:
+        message = f"Not supported here: {missing}. Nothing was written."
+        return _refused(ctx, action, dod_id, UserErrorRecord("NOT_SUPPORTED", message))
     try:
         clean = action.clean(raw, ctx)
     except Refused as refused:
@@ -175,6 +185,9 @@ async def _run(
             value = await action.run(call, clean)
     except Refused as refused:
         return ActionResult(user_errors=refused.errors)
+    except NotSupported as missing:  # the upstream stopped offering it since it was last read
+        message = f"Not supported here: {missing.detail}. Nothing was written."
+        return ActionResult(user_errors=(UserErrorRecord("NOT_SUPPORTED", message),))
     except WriteRefused as refused:
         return ActionResult(user_errors=(action.refusal(refused),))
     return ActionResult(data=codec.dump(value))

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from sources.capabilities import Feature
 from sources.errors import SourceUnavailable
 from sources.records import QuestionnaireAssignmentRecord, QuestionnaireRecord, RecordKind
 from sources.writes import Submission, WriteRefused
@@ -53,6 +54,9 @@ class SubmitQuestionnaire(WriteAction[SubmissionInput, _Clean, Completed]):
     not_patient: ClassVar[str] = "Only the patient can answer their questionnaires; nothing was written."
     also_audits: ClassVar[tuple[tuple[str, str], ...]] = (("create", "questionnaire_response"),)
 
+    def needs(self, raw: SubmissionInput) -> Feature:
+        return Feature.ANSWER_QUESTIONNAIRE
+
     def clean(self, raw: SubmissionInput, ctx: RequestContext) -> _Clean:
         return _Clean(input_id(raw.assignment_id, "QuestionnaireAssignment", _FIELD), raw)
 
@@ -69,7 +73,7 @@ class SubmitQuestionnaire(WriteAction[SubmissionInput, _Clean, Completed]):
 
     async def run(self, call: WriteCall, clean: _Clean) -> Completed:
         gid = clean.assignment
-        writable = call.ctx.services.writable(gid.record_source)
+        writable = call.ctx.services.writable(gid.record_source, Feature.ANSWER_QUESTIONNAIRE)
         assignment = await call.own(RecordKind.QUESTIONNAIRE_ASSIGNMENT, gid) if writable else None
         if not isinstance(assignment, QuestionnaireAssignmentRecord):
             raise Refused.one("NOT_FOUND", "No such questionnaire assignment in your record.", _FIELD)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from sources.base import PageRequest, Query
+from sources.capabilities import Feature
 from sources.records import PrescriptionRecord, RecordKind, RenewalRequestRecord
 from sources.writes import RenewalAsk
 
@@ -77,6 +78,9 @@ class RequestRenewal(WriteAction[RenewalInput, _Clean, Renewed]):
     kind: ClassVar[RecordKind] = RecordKind.RENEWAL_REQUEST
     result: ClassVar[type[Any]] = Renewed
     not_patient: ClassVar[str] = "Only the patient can ask for a renewal; nothing was written."
+
+    def needs(self, raw: RenewalInput) -> Feature:
+        return Feature.REQUEST_RENEWAL
 
     def clean(self, raw: RenewalInput, ctx: RequestContext) -> _Clean:
         gid = input_id(raw.prescription_id, "Prescription", _RX_FIELD)

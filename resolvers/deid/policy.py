@@ -66,7 +66,7 @@ POLICY: dict[str, Rule] = {
     "Provenance.organization": _P,
     "Provenance.retrievedAt": _D,
     **_same(_K, "SourceCoverage.source", "SourceCoverage.state", "SourceHealth.source", "SourceHealth.state",
-            "SourceHealth.latencyMs"),
+            "SourceHealth.latencyMs", "Capability.feature", "Capability.available", "Capability.reason"),
     "SourceCoverage.message": _G,
     # codes and values
     **_same(_K, "Coding.system", "Coding.code", "Quantity.value", "Quantity.unit"),

@@ -9,7 +9,7 @@ from typing import Any
 
 from aiohttp import web
 
-__all__ = ["FaultState", "Faults", "Stats", "admin_routes"]
+__all__ = ["FaultState", "Faults", "Stats", "admin_routes", "fault_routes"]
 
 _GARBAGE = ("truncated", "html")
 
@@ -119,6 +119,20 @@ def admin_routes(stats: Stats, faults: FaultState) -> list[web.RouteDef]:
         stats.reset()
         return web.json_response(stats.snapshot())
 
+    async def garbage(_: web.Request) -> web.Response:
+        return web.json_response(asdict(faults.merge({"garbage": "truncated"})))
+
+    return [
+        web.get("/__admin/stats", get_stats),
+        web.post("/__admin/stats/reset", reset_stats),
+        *fault_routes(faults, "/__admin/faults"),
+        web.post("/__admin/garbage", garbage),
+    ]
+
+
+def fault_routes(faults: FaultState, path: str) -> list[web.RouteDef]:
+    """`GET`, `PUT` (merge) and `DELETE` (clear) of one set of faults at `path`."""
+
     async def get_faults(_: web.Request) -> web.Response:
         return web.json_response(asdict(faults.faults))
 
@@ -138,14 +152,4 @@ def admin_routes(stats: Stats, faults: FaultState) -> list[web.RouteDef]:
         faults.clear()
         return web.json_response(asdict(faults.faults))
 
-    async def garbage(_: web.Request) -> web.Response:
-        return web.json_response(asdict(faults.merge({"garbage": "truncated"})))
-
-    return [
-        web.get("/__admin/stats", get_stats),
-        web.post("/__admin/stats/reset", reset_stats),
-        web.get("/__admin/faults", get_faults),
-        web.put("/__admin/faults", put_faults),
-        web.delete("/__admin/faults", delete_faults),
-        web.post("/__admin/garbage", garbage),
-    ]
+    return [web.get(path, get_faults), web.put(path, put_faults), web.delete(path, delete_faults)]

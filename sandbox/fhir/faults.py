@@ -22,7 +22,11 @@ _HTML = b"<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway
 
 
 def stats_key(path: str) -> str:
-    """The stats bucket of a FHIR path: resource ids collapse to `{id}`."""
+    """The stats bucket of a FHIR path: resource ids collapse to `{id}` (other paths: as they are,
+    a portal assignment's id collapsed)."""
+    if not path.startswith(_FHIR_PREFIX):
+        parts = path.split("/")
+        return "/".join("{id}" if i > 0 and parts[i - 1] == "assignments" else p for i, p in enumerate(parts))
     segments = [s for s in path[len(_FHIR_PREFIX) :].split("/") if s]
     if len(segments) == 3 and segments[0] == "bulk-export":  # bulk-export/jobs/{id}, bulk-export/files/{id}
         segments[2] = "{id}"
@@ -31,14 +35,18 @@ def stats_key(path: str) -> str:
     return "/".join([_FHIR_PREFIX, *segments])
 
 
-def fault_middleware(stats: Stats, faults: FaultState) -> Callable[..., Awaitable[web.StreamResponse]]:
-    """Count, then delay, refuse, fail or spoil FHIR and token requests as the faults say."""
+def fault_middleware(
+    stats: Stats, faults: FaultState, also: tuple[str, ...] = (), *, token: bool = True
+) -> Callable[..., Awaitable[web.StreamResponse]]:
+    """Count, then delay, refuse, fail or spoil FHIR and token requests (and those under the
+    prefixes `also`, such as the patient portal's) as the faults say."""
+    prefixes = (*((_FHIR_PREFIX,) if token else ()), *also)
 
     @web.middleware
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
         path = request.path
-        is_fhir = path == _FHIR_PREFIX or path.startswith(_FHIR_PREFIX + "/")
-        if not is_fhir and path != TOKEN_PATH:
+        is_fhir = any(path == p or path.startswith(p + "/") for p in prefixes)
+        if not is_fhir and (path != TOKEN_PATH or not token):
             return await handler(request)
         if is_fhir:
             stats.count(stats_key(path))

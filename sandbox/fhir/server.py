@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 from collections.abc import Iterable, Mapping
@@ -9,12 +10,13 @@ from typing import Any
 
 from aiohttp import web
 
-from .admin import FaultState, Stats, admin_routes
+from .admin import FaultState, Stats, admin_routes, fault_routes
 from .auth import OAuthError, TokenIssuer
 from .bulk import BulkExport, BulkProfile
 from .faults import TOKEN_PATH, fault_middleware
 from .messages import FhirRequest, FhirResponse
 from .outcome import FhirError, operation_outcome
+from .parts import ServerPart
 from .profile import GenericProfile, Profile
 from .recorder import DEFAULT_SIZE, RequestRecorder, recorder_middleware, recorder_routes
 from .store import ResourceStore
@@ -32,7 +34,8 @@ class FhirServer:
     `match_enabled`, `Patient/$match` answers; without `writable`, create and update are 405.
     `profile` picks the API spoken (default: generic, permissive FHIR R4); `recorder_size` bounds
     the request log at `/__admin/requests`.
-    With a `bulk` profile, `$export` answers (see `sandbox.fhir.bulk`).
+    With a `bulk` profile, `$export` answers (see `sandbox.fhir.bulk`). Each of `parts` (the
+    GENESIS patient portal) is served under its own prefix, with the server's tokens and faults.
     """
 
     def __init__(
@@ -46,11 +49,16 @@ class FhirServer:
         profile: Profile | None = None,
         recorder_size: int = DEFAULT_SIZE,
         bulk: BulkProfile | None = None,
+        parts: tuple[ServerPart, ...] = (),
     ) -> None:
         self.name = name
         self.profile: Profile = profile or GenericProfile()
+        self.parts = parts
         self._store = ResourceStore(resources)
-        self._issuer = TokenIssuer(clients, self.profile.token_policy)
+        policy = self.profile.token_policy
+        for part in parts:
+            policy = dataclasses.replace(policy, grant_scopes=part.grant_scopes(policy.grant_scopes))
+        self._issuer = TokenIssuer(clients, policy)
         self._api = self.profile.interactions(self._store, writable=writable, match_enabled=match_enabled)
         self._bulk = BulkExport(self._store, self._issuer.grant, bulk) if bulk is not None else None
         self.recorder = RequestRecorder(recorder_size)
@@ -86,9 +94,14 @@ class FhirServer:
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> None:
         """Listen on host:port (0 picks a free port)."""
-        middlewares = [recorder_middleware(self.recorder), fault_middleware(self.stats, self.faults)]
+        prefixes = tuple(p.prefix for p in self.parts)
+        middlewares = [recorder_middleware(self.recorder), fault_middleware(self.stats, self.faults, prefixes)]
+        middlewares += [fault_middleware(Stats(), p.faults, (p.prefix,), token=False) for p in self.parts]
         app = web.Application(middlewares=middlewares, client_max_size=32 * 1024**2)
         app.add_routes(admin_routes(self.stats, self.faults) + recorder_routes(self.recorder))
+        for part in self.parts:
+            app.add_routes(fault_routes(part.faults, f"/__admin/{part.name}/faults"))
+            app.add_routes(part.routes(self._issuer.grant))
         if self._bulk is not None:
             app.add_routes(self._bulk.routes())  # before the catch-all FHIR route
         app.add_routes(
@@ -109,6 +122,8 @@ class FhirServer:
         shown = f"[{bound[0]}]" if ":" in bound[0] else bound[0]
         self._origin = f"http://{shown}:{bound[1]}"
         self._issuer.token_url = self.token_url
+        for part in self.parts:
+            part.token_url = self.token_url
         self._api.base_url = self.base_url
         if self._bulk is not None:
             self._bulk.origin = self._origin

@@ -5,6 +5,6 @@ answers (see docs/millennium-rules.md); `millennium_resources()` reshapes genera
 """
 
 from .profile import MillenniumProfile
-from .shape import millennium_resources
+from .shape import millennium_data, millennium_references, millennium_resources
 
-__all__ = ["MillenniumProfile", "millennium_resources"]
+__all__ = ["MillenniumProfile", "millennium_data", "millennium_references", "millennium_resources"]

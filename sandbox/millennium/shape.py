@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import base64
 import copy
+import dataclasses
 import html
 import uuid
 from collections import Counter
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from sandbox.fhir.paths import reference_key
 
@@ -31,7 +32,12 @@ from .communications import email_status
 from .ids import numbered_id
 from .systems import CLINICAL_EVENT_SYSTEM, TENANT, is_proprietary
 
-__all__ = ["millennium_resources", "xhtml"]
+if TYPE_CHECKING:
+    from sandbox.data.model import DemoData
+
+__all__ = ["millennium_data", "millennium_references", "millennium_resources", "xhtml"]
+
+DOD_SYSTEM = "urn:oid:2.16.840.1.113883.3.42.10001.100001.12"
 
 Resource = dict[str, Any]
 _NOTIFICATION = {"system": "http://terminology.hl7.org/CodeSystem/communication-category", "code": "notification",
@@ -44,13 +50,22 @@ def millennium_resources(resources: Iterable[Resource]) -> list[Resource]:
     """The served resources, reshaped (the input is not changed)."""
     given = [copy.deepcopy(r) for r in resources]
     binaries = {r["id"]: str(r.get("data") or "") for r in given if r["resourceType"] == "Binary"}
-    kept = [r for r in given if rules_for(r["resourceType"]) is not None and r["resourceType"] != "Binary"]
+    kept = [r for r in given if _kept(r)]
     ids = _new_ids(kept)
     teams = {r["id"]: r for r in kept if r["resourceType"] == "CareTeam"}
+    fills = Counter(
+        key[1]
+        for r in given
+        if r["resourceType"] == "MedicationDispense" and r.get("status") != "entered-in-error"
+        for a in r.get("authorizingPrescription") or ()
+        if (key := reference_key(a)) is not None
+    )
     out: list[Resource] = []
     for resource in kept:
         if resource["resourceType"] == "Communication":
             _to_team_member(resource, teams)
+        elif resource["resourceType"] == "MedicationRequest":
+            _used_up(resource, fills[resource["id"]])
         renamed = _renamed(resource, ids)
         if renamed["resourceType"] == "Observation":
             _clinical_event_identifier(renamed)
@@ -62,12 +77,49 @@ def millennium_resources(resources: Iterable[Resource]) -> list[Resource]:
     return out
 
 
+def millennium_references(
+    resources: Iterable[Resource], keep: Iterable[str] = ()
+) -> Callable[[Resource], Resource]:
+    """Rewrites the references of resources held elsewhere (the patient portal's) to the ids
+    `millennium_resources(resources)` gives the resources they point at; their own ids stay, and
+    so do references to the types in `keep` (held there too)."""
+    kept = [r for r in resources if _kept(r)]
+    held = frozenset(keep)
+    ids = {key: rid for key, rid in _new_ids(kept).items() if key[0] not in held}
+
+    def rename(resource: Resource) -> Resource:
+        out: Resource = _rewrite(resource, ids)
+        if isinstance(out.get("questionnaire"), str):
+            key = reference_key(out["questionnaire"])
+            out["questionnaire"] = f"Questionnaire/{ids[key]}" if key in ids else out["questionnaire"]
+        return out
+
+    return rename
+
+
+def _used_up(request: Resource, fills: int) -> None:
+    """No MedicationDispense in Millennium: an active order whose refills are all dispensed
+    (the first fill is the original) is `completed`, as the pharmacy leaves it (assumption A17)."""
+    allowed = (request.get("dispenseRequest") or {}).get("numberOfRepeatsAllowed")
+    if request.get("status") == "active" and isinstance(allowed, int) and fills and fills - 1 >= allowed:
+        request["status"] = "completed"
+
+
+def _kept(resource: Resource) -> bool:
+    """Types the FHIR API serves, and the Bulk Data Groups (managed in Millennium's own tooling,
+    read only by `Group/[id]/$export`)."""
+    rtype = resource["resourceType"]
+    return rtype == "Group" or (rules_for(rtype) is not None and rtype != "Binary")
+
+
 def _new_ids(resources: list[Resource]) -> dict[tuple[str, str], str]:
     counts: Counter[str] = Counter()
     ids: dict[tuple[str, str], str] = {}
     for r in resources:
         rtype = r["resourceType"]
-        if rtype not in ("Slot", "Schedule"):
+        if rtype in ("Location", "Group"):  # kept: facility codes tokens share (A16), configured Groups
+            ids[(rtype, r["id"])] = r["id"]
+        elif rtype not in ("Slot", "Schedule"):
             rid = numbered_id(rtype, counts[rtype])
             counts[rtype] += 1
             ids[(rtype, r["id"])] = "VS-" + rid.removeprefix("L-") if _is_vital(r) else rid
@@ -195,3 +247,23 @@ def _decode(data: Any) -> str:
 
 def _b64(text: str) -> str:
     return base64.b64encode(text.encode("utf-8")).decode("ascii")
+
+
+def millennium_data(data: DemoData) -> DemoData:
+    """`data` with its GENESIS resources as Millennium holds them, and the personas' GENESIS
+    patient ids following (found by DoD ID)."""
+    served = millennium_resources(data.genesis)
+    by_dod = {
+        str(i.get("value")): r["id"]
+        for r in served
+        if r["resourceType"] == "Patient"
+        for i in r.get("identifier") or ()
+        if i.get("system") == DOD_SYSTEM
+    }
+    personas = {
+        key: dataclasses.replace(p, genesis_patient_id=by_dod.get(p.dod_id or "", p.genesis_patient_id))
+        if p.genesis_patient_id
+        else p
+        for key, p in data.personas.items()
+    }
+    return dataclasses.replace(data, genesis=served, personas=personas)

@@ -8,6 +8,7 @@ import strawberry
 
 from resolvers.messages import thread_messages
 from sources import records as r
+from sources.capabilities import Feature
 
 from ..context import Info, path_of, wants
 from .common import MessageFolder, Node, PageInfo, Provenance, global_id
@@ -64,7 +65,7 @@ class MessageThread(Node):
 
     @strawberry.field(description="TOL archive threads are read-only: only threads where writes go take replies.")
     def can_reply(self, info: Info) -> bool:
-        return info.context.services.writable(self._record.provenance.source)
+        return info.context.services.writable(self._record.provenance.source, Feature.REPLY_TO_MESSAGE)
 
     @strawberry.field(description="The thread's messages, newest first.")
     async def messages(self, info: Info, first: int | None = 50, after: str | None = None) -> SecureMessageConnection:

@@ -9,6 +9,7 @@ import strawberry
 from resolvers.questionnaires import appointment_of, assignment_for, questionnaire_of
 from resolvers.rules import can_change_appointment
 from sources import records as r
+from sources.capabilities import Feature
 
 from ..context import Info
 from .care import Facility, Practitioner
@@ -107,17 +108,17 @@ class Appointment(Node):
     _record: strawberry.Private[r.AppointmentRecord]
     _dod_id: strawberry.Private[str]
 
-    def _changeable(self, info: Info) -> bool:
-        writable = info.context.services.writable(self._record.provenance.source)
+    def _changeable(self, info: Info, feature: Feature) -> bool:
+        writable = info.context.services.writable(self._record.provenance.source, feature)
         return can_change_appointment(self._record, dt.datetime.now(dt.UTC), writable=writable)
 
     @strawberry.field(description="True only for future GENESIS appointments that are still booked.")
     def can_cancel(self, info: Info) -> bool:
-        return self._changeable(info)
+        return self._changeable(info, Feature.CANCEL_APPOINTMENT)
 
     @strawberry.field(description="True only for future GENESIS appointments that are still booked.")
     def can_reschedule(self, info: Info) -> bool:
-        return self._changeable(info)
+        return self._changeable(info, Feature.RESCHEDULE_APPOINTMENT)
 
     @strawberry.field(
         description="The pre-visit questionnaire tied to this appointment, if any (dental health history)."

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
 import aiohttp
 
 from ..calls.observe import UpstreamObserver
+from ..capabilities import Offer
 from ..errors import SourceError
 from ..fhir.adapter import FhirRecordSource
 from ..fhir.bundle import Bundle
+from ..fhir.capabilities import missing_kinds
 from ..fhir.config import FhirSourceConfig
 from ..fhir.kinds import CLINICAL_KINDS, KindSpec
-from ..fhir.patients import demographics, dod_id_of, identifier_search
+from ..fhir.patients import demographics, dod_id_of, identifier_list_search
 from ..records import Link, LinkedRef, PatientKey, RecordKind, RecordSource
 from .mapping import candidates, match_parameters, organization_name
 from .name import COMMUNITY
@@ -43,13 +46,25 @@ class CommunitySource(FhirRecordSource):
         super().__init__(config, session, observer)
         self.match_threshold = match_threshold
         self._organizations: dict[str, str] = {}  # practice names by Organization id (not PHI)
+        self._offer = Offer(COMMUNITY)
+
+    def declared(self) -> Offer:
+        """Before asking: every kind it provides is served."""
+        return self._offer
+
+    async def discover(self) -> Offer:
+        """The kinds its CapabilityStatement searches; unread, it keeps what it last said."""
+        with contextlib.suppress(SourceError):
+            statement = await self.client.capabilities("capabilities")
+            self._offer = Offer(COMMUNITY, missing_kinds=missing_kinds(statement, self.kinds, "The HIE"))
+        return self._offer
 
     async def link(self, patients: Sequence[PatientKey]) -> Sequence[Link | SourceError]:
         """One identifier search for all (the practices' patients who gave their DoD ID)."""
         if not patients:
             return []
         params = [
-            *identifier_search([p.dod_id for p in patients]),
+            *identifier_list_search([p.dod_id for p in patients]),
             ("_include", "Patient:organization"),
         ]
         kind = RecordKind.PATIENT.value

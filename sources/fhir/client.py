@@ -29,6 +29,8 @@ __all__ = ["FhirClient", "Params", "search_url"]
 
 Params = Sequence[tuple[str, str]]
 FHIR_JSON = "application/fhir+json"
+JSON_PATCH = "application/json-patch+json"
+_LOCKED_TRIES = 8  # attempts of a write that meets 423 Locked, within the deadline
 _MIN_USEFUL = 0.01  # seconds: less than this left before the deadline is not worth a request
 
 
@@ -61,11 +63,12 @@ class _Call:
 
 
 class _Retry(Exception):
-    """One attempt failed in a way worth retrying (for idempotent calls)."""
+    """One attempt failed in a way worth retrying (for idempotent calls; `locked`: any call)."""
 
-    def __init__(self, error: SourceError, wait: float | None = None) -> None:
+    def __init__(self, error: SourceError, wait: float | None = None, locked: bool = False) -> None:
         self.error = error
         self.wait = wait
+        self.locked = locked  # 423: the server applied nothing, another write held the resource
 
 
 class _Refused(Exception):
@@ -254,6 +257,26 @@ class FhirClient:
             headers["If-Match"] = if_match if if_match.startswith("W/") else f'W/"{if_match}"'
         return await self._write(kind, "PUT", resource, headers)
 
+    async def post(self, kind: str, resource: Mapping[str, Any]) -> Resource:
+        """`POST Type` as Millennium answers it: 201 without a body, then `GET` of its `Location`."""
+        rtype = str(resource.get("resourceType", ""))
+        answer = await self._call(_Call(kind, "POST", self.url(rtype), (rtype,), dict(resource)))
+        if "location" not in answer:
+            return answer  # a server that answered with the created resource itself
+        location = answer["location"]
+        if not isinstance(location, str) or not location.startswith(self.config.base_url + "/"):
+            raise SourceUnavailable(self.source, "unreadable answer (no Location on the server)")
+        return await self._call(_Call(kind, "GET", location, (rtype,)))
+
+    async def patch(
+        self, kind: str, resource_type: str, resource_id: str, operations: Sequence[Mapping[str, Any]], if_match: str
+    ) -> None:
+        """`PATCH Type/id` with a JSON Patch and `If-Match` (a 423 is retried within the deadline)."""
+        headers = {"If-Match": if_match if if_match.startswith("W/") else f'W/"{if_match}"',
+                   "Content-Type": JSON_PATCH}  # fmt: skip
+        url = self.url(f"{resource_type}/{resource_id}")
+        await self._call(_Call(kind, "PATCH", url, (resource_type,), [dict(o) for o in operations], headers))
+
     async def _write(self, kind: str, method: str, resource: Mapping[str, Any], headers: Mapping[str, str]) -> Resource:
         rtype = str(resource.get("resourceType", ""))
         path = rtype if method == "POST" else f"{rtype}/{resource.get('id', '')}"
@@ -297,10 +320,15 @@ class FhirClient:
                 self.auth.invalidate(refused.token)
                 continue
             except _Retry as retry:
-                self._budget.answered(False)
-                allowed = self._budget.retries_for(self.config.retries)
-                if not call.idempotent or attempt >= allowed or not self._budget.withdraw():
-                    raise retry.error from None
+                if retry.locked:  # not a failing source: busy with another write; no budget spent
+                    self._budget.answered(True)
+                    if attempt + 1 >= _LOCKED_TRIES:
+                        raise retry.error from None
+                else:
+                    self._budget.answered(False)
+                    allowed = self._budget.retries_for(self.config.retries)
+                    if not call.idempotent or attempt >= allowed or not self._budget.withdraw():
+                        raise retry.error from None
                 wait = retry.wait if retry.wait is not None else backoff(attempt)
                 if wait + _MIN_USEFUL >= remaining():
                     raise retry.error from None
@@ -348,7 +376,7 @@ class FhirClient:
                 payload = None
                 if call.body is not None:
                     payload = json.dumps(call.body).encode()
-                    headers["Content-Type"] = FHIR_JSON
+                    headers.setdefault("Content-Type", FHIR_JSON)
                 async with self._session.request(call.method, call.url, data=payload, headers=headers) as resp:
                     status = str(resp.status)
                     text = await resp.read()
@@ -371,15 +399,18 @@ class FhirClient:
             raise _Refused(token, UpstreamRejected(self.source, code, call.url))
         if code in RETRYABLE_STATUSES:
             raise _Retry(UpstreamRejected(self.source, code, call.url), wait)
+        if code == 423:
+            raise _Retry(UpstreamRejected(self.source, code, call.url), wait, locked=True)
         if code >= 400:
             raise UpstreamRejected(self.source, code, call.url)
         return self._decode(call, text, location)
 
     def _decode(self, call: _Call, text: bytes, location: str | None) -> Resource:
-        if not text.strip() and call.method in ("POST", "PUT") and call.expect != ("Bundle",):
-            # A write answered without a body: what we know is the type and the new id.
-            parts = (location or "").split("/_history", 1)[0].rstrip("/").split("/")
-            return {"resourceType": call.expect[0], "id": parts[-1] if location else None}
+        if not text.strip() and call.method in ("POST", "PUT", "PATCH") and call.expect != ("Bundle",):
+            # A write answered without a body: what we know is the type, the new id and where it is.
+            url = (location or "").split("/_history", 1)[0].rstrip("/")
+            return {"resourceType": call.expect[0], "id": url.split("/")[-1] if location else None,
+                    "location": url or None}  # fmt: skip
         try:
             body = json.loads(text)
         except ValueError as exc:

@@ -32,7 +32,7 @@ from ..records import (
 )
 from .bundle import Bundle, Resource
 from .sanitize import TEXT_TYPES, plain_text
-from .values import codings, day, first_name, instant, ref_id, service_of
+from .values import codings, day, first_name, instant, ref_id, service_in
 
 __all__ = [
     "APPOINTMENT_STATUS",
@@ -183,6 +183,15 @@ def _patient(reference: Any) -> str | None:
     return ref_id(reference, "Patient")
 
 
+def _reason(r: Mapping[str, Any]) -> str | None:
+    """The first `reasonCode`'s text (where Millennium keeps what the patient said)."""
+    for concept in r.get("reasonCode") or ():
+        text = _text(concept)
+        if text:
+            return text
+    return None
+
+
 def appointment(r: Resource, ctx: MapContext) -> AppointmentRecord | None:
     status = APPOINTMENT_STATUS.get(str(r.get("status")))
     start = instant(r.get("start"))
@@ -207,8 +216,8 @@ def appointment(r: Resource, ctx: MapContext) -> AppointmentRecord | None:
         start=start,
         end=instant(r.get("end")),
         status=status,
-        service=service_of(r.get("serviceCategory") or ()),
-        description=r.get("description") or None,
+        service=service_in(r),
+        description=r.get("description") or _reason(r) or None,
         facility=facility,
         practitioner=practitioner_rec,
         slot_id=ref_id(slots[0], "Slot") if slots else None,

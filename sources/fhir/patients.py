@@ -8,15 +8,20 @@ from typing import Any
 from ..records import Demographics, RecordSource
 from .values import day, first_name
 
-__all__ = ["DOD_ID_SYSTEM", "demographics", "dod_id_of", "identifier_search"]
+__all__ = ["DOD_ID_SYSTEM", "demographics", "dod_id_of", "identifier_list_search", "identifier_search"]
 
 DOD_ID_SYSTEM = "urn:oid:2.16.840.1.113883.3.42.10001.100001.12"
 
 
-def identifier_search(dod_ids: Sequence[str]) -> list[tuple[str, str]]:
-    """`Patient?identifier=<system>|a,<system>|b`: every DoD ID in one search."""
+def identifier_list_search(dod_ids: Sequence[str]) -> list[tuple[str, str]]:
+    """`Patient?identifier=<system>|a,<system>|b`: every DoD ID in one search (generic FHIR servers)."""
     values = ",".join(f"{DOD_ID_SYSTEM}|{d}" for d in sorted(set(dod_ids)))
     return [("identifier", values), ("_count", str(max(10, 2 * len(set(dod_ids)))))]
+
+
+def identifier_search(dod_id: str) -> list[tuple[str, str]]:
+    """`Patient?identifier=<system>|<DoD ID>`: one value, as Millennium takes it (patient.md)."""
+    return [("identifier", f"{DOD_ID_SYSTEM}|{dod_id}")]
 
 
 def dod_id_of(patient: Mapping[str, Any]) -> str | None:

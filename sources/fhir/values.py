@@ -11,6 +11,8 @@ from ..records import CareService, Coding, HumanName
 __all__ = [
     "SERVICE_CATEGORY",
     "SERVICE_CODES",
+    "SERVICE_TYPE_CODES",
+    "SNOMED",
     "codings",
     "day",
     "fhir_date",
@@ -19,6 +21,7 @@ __all__ = [
     "instant",
     "ref_id",
     "ref_type",
+    "service_in",
     "service_of",
 ]
 
@@ -29,6 +32,15 @@ SERVICE_CODES: dict[CareService, str] = {
     CareService.SPECIALTY: "27",
 }
 _SERVICE_BY_CODE = {code: service for service, code in SERVICE_CODES.items()}
+SNOMED = "http://snomed.info/sct"
+# The standard practice-setting codes Millennium puts in `serviceType` beside its code set 14249
+# appointment type (base/workflow/slot.md, Terminology Bindings).
+SERVICE_TYPE_CODES: dict[CareService, str] = {
+    CareService.PRIMARY_CARE: "394814009",
+    CareService.DENTAL: "394812008",
+    CareService.SPECIALTY: "394658006",
+}
+_SERVICE_BY_TYPE = {code: service for service, code in SERVICE_TYPE_CODES.items()}
 
 
 def ref_type(reference: Any) -> str | None:
@@ -107,6 +119,19 @@ def first_name(names: Any) -> HumanName:
     if not given and not family and chosen.get("text"):
         return HumanName((), str(chosen["text"]))
     return HumanName(given, family)
+
+
+def service_in(resource: Mapping[str, Any]) -> CareService:
+    """The CareService of a Slot, Schedule or Appointment: its `serviceCategory`, else the
+    standard practice-setting code of its `serviceType` (as Millennium answers it)."""
+    found = service_of(resource.get("serviceCategory") or ())
+    if found is not CareService.OTHER:
+        return found
+    for concept in resource.get("serviceType") or ():
+        for coding in codings(concept):
+            if coding.system == SNOMED and coding.code in _SERVICE_BY_TYPE:
+                return _SERVICE_BY_TYPE[coding.code]
+    return CareService.OTHER
 
 
 def service_of(categories: Iterable[Any]) -> CareService:

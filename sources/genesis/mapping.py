@@ -12,7 +12,7 @@ from typing import Any
 from ..base import PageRequest
 from ..fhir.bundle import Bundle, Resource
 from ..fhir.mapping import ENTERED_IN_ERROR, MapContext
-from ..fhir.values import codings, instant, ref_id, ref_type, service_of
+from ..fhir.values import codings, instant, ref_id, ref_type, service_in
 from ..records import (
     CareTeamRecord,
     FacilityRecord,
@@ -295,7 +295,7 @@ def slot(r: Resource, ctx: MapContext) -> Record | None:
         provenance=ctx.provenance(r, None, facility.name),
         start=start,
         end=end,
-        service=service_of(r.get("serviceCategory") or ()),
+        service=service_in(r),
         facility=facility,
         practitioner=practitioner,
         version=(r.get("meta") or {}).get("versionId"),

@@ -2,90 +2,171 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import dataclasses
-import datetime as dt
 from collections.abc import Sequence
 from typing import ClassVar
 
+import aiohttp
+
 from ..base import Page, Query
-from ..errors import SourceError
+from ..calls.observe import UpstreamObserver
+from ..capabilities import Offer
+from ..errors import SourceError, SourceUnavailable
+from ..fhir import mapping as fhir_mapping
 from ..fhir.adapter import FhirRecordSource
+from ..fhir.bundle import Bundle
+from ..fhir.config import FhirSourceConfig
 from ..fhir.patients import demographics, dod_id_of, identifier_search
+from ..portal import PORTAL_KINDS, PatientPortal
 from ..records import CareTeamRecord, Link, LinkedRef, PatientKey, Record, RecordKind, RecordSource
-from . import mapping
+from .capabilities import APPOINTMENT_FEATURES, PORTAL_FEATURES, fhir_offer, portal_offer
 from .kinds import GENESIS_KINDS
 from .name import GENESIS
+from .plans import MILLENNIUM_PLANS
+from .reads import Directory, fetch_pages, get_records
 
 __all__ = ["GenesisSource"]
 
 
 class GenesisSource(FhirRecordSource):
-    """Reads GENESIS; writes (booking, Tasks, Communications) will live in `writes.py`."""
+    """Reads GENESIS: its FHIR API as Millennium documents it (`plans.py`, `reads.py`), and
+    (messages, renewal requests, questionnaire assignments) its patient portal, when one is
+    configured. Says what both offer (`declared`, `discover`)."""
 
     name: ClassVar[RecordSource] = GENESIS
-    provides: ClassVar[frozenset[RecordKind]] = frozenset(GENESIS_KINDS)
+    provides: ClassVar[frozenset[RecordKind]] = frozenset(GENESIS_KINDS) | PORTAL_KINDS
     kinds = GENESIS_KINDS
     facilities_on_genesis = True
 
     _facility_names: dict[str, str]
+    _practitioners: Directory
+
+    def __init__(
+        self,
+        config: FhirSourceConfig,
+        session: aiohttp.ClientSession,
+        observer: UpstreamObserver,
+        portal: PatientPortal | None = None,
+    ) -> None:
+        super().__init__(config, session, observer)
+        self.portal = portal
+        self._fhir_offer = Offer(GENESIS, dict.fromkeys(APPOINTMENT_FEATURES))
+        self._portal_offer = portal_offer(None if portal is None else frozenset(PORTAL_FEATURES))
+
+    # ---- what it offers ------------------------------------------------------------------------
+
+    def declared(self) -> Offer:
+        """Before asking: everything configured is on (the portal's features only with a portal)."""
+        return _joined(self._fhir_offer, self._portal_offer)
+
+    async def discover(self) -> Offer:
+        """The FHIR CapabilityStatement and the portal's metadata, read now; a part that cannot be
+        read keeps what it last said."""
+        with contextlib.suppress(SourceError):
+            self._fhir_offer = fhir_offer(await self.client.capabilities("capabilities"), self.kinds)
+        if self.portal is not None:
+            with contextlib.suppress(SourceError):
+                self._portal_offer = portal_offer(await self.portal.offers())
+        return self.declared()
 
     async def link(self, patients: Sequence[PatientKey]) -> Sequence[Link | SourceError]:
-        """All DoD IDs in one `Patient?identifier=` search; demographics come along."""
-        if not patients:
-            return []
-        params = identifier_search([p.dod_id for p in patients])
-        try:
-            bundle = await self.client.search(RecordKind.PATIENT.value, "Patient", params)
-            bundle = await self.client.rest_of(RecordKind.PATIENT.value, bundle)
-        except SourceError as exc:
-            return [exc] * len(patients)
-        found: dict[str, list[dict[str, object]]] = {}
-        for patient in bundle.matches("Patient"):
-            if patient.get("active") is False:
-                continue
-            dod = dod_id_of(patient)
-            if dod is not None:
-                found.setdefault(dod, []).append(patient)
-        links: list[Link | SourceError] = []
-        for key in patients:
-            hits = sorted(found.get(key.dod_id, []), key=lambda p: str(p.get("id")))
-            links.append(
-                Link(
-                    source=self.name,
-                    dod_id=key.dod_id,
-                    refs=tuple(LinkedRef(str(p.get("id"))) for p in hits),
-                    demographics=demographics(self.name, hits[0]) if hits else None,
-                )
-            )
-        return links
+        """One `Patient?identifier=<system>|<DoD ID>` search per patient (Millennium takes one
+        value), all at once within the client's concurrency bound; demographics come along."""
+        keys = sorted({p.dod_id for p in patients})
+        answers = await asyncio.gather(*(self._patients_with(dod) for dod in keys), return_exceptions=True)
+        by_dod: dict[str, Link | SourceError] = {}
+        for dod, answer in zip(keys, answers, strict=True):
+            if isinstance(answer, BaseException) and not isinstance(answer, SourceError):
+                raise answer
+            by_dod[dod] = answer
+        return [by_dod[p.dod_id] for p in patients]
+
+    async def _patients_with(self, dod_id: str) -> Link:
+        bundle = await self.client.search(RecordKind.PATIENT.value, "Patient", identifier_search(dod_id))
+        bundle = await self.client.rest_of(RecordKind.PATIENT.value, bundle)
+        hits = sorted(
+            (p for p in bundle.matches("Patient") if p.get("active") is not False and dod_id_of(p) == dod_id),
+            key=lambda p: str(p.get("id")),
+        )
+        return Link(
+            source=self.name,
+            dod_id=dod_id,
+            refs=tuple(LinkedRef(str(p.get("id"))) for p in hits),
+            demographics=demographics(self.name, hits[0]) if hits else None,
+        )
+
+    @property
+    def _directory(self) -> Directory:
+        if not hasattr(self, "_practitioners"):
+            self._practitioners = Directory(self.client)
+        return self._practitioners
 
     async def get(self, kind: RecordKind, ids: Sequence[str]) -> Sequence[Record | SourceError | None]:
-        """Records by id; a message is one Communication (its thread is its `partOf` root)."""
+        """Records by id (the portal's kinds from the portal)."""
+        if kind in PORTAL_KINDS:
+            if self.portal is None:
+                return [_NO_PORTAL] * len(ids)
+            return await self.portal.records(kind, ids)
+        plan = MILLENNIUM_PLANS.get(kind)
         if kind is RecordKind.CARE_TEAM:
-            found = await super().get(kind, ids)
+            found = await get_records(self, self._directory, kind, MILLENNIUM_PLANS[kind], ids)
             teams = [t for t in found if isinstance(t, CareTeamRecord)]
             named = await self._name_facilities([Page(tuple(teams), False)])
             by_id = {t.provenance.source_id: t for p in named if isinstance(p, Page) for t in p.items}
             return [by_id.get(t.provenance.source_id, t) if isinstance(t, CareTeamRecord) else t for t in found]
-        if kind is not RecordKind.MESSAGE:
-            return await super().get(kind, ids)
-        wanted = sorted(set(ids))
-        if not wanted:
-            return []
-        params = [("_id", ",".join(wanted)), ("_count", str(len(wanted)))]
-        try:
-            bundle = await self.client.search(kind.value, "Communication", params)
-        except SourceError as exc:
-            return [exc] * len(ids)
-        ctx = self.context(bundle, dt.datetime.now(dt.UTC))
-        messages = {str(c.get("id")): mapping.message(c, ctx) for c in bundle.matches("Communication")}
-        return [messages.get(i) for i in ids]
+        if plan is not None:
+            return await get_records(self, self._directory, kind, plan, ids)
+        return await super().get(kind, ids)
 
     async def fetch(self, kind: RecordKind, queries: Sequence[Query]) -> Sequence[Page | SourceError]:
-        pages = await super().fetch(kind, queries)
+        if kind in PORTAL_KINDS:
+            return await self._from_portal(kind, queries)
+        plan = MILLENNIUM_PLANS.get(kind)
+        if plan is None:
+            pages = await super().fetch(kind, queries)
+        else:
+            pages = await fetch_pages(self, self._directory, kind, plan, queries)
         if kind is RecordKind.CARE_TEAM:
             return await self._name_facilities(pages)
         return pages
+
+    async def searches(self, kind: RecordKind, urls: Sequence[str]) -> list[Bundle | SourceError]:
+        """Relative search URLs as plain GETs at once (Millennium takes no batch), aligned with `urls`."""
+
+        async def one(url: str) -> Bundle | SourceError:
+            try:
+                return await self.client.follow(kind.value, self.client.url(url))
+            except SourceError as exc:
+                return exc
+
+        return list(await asyncio.gather(*(one(u) for u in urls)))
+
+    async def binaries(self, kind: RecordKind, ids: Sequence[str]) -> list[str | SourceError]:
+        """Texts of Binary resources, aligned with `ids`: one read each, all at once (no batch)."""
+
+        async def one(bid: str) -> str | SourceError:
+            try:
+                answer = await self.client.read(kind.value, "Binary", bid)
+            except SourceError as exc:
+                return exc
+            text = fhir_mapping.binary_text(answer)
+            return text if text is not None else SourceUnavailable(self.name, "unreadable answer (Binary)")
+
+        return list(await asyncio.gather(*(one(i) for i in ids)))
+
+    async def _from_portal(self, kind: RecordKind, queries: Sequence[Query]) -> Sequence[Page | SourceError]:
+        portal = self.portal
+        if portal is None:
+            return [_NO_PORTAL] * len(queries)
+        if kind is RecordKind.MESSAGE_THREAD:
+            return await portal.threads(queries)
+        if kind is RecordKind.MESSAGE:
+            return await portal.messages(queries)
+        if kind is RecordKind.RENEWAL_REQUEST:
+            return await portal.renewal_requests(queries)
+        return await portal.assignments(queries)
 
     async def _name_facilities(self, pages: Sequence[Page | SourceError]) -> list[Page | SourceError]:
         """Put the Location's name on each care team's facility (one search; names are cached)."""
@@ -122,3 +203,10 @@ class GenesisSource(FhirRecordSource):
                 page = dataclasses.replace(page, items=items)
             out.append(page)
         return out
+
+
+_NO_PORTAL = SourceUnavailable(GENESIS, "no patient portal service is configured")
+
+
+def _joined(fhir: Offer, portal: Offer) -> Offer:
+    return Offer(GENESIS, {**fhir.features, **portal.features}, {**fhir.missing_kinds, **portal.missing_kinds})

@@ -14,6 +14,8 @@ from ..writes import PatientWrites
 from .export import genesis_export
 from .kinds import GENESIS_KINDS
 from .name import GENESIS
+from .portal import GenesisPortal, PortalConfig, read_portal_settings
+from .scopes import READ_SCOPES, WRITE_SCOPES
 from .source import GenesisSource
 from .writes import GenesisWriter, GenesisWrites
 
@@ -22,28 +24,39 @@ __all__ = ["SPEC", "GenesisConfig"]
 
 @dataclass(frozen=True, slots=True)
 class GenesisConfig:
-    """`MHS_GATEWAY_GENESIS_*`: the FHIR endpoint, the scopes added for writes (None: no writes),
-    and the Groups the mart exports (`EXPORT_GROUPS`)."""
+    """`MHS_GATEWAY_GENESIS_*`: the FHIR endpoint (its `SCOPE` defaults to the named read scopes of
+    `scopes.py`), the scopes added for writes (`WRITE_SCOPE`; empty: no writes), the Groups the
+    mart exports (`EXPORT_GROUPS`), and the patient portal (`PORTAL_*`; None: no portal service,
+    so no messages, renewal requests or questionnaires from GENESIS)."""
 
     fhir: FhirSourceConfig
-    write_scope: str | None = "system/*.write"
+    write_scope: str | None = WRITE_SCOPES
     export_groups: tuple[str, ...] = ()  # Bulk Data Groups the mart's export job reads
+    portal: PortalConfig | None = None
 
 
 def _configure(env: EnvReader) -> GenesisConfig | None:
-    fhir = read_fhir_settings(env, default_scope="system/*.read")
+    fhir = read_fhir_settings(env, default_scope=READ_SCOPES)
     if fhir is None:
         return None
-    write_scope = env.text("WRITE_SCOPE", "system/*.write")
-    return GenesisConfig(fhir, write_scope or None, export_groups(env))
+    write_scope = env.text("WRITE_SCOPE", WRITE_SCOPES)
+    return GenesisConfig(fhir, write_scope or None, export_groups(env), read_portal_settings(env, fhir))
 
 
 def _settings(config: GenesisConfig, deps: Deps) -> FhirSourceConfig:
     return dataclasses.replace(config.fhir, timeout=deps.request_timeout)
 
 
+def _portal(config: GenesisConfig, deps: Deps) -> GenesisPortal | None:
+    """The portal's client over the source's session (closed with it at shutdown)."""
+    if config.portal is None:
+        return None
+    auth = dataclasses.replace(config.portal.auth, timeout=deps.request_timeout)
+    return GenesisPortal(dataclasses.replace(config.portal, auth=auth), deps.session(), deps.observer)
+
+
 def _build(config: GenesisConfig, deps: Deps) -> Source:
-    return GenesisSource(_settings(config, deps), deps.session(), deps.observer)
+    return GenesisSource(_settings(config, deps), deps.session(), deps.observer, _portal(config, deps))
 
 
 def _writes(config: GenesisConfig, deps: Deps) -> PatientWrites | None:
@@ -53,7 +66,8 @@ def _writes(config: GenesisConfig, deps: Deps) -> PatientWrites | None:
     settings = _settings(config, deps)
     # Reads before writes (the slot, the appointment) need the read scope too.
     settings = dataclasses.replace(settings, scope=f"{settings.scope} {config.write_scope}")
-    return GenesisWrites(GenesisWriter(FhirClient(GENESIS, settings, deps.session(), deps.observer)))
+    writer = GenesisWriter(FhirClient(GENESIS, settings, deps.session(), deps.observer))
+    return GenesisWrites(writer, _portal(config, deps))
 
 
 SPEC: SourceSpec[GenesisConfig] = SourceSpec(

@@ -12,7 +12,7 @@ from .commands import (
     Sent,
     Submission,
 )
-from .errors import SlotUnavailable, WriteRefused
+from .errors import NotSupported, SlotUnavailable, WriteRefused
 from .port import PatientWrites
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "Booking",
     "Cancellation",
     "NewThread",
+    "NotSupported",
     "PatientWrites",
     "RenewalAsk",
     "Reply",

@@ -1,14 +1,15 @@
 """Refusals of patient writes: the request was understood and refused, nothing was written.
 
 WriteRefused          a business rule said no; `reason_code` is the userError code
- └── SlotUnavailable  the slot is taken, gone by, or was taken first by another request (412)
+ ├── SlotUnavailable  the slot is taken, gone by, or was taken first by another request (412)
+ └── NotSupported     the upstream does not offer this (any more): NOT_SUPPORTED
 
 Upstream failures stay `sources.errors.SourceError`s.
 """
 
 from __future__ import annotations
 
-__all__ = ["SlotUnavailable", "WriteRefused"]
+__all__ = ["NotSupported", "SlotUnavailable", "WriteRefused"]
 
 
 class WriteRefused(Exception):
@@ -26,3 +27,10 @@ class SlotUnavailable(WriteRefused):
 
     def __init__(self, target: str = "slot", detail: str = "the slot is no longer free") -> None:
         super().__init__("SLOT_UNAVAILABLE", target, detail)
+
+
+class NotSupported(WriteRefused):
+    """The upstream does not offer this action (no service for it, or it stopped offering it)."""
+
+    def __init__(self, target: str, detail: str) -> None:
+        super().__init__("NOT_SUPPORTED", target, detail)

@@ -89,13 +89,17 @@ def _everything(schema: GraphQLSchema, *, by_dod_id: bool = False) -> str:
         every = _selection(cohort, frozenset({"Cohort"}))
         cohorts = (f"a: cohort(criteria: {{}}, by: [FACILITY, SERVICE, AGE_BAND]) {{ {every} }} "
                    f"b: cohort(criteria: {{}}, by: [SEX]) {{ {every} }}")
-    return f"query({variables}) {{ {root} sources {{ {_selection(sources, frozenset())} }} {cohorts} }}"
+    capabilities = schema.type_map["Capability"]
+    assert isinstance(capabilities, GraphQLObjectType)
+    status = (f"sources {{ {_selection(sources, frozenset())} }} "
+              f"capabilities {{ {_selection(capabilities, frozenset())} }}")
+    return f"query({variables}) {{ {root} {status} {cohorts} }}"
 
 
 def _collect(schema: GraphQLSchema, data: dict[str, Any]) -> dict[str, list[Any]]:
     found: dict[str, list[Any]] = {}
     _walk(data["node"], schema.type_map["Patient"], found)
-    _walk({"sources": data["sources"]}, schema.type_map["Query"], found)
+    _walk({"sources": data["sources"], "capabilities": data["capabilities"]}, schema.type_map["Query"], found)
     for alias in ("a", "b"):  # the two cohort questions
         if alias in data:
             _walk(data[alias], schema.type_map["Cohort"], found)

@@ -15,6 +15,7 @@ import aiohttp
 import pytest
 import pytest_asyncio
 
+from sandbox.portal import PORTAL_TYPES
 from sources.genesis import GENESIS
 from tests.actions.proxy import LosingProxy
 from tests.support.gql import gql
@@ -110,7 +111,9 @@ class Actions:
     # -- the GENESIS sandbox ----------------------------------------------------------------------
 
     def resources(self, resource_type: str) -> list[dict[str, Any]]:
-        found: list[dict[str, Any]] = self.stack.genesis.store.all(resource_type)
+        """What GENESIS holds of a type: messages, renewal requests and questionnaires are its portal's."""
+        store = self.stack.portal.store if resource_type in PORTAL_TYPES else self.stack.genesis.store
+        found: list[dict[str, Any]] = store.all(resource_type)
         return found
 
     def slot(self, source_id: str) -> dict[str, Any]:
@@ -183,7 +186,10 @@ async def losing_gateway(actions: Actions) -> AsyncIterator[tuple[str, LosingPro
     proxy = LosingProxy(fhir.base_url.removesuffix("/fhir"), stall_seconds=2.5)
     await proxy.start()
     moved = dataclasses.replace(fhir, base_url=f"{proxy.url}/fhir")
-    genesis = dataclasses.replace(configured, config=dataclasses.replace(configured.config, fhir=moved))
+    portal = configured.config.portal
+    assert portal is not None
+    portal = dataclasses.replace(portal, url=f"{proxy.url}/portal/v1")
+    genesis = dataclasses.replace(configured, config=dataclasses.replace(configured.config, fhir=moved, portal=portal))
     sources = tuple(genesis if c.name == GENESIS else c for c in config.sources)
     app = create_app(dataclasses.replace(config, sources=sources, request_timeout=2.0, source_timeout=2.0))
     try:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import aiohttp
 from aiohttp import web
 
-_FORWARDED = ("Authorization", "Accept", "Content-Type", "If-Match", "If-None-Exist", "Prefer")
+_FORWARDED = ("Authorization", "Accept", "Content-Type", "If-Match", "If-None-Exist", "Prefer", "Idempotency-Key")
 _RETURNED = ("Content-Type", "ETag", "Location", "Last-Modified", "Retry-After")
 
 

@@ -45,7 +45,7 @@ async def test_a_new_thread_to_the_care_team_is_listed_first(actions: Actions) -
     _, listed = await threads(actions)
     assert listed[0]["id"] == thread["id"] and listed[0]["subject"] == "Refill question"
     assert [m["node"]["id"] for m in listed[0]["messages"]["edges"]] == [message["id"]]
-    stored = actions.stack.genesis.store.get("Communication", source_id(message["id"]))
+    stored = actions.stack.portal.store.get("Communication", source_id(message["id"]))
     assert stored is not None
     assert stored["recipient"] == [
         {"reference": f"CareTeam/{source_id(team)}", "display": stored["recipient"][0]["display"]}
@@ -74,7 +74,7 @@ async def test_a_reply_joins_its_thread_newest_first(actions: Actions) -> None:
         "Thanks, see you then.",
         True,
     )
-    stored = actions.stack.genesis.store.get("Communication", source_id(payload["message"]["id"]))
+    stored = actions.stack.portal.store.get("Communication", source_id(payload["message"]["id"]))
     assert stored is not None
     root = thread["provenance"]["sourceId"]
     assert stored["partOf"] == [{"reference": f"Communication/{root}"}]

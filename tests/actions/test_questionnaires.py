@@ -225,10 +225,10 @@ async def test_answers_complete_the_assignment_once(actions: Actions) -> None:
     (listed,) = [a for a in await assignments(actions, pending=False) if a["id"] == pending["id"]]
     assert listed["completedAt"] == done["assignment"]["completedAt"]
     assert len(responses(actions)) == before + 1
-    task = actions.stack.genesis.store.get("Task", source_id(pending["id"]))
+    task = actions.stack.portal.store.get("Task", source_id(pending["id"]))
     assert task is not None and task["status"] == "completed"
     response_id = task["output"][0]["valueReference"]["reference"].split("/")[1]
-    response = actions.stack.genesis.store.get("QuestionnaireResponse", response_id)
+    response = actions.stack.portal.store.get("QuestionnaireResponse", response_id)
     assert response is not None
     assert response["status"] == "completed" and response["basedOn"] == [{"reference": f"Task/{task['id']}"}]
     assert response["subject"] == {"reference": task["for"]["reference"]}

@@ -117,9 +117,9 @@ async def p4_renewal(demo_stack: Any) -> AsyncIterator[None]:
         "authoredOn": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "note": [{"text": "Out of refills"}],
     }
-    store.put(task)
+    demo_stack.portal.store.put(task)  # renewal requests are the patient portal's
     yield
-    store.put({**task, "status": "cancelled"})
+    demo_stack.portal.store.put({**task, "status": "cancelled"})
 
 
 async def _listed(ask: Ask, persona: str) -> list[tuple[str, dict[str, Any]]]:

@@ -144,7 +144,7 @@ async def test_p3_full_lab_history_pages_without_gap_or_repeat(ask: Ask) -> None
         after = conn["pageInfo"]["endCursor"]
     assert len(seen) == len(set(seen))
     assert len(seen) >= 250
-    assert total == len(seen)
+    assert total is None  # GENESIS (Millennium) gives no total on a paged search: unknown, not a guess
 
 
 async def test_p3_threads_and_appointments_volume(ask: Ask) -> None:
@@ -198,7 +198,8 @@ async def test_p2_decoy_is_never_linked(ask: Ask, demo_stack: Any) -> None:
 async def test_entered_in_error_records_never_come_back(ask: Ask, demo_stack: Any) -> None:
     wrong = {r["id"] for r in demo_stack.data.genesis + demo_stack.data.community if _in_error(r)}
     wrong |= {row.result_id for row in demo_stack.data.tol.lab_results if row.entered_in_error}
-    assert {"obs-p1-error", "doc-p1-error", "cond-p1-error"} <= wrong
+    in_error = {r["resourceType"] for r in demo_stack.data.genesis if _in_error(r)}  # P1's, as Millennium ids
+    assert {"Observation", "DocumentReference", "Condition"} <= in_error
     query = """{ me { labResults(first: 100) { edges { node { provenance { sourceId } } } }
         clinicalNotes(first: 100) { edges { node { provenance { sourceId } } } }
         appointments(first: 100) { edges { node { provenance { sourceId } } } }

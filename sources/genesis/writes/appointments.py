@@ -1,53 +1,44 @@
-"""Booking, cancelling and rescheduling GENESIS appointments, each step safe to run again.
+"""Booking, cancelling and rescheduling GENESIS appointments by Millennium's documented writes.
 
-- A Slot is taken with `PUT` + `If-Match` (a 412 means another request won: SlotUnavailable) and
-  carries a hold extension naming the request that took it; freeing it removes the hold.
-- A booked Appointment carries `identifier` `urn:mhs:gateway-request|<request_key>` and is created
-  with `If-None-Exist` on it: a rerun after a timeout finds it instead of making a second one.
-- Cancel and reschedule change the Appointment in place (If-Match) and mark it with an extension
-  naming the request, so a rerun sees that its change already happened and only finishes the rest.
-- Reschedule updates the same Appointment (the questionnaire tied to it stays tied): new slot
-  first, then the Appointment, then the old slot is freed.
-- A slot is freed only while busy and not held by some other request.
+- Book (base/workflow/appointment.md, Create): `POST Appointment`, status `booked`, exactly one
+  Slot and one Patient participant (practitioner, place and time come from the slot); the 201
+  answers `Location` and `ETag`, and the appointment is read from its `Location`.
+- Cancel and reschedule (Patch): JSON Patch with `If-Match` (`replace /status` + `add
+  /cancelationReason`; `replace /slot`), each with the `action-comment` extension naming the
+  gateway request; the server frees and takes the slots itself. A 409 (stale version) reads the
+  appointment again once; a 423 (locked) is retried by the client within the deadline.
+- Idempotency never leans on `If-None-Exist` (not documented): the gateway's key table answers
+  retries that reached it, and a rerun after a lost answer reconciles: a slot that is no longer
+  free is looked for among the patient's appointments at its time, by the request named in the
+  booking's `comment` (the booking happened); an appointment already cancelled or moved carries
+  this request's `action-comment` (the change happened).
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
-from ...errors import SourceError, SourceUnavailable, UpstreamRejected
+from ...errors import SourceUnavailable, UpstreamRejected
 from ...fhir.bundle import Bundle, Resource
-from ...fhir.client import search_url
 from ...fhir.mapping import appointment as map_appointment
-from ...fhir.values import fhir_instant, instant, ref_id, service_of
+from ...fhir.values import fhir_instant, instant, ref_id, service_in
 from ...records import AppointmentRecord, CareService, RecordKind
 from ...writes import Booking, Cancellation, Rescheduling, SlotUnavailable, WriteRefused
-from .base import REQUEST_SYSTEM, GenesisWriter, map_context, valid_id, version_of
+from .base import GenesisWriter, map_context, valid_id, version_of
 
-__all__ = ["BOOKABLE", "HOLD_URL", "MARK_URL", "book", "cancel", "reschedule"]
+__all__ = ["ACTION_COMMENT", "BOOKABLE", "book", "cancel", "reschedule"]
 
-HOLD_URL = "urn:mhs:slot-hold"  # Slot extension: the request holding the slot (and slots it replaces)
-MARK_URL = "urn:mhs:gateway-request"  # Appointment extension: a request that changed it
+ACTION_COMMENT = "https://fhir-ehr.cerner.com/r4/StructureDefinition/action-comment"
+CANCELLATION_REASONS = "http://terminology.hl7.org/CodeSystem/appointment-cancellation-reason"
 BOOKABLE = frozenset({CareService.PRIMARY_CARE, CareService.DENTAL, CareService.SPECIALTY})
 _KIND = RecordKind.APPOINTMENT.value
-_CONFLICT = (409, 412)
+_TICK = dt.timedelta(seconds=1)
 
 
 # ---- reading ------------------------------------------------------------------------------------
-
-
-def _one(answer: Resource | SourceError, resource_type: str) -> tuple[Resource | None, Bundle]:
-    if isinstance(answer, SourceError):
-        raise answer
-    bundle = Bundle(answer)
-    hits = bundle.matches(resource_type)
-    return (hits[0] if hits else None), bundle
-
-
-def _slot_search(slot_id: str) -> str:
-    return search_url("Slot", [("_id", slot_id), ("_include", "Slot:schedule")])
 
 
 async def _read(writer: GenesisWriter, resource_type: str, rid: str) -> Resource | None:
@@ -59,6 +50,16 @@ async def _read(writer: GenesisWriter, resource_type: str, rid: str) -> Resource
         raise
 
 
+async def _slot(writer: GenesisWriter, slot_id: str) -> tuple[Resource | None, Resource | None]:
+    """The slot and its schedule (`Slot?_id=&_include=Slot:schedule`, one search)."""
+    bundle = await writer.client.search(_KIND, "Slot", [("_id", slot_id), ("_include", "Slot:schedule")])
+    hits = bundle.matches("Slot")
+    if not hits:
+        return None, None
+    schedule = bundle.included("Schedule").get(ref_id(hits[0].get("schedule"), "Schedule") or "")
+    return hits[0], schedule
+
+
 def _patient_of(appt: Mapping[str, Any]) -> str | None:
     for participant in appt.get("participant") or ():
         pid = ref_id((participant or {}).get("actor"), "Patient")
@@ -67,27 +68,8 @@ def _patient_of(appt: Mapping[str, Any]) -> str | None:
     return None
 
 
-def _request_keys(appt: Mapping[str, Any]) -> set[str]:
-    """The requests that booked or changed this appointment."""
-    keys = {str(i.get("value")) for i in appt.get("identifier") or () if i.get("system") == REQUEST_SYSTEM}
-    keys |= {str(e.get("valueString")) for e in appt.get("extension") or () if e.get("url") == MARK_URL}
-    return keys
-
-
 def _slot_ids(appt: Mapping[str, Any]) -> list[str]:
     return [sid for s in appt.get("slot") or () if (sid := ref_id(s, "Slot"))]
-
-
-def _hold(slot: Mapping[str, Any]) -> tuple[str | None, list[str]]:
-    """(request holding the slot, slots that request replaces), from the hold extension."""
-    for ext in slot.get("extension") or ():
-        if ext.get("url") != HOLD_URL:
-            continue
-        parts = ext.get("extension") or ()
-        request = next((p.get("valueString") for p in parts if p.get("url") == "request"), None)
-        replaces = [sid for p in parts if p.get("url") == "replaces" and (sid := ref_id(p.get("valueReference")))]
-        return (str(request) if request else None), replaces
-    return None, []
 
 
 def _changeable(appt: Mapping[str, Any], now: dt.datetime) -> bool:
@@ -95,121 +77,32 @@ def _changeable(appt: Mapping[str, Any], now: dt.datetime) -> bool:
     return appt.get("status") == "booked" and start is not None and start > now
 
 
-def _record(writer: GenesisWriter, appt: Resource) -> AppointmentRecord:
-    record = map_appointment(appt, map_context(writer, appt))
+async def _record(writer: GenesisWriter, appt: Resource) -> AppointmentRecord:
+    """The appointment as a record, its practitioner named (one read, skipped if it fails)."""
+    pids = {p for x in appt.get("participant") or () if (p := ref_id((x or {}).get("actor"), "Practitioner"))}
+    found = await asyncio.gather(*(_read(writer, "Practitioner", p) for p in sorted(pids)), return_exceptions=True)
+    people = [p for p in found if isinstance(p, dict)]
+    entries = [{"resource": p, "search": {"mode": "include"}} for p in people]
+    bundle = Bundle({"resourceType": "Bundle", "entry": entries})
+    record = map_appointment(appt, map_context(writer, appt, bundle=bundle))
     if record is None:
         raise SourceUnavailable(writer.source, "unreadable answer (appointment)")
     return record
 
 
-# ---- slots --------------------------------------------------------------------------------------
+def _comment(request_key: str, text: str | None) -> list[dict[str, Any]]:
+    """The `action-comment` extension: what the patient said, and the request that did it."""
+    words = f"{text.strip()} " if text and text.strip() else ""
+    return [{"url": ACTION_COMMENT, "valueString": f"{words}(MHS gateway request {request_key})"}]
 
 
-def _check_bookable(slot: Mapping[str, Any], now: dt.datetime, target: str) -> None:
-    start = instant(slot.get("start"))
-    if slot.get("status") != "free":
-        raise SlotUnavailable(target)
-    if start is None or start <= now:
-        raise SlotUnavailable(target, "the slot has already begun")
-    if service_of(slot.get("serviceCategory") or ()) not in BOOKABLE:
-        raise SlotUnavailable(target, "the slot is not for a service patients book")
-
-
-def _without_hold(slot: Mapping[str, Any]) -> list[Any]:
-    return [e for e in slot.get("extension") or () if e.get("url") != HOLD_URL]
-
-
-async def _take(
-    writer: GenesisWriter, slot: Resource, request_key: str, target: str, replaces: Sequence[str] = ()
-) -> Resource:
-    """Mark the free slot busy, held by this request; a 412 means someone else took it first."""
-    parts: list[dict[str, Any]] = [{"url": "request", "valueString": request_key}]
-    parts += [{"url": "replaces", "valueReference": {"reference": f"Slot/{sid}"}} for sid in replaces]
-    body = {**slot, "status": "busy", "extension": [*_without_hold(slot), {"url": HOLD_URL, "extension": parts}]}
-    try:
-        return await writer.client.update(_KIND, body, if_match=version_of(slot))
-    except UpstreamRejected as exc:
-        if exc.status in _CONFLICT:
-            raise SlotUnavailable(target, "another request took the slot first") from exc
-        raise
-
-
-async def _release(writer: GenesisWriter, slot: Resource, owners: Iterable[str]) -> None:
-    """Free a busy slot unless another request holds it; a 412 means it moved on: leave it."""
-    holder, _ = _hold(slot)
-    if slot.get("status") != "busy" or (holder is not None and holder not in set(owners)):
-        return
-    body = {**slot, "status": "free"}
-    body["extension"] = _without_hold(slot)
-    if not body["extension"]:
-        del body["extension"]
-    try:
-        await writer.client.update(_KIND, body, if_match=version_of(slot))
-    except UpstreamRejected as exc:
-        if exc.status not in _CONFLICT:
-            raise
-
-
-async def _release_ids(writer: GenesisWriter, slot_ids: Iterable[str], owners: Iterable[str]) -> None:
-    owners = set(owners)
-    for sid in slot_ids:
-        slot = await _read(writer, "Slot", sid) if valid_id(sid) else None
-        if slot is not None:
-            await _release(writer, slot, owners)
-
-
-# ---- appointments -------------------------------------------------------------------------------
-
-
-def _participants(patient_id: str, schedule: Mapping[str, Any] | None) -> list[dict[str, Any]]:
-    actors: list[Any] = [{"reference": f"Patient/{patient_id}"}]
-    for actor in (schedule or {}).get("actor") or ():
-        if ref_id(actor, "Practitioner") or ref_id(actor, "Location"):
-            actors.append(dict(actor))
-    return [{"actor": a, "required": "required", "status": "accepted"} for a in actors]
-
-
-def _minutes(slot: Mapping[str, Any]) -> int | None:
-    start, end = instant(slot.get("start")), instant(slot.get("end"))
-    return int((end - start).total_seconds() // 60) if start and end else None
-
-
-def _on_slot(appt: Mapping[str, Any], slot: Mapping[str, Any], schedule: Mapping[str, Any] | None) -> dict[str, Any]:
-    """The appointment's slot, times (the slot's own strings, offset kept) and people."""
-    patient_id = _patient_of(appt) or ""
-    out = {
-        **appt,
-        "slot": [{"reference": f"Slot/{slot.get('id')}"}],
-        "start": slot.get("start"),
-        "end": slot.get("end"),
-        "participant": _participants(patient_id, schedule),
-    }
-    minutes = _minutes(slot)
-    if minutes is not None:
-        out["minutesDuration"] = minutes
-    return out
-
-
-def _new_appointment(
-    slot: Mapping[str, Any], schedule: Mapping[str, Any] | None, patient_id: str, reason: str | None,
-    request_key: str, now: dt.datetime,
-) -> dict[str, Any]:
-    appt: dict[str, Any] = {
-        "resourceType": "Appointment",
-        "identifier": [{"system": REQUEST_SYSTEM, "value": request_key}],
-        "status": "booked",
-        "serviceCategory": slot.get("serviceCategory") or [],
-        "created": fhir_instant(now),
-        "participant": [{"actor": {"reference": f"Patient/{patient_id}"}}],
-    }
-    if reason:
-        appt["description"] = reason
-        appt["reasonCode"] = [{"text": reason}]
-    return _on_slot(appt, slot, schedule)
-
-
-def _marked(appt: Mapping[str, Any], request_key: str) -> list[Any]:
-    return [*(appt.get("extension") or ()), {"url": MARK_URL, "valueString": request_key}]
+def _done_by(appt: Mapping[str, Any], request_key: str) -> bool:
+    """Whether this request's comment is on the appointment (its change already happened)."""
+    return any(
+        e.get("url") == ACTION_COMMENT and request_key in str(e.get("valueString") or "")
+        for e in appt.get("extension") or ()
+        if isinstance(e, Mapping)
+    )
 
 
 def _ids_ok(*ids: tuple[str, str]) -> None:
@@ -218,32 +111,79 @@ def _ids_ok(*ids: tuple[str, str]) -> None:
             raise WriteRefused("NOT_FOUND", target, "no such resource")
 
 
+def _check_bookable(slot: Mapping[str, Any], now: dt.datetime, target: str) -> None:
+    start = instant(slot.get("start"))
+    if start is None or start <= now:
+        raise SlotUnavailable(target, "the slot has already begun")
+    if service_in(slot) not in BOOKABLE:
+        raise SlotUnavailable(target, "the slot is not for a service patients book")
+    if slot.get("status") != "free":
+        raise SlotUnavailable(target)
+
+
+# ---- book ---------------------------------------------------------------------------------------
+
+
+def _note(request_key: str) -> str:
+    """The booking's `comment`: where it came from, and the request (found again on a rerun)."""
+    return f"Booked by the patient through the MHS gateway (request {request_key})"
+
+
+async def _booked_on(writer: GenesisWriter, slot: Mapping[str, Any], patient_id: str, key: str) -> Resource | None:
+    """The appointment this request booked on this slot, if it did (reconciliation).
+
+    `Appointment?patient=&date=ge<start>&date=lt<start + 1 s>`: the slot's time only."""
+    start = instant(slot.get("start"))
+    if start is None:
+        return None
+    at = [("date", "ge" + fhir_instant(start)), ("date", "lt" + fhir_instant(start + _TICK))]
+    params = [("patient", patient_id), *at]
+    bundle = await writer.client.search_all(_KIND, "Appointment", params)
+    for appt in bundle.matches("Appointment"):
+        mine = key in str(appt.get("comment") or "")
+        if mine and appt.get("status") != "cancelled" and str(slot.get("id")) in _slot_ids(appt):
+            return appt
+    return None
+
+
+def _new_appointment(slot: Mapping[str, Any], patient_id: str, reason: str | None, key: str) -> dict[str, Any]:
+    appt: dict[str, Any] = {
+        "resourceType": "Appointment",
+        "status": "booked",
+        "comment": _note(key),
+        "slot": [{"reference": f"Slot/{slot.get('id')}"}],
+        "participant": [{"actor": {"reference": f"Patient/{patient_id}"}, "status": "accepted"}],
+    }
+    if reason and reason.strip():
+        appt["reasonCode"] = [{"text": reason.strip()}]
+    return appt
+
+
 async def book(writer: GenesisWriter, booking: Booking) -> AppointmentRecord:
-    """Book the slot for the patient; a rerun with the same `request_key` finds the first booking."""
-    slot_id, patient_id, request_key = booking.slot_id, booking.patient_id, booking.request_key
+    """Book the slot for the patient; a rerun after a lost answer finds the first booking."""
+    slot_id, patient_id, key = booking.slot_id, booking.patient_id, booking.request_key
     _ids_ok((slot_id, "slot"))
-    identifier = f"{REQUEST_SYSTEM}|{request_key}"
-    earlier = search_url("Appointment", [("identifier", identifier), ("patient", patient_id)])
-    found = await writer.client.batch(_KIND, [("GET", earlier), ("GET", _slot_search(slot_id))])
-    existing, _ = _one(found[0], "Appointment")
-    if existing is not None:
-        return _record(writer, existing)  # an earlier attempt committed: that is the booking
-    slot, bundle = _one(found[1], "Slot")
+    slot, _ = await _slot(writer, slot_id)
     if slot is None:
         raise WriteRefused("NOT_FOUND", "slot", "no such slot")
-    schedule = bundle.included("Schedule").get(ref_id(slot.get("schedule"), "Schedule") or "")
-    holder, _ = _hold(slot)
-    if not (slot.get("status") == "busy" and holder == request_key):  # else: an earlier attempt took it
-        _check_bookable(slot, writer.now(), "slot")
-        slot = await _take(writer, slot, request_key, "slot")
-    resource = _new_appointment(slot, schedule, patient_id, booking.reason, request_key, writer.now())
-    condition = [("identifier", identifier), ("patient", patient_id)]
+    if slot.get("status") != "free":
+        earlier = await _booked_on(writer, slot, patient_id, key)
+        if earlier is not None:
+            return await _record(writer, earlier)  # an earlier attempt of this request booked it
+    _check_bookable(slot, writer.now(), "slot")
     try:
-        created = await writer.client.create_conditional(_KIND, resource, if_none_exist=condition)
-    except UpstreamRejected:
-        await _release(writer, slot, {request_key})  # GENESIS said no: nothing booked, give the slot back
-        raise
-    return _record(writer, created)
+        created = await writer.client.post(_KIND, _new_appointment(slot, patient_id, booking.reason, key))
+    except UpstreamRejected as exc:
+        if exc.status != 409:
+            raise
+        earlier = await _booked_on(writer, slot, patient_id, key)  # taken: by a parallel rerun of ours?
+        if earlier is None:
+            raise SlotUnavailable("slot", "another request took the slot first") from exc
+        created = earlier
+    return await _record(writer, created)
+
+
+# ---- cancel and reschedule ----------------------------------------------------------------------
 
 
 def _owned(appt: Resource | None, patient_id: str) -> Resource:
@@ -253,71 +193,77 @@ def _owned(appt: Resource | None, patient_id: str) -> Resource:
     return appt
 
 
+async def _patched(writer: GenesisWriter, appt: Resource, operations: list[dict[str, Any]]) -> Resource | None:
+    """Apply the patch at the appointment's version; None on 409 (the version moved on)."""
+    version = version_of(appt) or "0"
+    try:
+        await writer.client.patch(_KIND, "Appointment", str(appt.get("id")), operations, version)
+    except UpstreamRejected as exc:
+        if exc.status == 409:
+            return None
+        if exc.status == 412:
+            raise WriteRefused("CONFLICT", "appointment", "GENESIS asked for the appointment's version") from exc
+        raise
+    return await _read(writer, "Appointment", str(appt.get("id")))
+
+
 async def cancel(writer: GenesisWriter, cancellation: Cancellation) -> AppointmentRecord:
-    """Cancel the patient's future booked appointment, then free its slot."""
+    """Cancel the patient's future booked appointment (GENESIS frees its slot)."""
     appointment_id, patient_id = cancellation.appointment_id, cancellation.patient_id
-    reason, request_key = cancellation.reason, cancellation.request_key
+    key = cancellation.request_key
     _ids_ok((appointment_id, "appointment"))
     appt = _owned(await _read(writer, "Appointment", appointment_id), patient_id)
-    for attempt in range(2):
-        owners = _request_keys(appt)
-        if appt.get("status") == "cancelled" and request_key in owners:
-            await _release_ids(writer, _slot_ids(appt), owners)  # finish what an earlier attempt began
-            return _record(writer, appt)
+    operations: list[dict[str, Any]] = [
+        {"op": "replace", "path": "/status", "value": "cancelled"},
+        {"op": "add", "path": "/cancelationReason",
+         "value": {"coding": [{"system": CANCELLATION_REASONS, "code": "pat"}]}},
+        {"op": "replace", "path": "/extension", "value": _comment(key, cancellation.reason)},
+    ]  # fmt: skip
+    for _ in range(2):
+        if appt.get("status") == "cancelled" and _done_by(appt, key):
+            return await _record(writer, appt)  # an earlier attempt cancelled it
         if not _changeable(appt, writer.now()):
             raise WriteRefused("NOT_CANCELLABLE", "appointment", "only future booked appointments can be cancelled")
-        body = {
-            **appt,
-            "status": "cancelled",
-            "cancelationReason": {"text": reason or "Cancelled by the patient"},
-            "extension": _marked(appt, request_key),
-        }
-        try:
-            updated = await writer.client.update(_KIND, body, if_match=version_of(appt))
-        except UpstreamRejected as exc:
-            if exc.status not in _CONFLICT or attempt:
-                raise
-            appt = _owned(await _read(writer, "Appointment", appointment_id), patient_id)
-            continue
-        await _release_ids(writer, _slot_ids(updated), owners | {request_key})
-        return _record(writer, updated)
-    raise AssertionError("unreachable")
+        updated = await _patched(writer, appt, operations)
+        if updated is not None:
+            return await _record(writer, updated)
+        appt = _owned(await _read(writer, "Appointment", appointment_id), patient_id)
+    raise WriteRefused("NOT_CANCELLABLE", "appointment", "the appointment changed meanwhile; try again")
+
+
+async def _both(writer: GenesisWriter, appointment_id: str, slot_id: str, patient_id: str) -> tuple[Resource, Resource]:
+    """The patient's appointment and the slot, read at once."""
+    found, (slot, _) = await asyncio.gather(_read(writer, "Appointment", appointment_id), _slot(writer, slot_id))
+    appt = _owned(found, patient_id)
+    if slot is None:
+        raise WriteRefused("NOT_FOUND", "newSlot", "no such slot")
+    return appt, slot
 
 
 async def reschedule(writer: GenesisWriter, move: Rescheduling) -> AppointmentRecord:
-    """Move the patient's appointment to the new slot: take it, update the appointment, free the old."""
+    """Move the patient's appointment onto the new slot (GENESIS frees the old one)."""
     appointment_id, new_slot_id = move.appointment_id, move.new_slot_id
-    patient_id, request_key = move.patient_id, move.request_key
+    patient_id, key = move.patient_id, move.request_key
     _ids_ok((appointment_id, "appointment"), (new_slot_id, "newSlot"))
-    appt_search = search_url("Appointment", [("_id", appointment_id)])
-    found = await writer.client.batch(_KIND, [("GET", appt_search), ("GET", _slot_search(new_slot_id))])
-    appt = _owned(_one(found[0], "Appointment")[0], patient_id)
-    slot, bundle = _one(found[1], "Slot")
-    if slot is None:
-        raise WriteRefused("NOT_FOUND", "newSlot", "no such slot")
-    owners = _request_keys(appt)
-    old_slots = _slot_ids(appt)
-    holder, replaces = _hold(slot)
-    if new_slot_id in old_slots:
-        if request_key in owners:  # an earlier attempt moved it: free what it replaced
-            await _release_ids(writer, [s for s in replaces if s != new_slot_id], owners)
-            return _record(writer, appt)
-        raise SlotUnavailable("newSlot", "the appointment is already in that slot")
-    if not _changeable(appt, writer.now()):
-        raise WriteRefused("NOT_CANCELLABLE", "appointment", "only future booked appointments can be rescheduled")
-    if service_of(slot.get("serviceCategory") or ()) != service_of(appt.get("serviceCategory") or ()):
-        raise WriteRefused("SERVICE_MISMATCH", "newSlot", "the new slot is for another service")
-    schedule = bundle.included("Schedule").get(ref_id(slot.get("schedule"), "Schedule") or "")
-    if not (slot.get("status") == "busy" and holder == request_key):
+    appt, slot = await _both(writer, appointment_id, new_slot_id, patient_id)
+    operations: list[dict[str, Any]] = [
+        {"op": "replace", "path": "/slot", "value": [{"reference": f"Slot/{new_slot_id}"}]},
+        {"op": "replace", "path": "/extension", "value": _comment(key, None)},
+    ]
+    for _ in range(2):
+        if new_slot_id in _slot_ids(appt):
+            if _done_by(appt, key):
+                return await _record(writer, appt)  # an earlier attempt moved it
+            raise SlotUnavailable("newSlot", "the appointment is already in that slot")
+        if not _changeable(appt, writer.now()):
+            raise WriteRefused("NOT_CANCELLABLE", "appointment", "only future booked appointments can be rescheduled")
+        if service_in(slot) != service_in(appt):
+            raise WriteRefused("SERVICE_MISMATCH", "newSlot", "the new slot is for another service")
         _check_bookable(slot, writer.now(), "newSlot")
-        slot = await _take(writer, slot, request_key, "newSlot", replaces=old_slots)
-    body = {**_on_slot(appt, slot, schedule), "extension": _marked(appt, request_key)}
-    try:
-        updated = await writer.client.update(_KIND, body, if_match=version_of(appt))
-    except UpstreamRejected as exc:
-        await _release(writer, slot, {request_key})
-        if exc.status in _CONFLICT:
-            raise WriteRefused("NOT_CANCELLABLE", "appointment", "the appointment changed meanwhile") from exc
-        raise
-    await _release_ids(writer, old_slots, owners)
-    return _record(writer, updated)
+        updated = await _patched(writer, appt, operations)
+        if updated is not None:
+            return await _record(writer, updated)
+        # 409: the appointment moved on, or the slot was taken meanwhile; look at both again.
+        appt, slot = await _both(writer, appointment_id, new_slot_id, patient_id)
+    raise SlotUnavailable("newSlot", "another request took the slot first")
+

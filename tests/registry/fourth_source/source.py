@@ -8,7 +8,7 @@ from typing import ClassVar
 from ..errors import SourceError
 from ..fhir.adapter import FhirRecordSource
 from ..fhir.kinds import CLINICAL_KINDS, KindSpec
-from ..fhir.patients import demographics, dod_id_of, identifier_search
+from ..fhir.patients import demographics, dod_id_of, identifier_list_search
 from ..records import Link, LinkedRef, PatientKey, RecordKind, RecordSource
 from .name import VA
 
@@ -29,7 +29,7 @@ class VaSource(FhirRecordSource):
             return []
         kind = RecordKind.PATIENT.value
         try:
-            bundle = await self.client.search(kind, "Patient", identifier_search([p.dod_id for p in patients]))
+            bundle = await self.client.search(kind, "Patient", identifier_list_search([p.dod_id for p in patients]))
         except SourceError as exc:
             return [exc] * len(patients)
         found = {dod_id_of(p): p for p in bundle.matches("Patient")}
