@@ -16,10 +16,7 @@ from typing import Any
 
 from ..base import Page, PageRequest, Query
 from ..errors import SourceError
-from ..fhir.adapter import (
-    FhirRecordSource,
-    _binary_ids,  # the notes' Binary references, as every FHIR source reads them
-)
+from ..fhir.adapter import FhirRecordSource
 from ..fhir.bundle import Bundle, Resource
 from ..fhir.client import FhirClient, Params
 from ..fhir.paging import after, cut, sort_key
@@ -246,13 +243,9 @@ async def fetch_pages(
         else:
             done.append((group, *outcome))
     named = await _named(directory, kind, plan, [b for _, b, _ in done])
-    binaries: dict[str, str] = {}
     for (group, _, whole), bundle in zip(done, named, strict=True):
         for i in group:
             results[i] = _page(source, plan, queries[i], bundle, whole, shared=len(group) > 1)
-        binaries.update(_binary_ids(bundle))
-    if binaries:
-        await source._fill_binaries(kind, results, binaries)
     return results
 
 
@@ -278,11 +271,5 @@ async def get_records(
     bundle = (await _named(directory, kind, plan, [bundle]))[0]
     ctx = source.context(bundle, dt.datetime.now(dt.UTC))
     records = plan.records(bundle, ctx, PageRequest(first=len(wanted)))
-    results: list[Page | SourceError] = [Page(tuple(records), False)]
-    binaries = _binary_ids(bundle)
-    if binaries:
-        await source._fill_binaries(kind, results, binaries)
-    if isinstance(results[0], SourceError):
-        return [results[0]] * len(ids)
-    by_id = {r.provenance.source_id: r for r in results[0].items}
+    by_id = {r.provenance.source_id: r for r in records}
     return [by_id.get(i) for i in ids]
