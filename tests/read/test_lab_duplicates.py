@@ -107,8 +107,12 @@ async def test_only_true_duplicates_are_merged(millennium: bool) -> None:
     # another patient's identical result is never this patient's, nor merged into it
     assert [(r.provenance.source, r.provenance.also_in) for r in by_code["2823-3"]] == [(GENESIS, ())]
     assert {r.patient_id for r in kept if r.provenance.source == COMMUNITY} == {"c1"}
-    # the total counts what the list shows
-    assert exact_total([genesis, practice]) == len(kept)
+    # the total counts what the list shows; the GENESIS adapter asks a server for no total (Millennium
+    # gives none on a paged search), so against the generic server it has none and the list's is null
+    if millennium:
+        assert exact_total([genesis, practice]) == len(kept)
+    else:
+        assert genesis.total is None
 
 
 def _key(value: float, when: str = T, code: str = "2345-7", accession: str | None = None) -> str | None:

@@ -35,7 +35,7 @@ def _va_records(stack: DemoStack) -> tuple[list[dict[str, Any]], str]:
     p1 = stack.data.personas["P1"]
     genesis_labs = [r for r in stack.data.genesis if r["resourceType"] == "Observation"
                     and r.get("subject", {}).get("reference") == f"Patient/{p1.genesis_patient_id}"
-                    and any(i.get("system") == "urn:mhs:lab-accession" for i in r.get("identifier", []))]
+                    and r.get("valueQuantity") and r.get("effectiveDateTime")]
     shared = copy.deepcopy(genesis_labs[0])
     shared["id"], shared["subject"] = "va-shared", {"reference": "Patient/va-p1"}
     own = copy.deepcopy(genesis_labs[0])
