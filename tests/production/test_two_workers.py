@@ -130,10 +130,15 @@ async def test_a_document_registered_on_one_worker_runs_by_hash_on_every_worker(
     token, url = stack.info()["tokens"]["P1"], stack.graphql_url
     text = f"query Shared{uuid.uuid4().hex[:10]} {{ me {{ dodId }} }}"
     ext = {"persistedQuery": {"version": 1, "sha256Hash": hashlib.sha256(text.encode()).hexdigest()}}
-    status, _, _ = await _post(url, token, text, extensions=ext)
-    assert status == 200
+    for _ in range(5):  # a worker's first Redis call may miss its 0.5 s timeout: then it is not stored
+        status, _, _ = await _post(url, token, text, extensions=ext)
+        assert status == 200
+        _, _, body = await _post(url, token, "", extensions=ext)
+        if body.get("data"):
+            break
     hits = await _until_both_workers_answered(running, lambda: _post(url, token, "", extensions=ext))
-    assert {(s, str(b.get("data"))) for s, _, b in hits} == {(200, str({"me": {"dodId": "1000000001"}}))}
+    answers = {(s, str(b.get("data"))) for s, _, b in hits}
+    assert answers == {(200, str({"me": {"dodId": "1000000001"}}))}, [b for _, _, b in hits if not b.get("data")][:2]
 
 
 async def test_spoofed_forwarding_and_request_ids_change_nothing_in_the_audit_row(running: Running) -> None:
