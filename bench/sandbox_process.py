@@ -18,6 +18,7 @@ from gateway.demo.upstreams import GENESIS_SPEAKS_MILLENNIUM
 from sandbox.data import generate
 from sandbox.fhir import BULK_IG, MILLENNIUM, FhirServer
 from sandbox.millennium import MillenniumProfile, millennium_resources
+from sandbox.portal import PortalService, portal_resources
 
 # As gateway/demo/stack.py and gateway/demo/upstreams.py start them.
 _ROLES = {
@@ -31,11 +32,13 @@ async def serve(name: str, patients: int, seed: int, today: dt.date, clients: di
     data = generate(seed=seed, extra_patients=patients, today=today)
     resources = data.genesis if name == "genesis" else data.community
     role = dict(_ROLES[name])
+    # GENESIS also serves its patient portal (messages, renewals, questionnaires), as in the demo
+    parts = (PortalService(portal_resources(resources, millennium=millennium)),) if name == "genesis" else ()
     if millennium:  # the GENESIS sandbox answering exactly as Oracle Health Millennium documents
         resources = millennium_resources(resources)
         role["match_enabled"] = False
     server = FhirServer(name=name, resources=resources, clients=clients,
-                        profile=MillenniumProfile() if millennium else None, **role)
+                        profile=MillenniumProfile() if millennium else None, parts=parts, **role)
     await server.start("127.0.0.1", 0)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

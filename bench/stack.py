@@ -21,6 +21,7 @@ from gateway.demo.upstreams import Upstream
 from sandbox.data import DEFAULT_SEED, DemoData, generate
 from sandbox.fhir import make_client_keypair
 from sandbox.issuer import Issuer
+from sandbox.portal import PORTAL_PREFIX
 
 from .processes import Child
 
@@ -109,8 +110,10 @@ class BenchStack:
         self.gateway_env = gateway_environment(
             host="127.0.0.1", port=0, gateway_dsn=databases.gateway_dsn, tol_dsn=databases.tol_dsn,
             genesis=upstreams["genesis"], community=upstreams["community"], issuer=self.issuer,
-            seed=self.seed, log_level="warning",
+            log_level="warning",
         )
+        portal = upstreams["genesis"].server.base_url.removesuffix("/fhir") + PORTAL_PREFIX
+        self.gateway_env["MHS_GATEWAY_GENESIS_PORTAL_URL"] = portal  # the sandbox serves it (sandbox_process)
         self.persona_tokens = {k: p.token for k, p in mint_persona_tokens(self.issuer, self.data.personas).items()}
 
     async def _start_sandbox(self, name: str, clients: dict[str, Any]) -> Sandbox:
