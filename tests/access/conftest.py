@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from typing import Any
 
 import aiohttp
@@ -97,3 +98,23 @@ class AuditLog:
 @pytest_asyncio.fixture(loop_scope="session")
 async def audit_log(demo_stack: Any) -> AuditLog:
     return AuditLog(demo_stack.info()["gateway_dsn"])
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def own_gateway(demo_stack: Any, fresh_db: str) -> AsyncIterator[str]:
+    """A second gateway on the demo's sources and issuer, with its own (fresh) database."""
+    from gateway.app import create_app
+    from tests.support.servers import serve
+
+    config = dataclasses.replace(demo_stack.config, database_url=fresh_db, port=0)
+    async with serve(create_app(config)) as url:
+        yield url
+
+
+async def run_sql(dsn: str, statement: str) -> None:
+    """One statement on its own connection (to break or mend a gateway's database)."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        await conn.execute(statement)
+    finally:
+        await conn.close()

@@ -3,30 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
-from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp
 import asyncpg
-import pytest_asyncio
 
-from gateway.app import create_app
-from tests.access.conftest import AuditLog, Upstreams, code, new_request_id
+from tests.access.conftest import AuditLog, Upstreams, code, new_request_id, run_sql
 from tests.support.gql import gql
-from tests.support.servers import serve
 
 ME = "query Me { me { dodId name { text } } }"
 BOOK = """mutation { bookAppointment(input: {slotId: "U2xvdDpHRU5FU0lTOng", idempotencyKey: "k-audit-1"}) {
     userErrors { code } } }"""
-
-
-@pytest_asyncio.fixture(loop_scope="session")
-async def own_gateway(demo_stack: Any, fresh_db: str) -> AsyncIterator[str]:
-    """A second gateway on the demo's sources and issuer, with its own (fresh) audit database."""
-    config = dataclasses.replace(demo_stack.config, database_url=fresh_db, port=0)
-    async with serve(create_app(config)) as url:
-        yield url
 
 
 async def _ask(demo_stack: Any, url: str, query: str = ME) -> tuple[str, int, Any]:
@@ -47,14 +34,6 @@ async def _readiness(url: str, want: int) -> dict[str, Any]:
             await asyncio.sleep(0.05)
 
 
-async def _sql(dsn: str, statement: str) -> None:
-    conn = await asyncpg.connect(dsn)
-    try:
-        await conn.execute(statement)
-    finally:
-        await conn.close()
-
-
 async def test_audit_store_down_means_no_health_data_until_it_is_back(
     demo_stack: Any, own_gateway: str, fresh_db: str, upstreams: Upstreams
 ) -> None:
@@ -64,7 +43,7 @@ async def test_audit_store_down_means_no_health_data_until_it_is_back(
     assert len(await log.rows(request_id)) == 1
     assert (await _readiness(own_gateway, 200))["audit"] == {"state": "OK", "pending": 0}
 
-    await _sql(fresh_db, "ALTER TABLE audit.events RENAME TO events_elsewhere")
+    await run_sql(fresh_db, "ALTER TABLE audit.events RENAME TO events_elsewhere")
     # The very first request after the store failed gets no data: its row must be committed first.
     before_detected, status, body = await _ask(demo_stack, own_gateway)
     assert status == 503 and code(body) == "AUDIT_UNAVAILABLE" and "data" not in body
@@ -82,7 +61,7 @@ async def test_audit_store_down_means_no_health_data_until_it_is_back(
     _, status, body = await _ask(demo_stack, own_gateway, "{ __typename }")
     assert (status, body) == (200, {"data": {"__typename": "Query"}})  # no health data: still served
 
-    await _sql(fresh_db, "ALTER TABLE audit.events_elsewhere RENAME TO events")
+    await run_sql(fresh_db, "ALTER TABLE audit.events_elsewhere RENAME TO events")
     assert (await _readiness(own_gateway, 200))["audit"] == {"state": "OK", "pending": 0}
     assert len(await log.rows(before_detected)) == 1  # its access is still recorded, late: never dropped
     request_id, status, body = await _ask(demo_stack, own_gateway)

@@ -2,35 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import AsyncIterator
 from typing import Any
 
-import asyncpg
-import pytest_asyncio
-
-from gateway.app import create_app
+from tests.access.conftest import run_sql
 from tests.support.gql import gql
-from tests.support.servers import serve
 
 TOPICS = """query Topics { me { dodId prescriptions(first: 3) { edges { node { display
     healthTopics { title } } } } } }"""
-
-
-@pytest_asyncio.fixture(loop_scope="session")
-async def own_gateway(demo_stack: Any, fresh_db: str) -> AsyncIterator[str]:
-    """A second gateway on the demo's sources and issuer, with its own (fresh) database."""
-    config = dataclasses.replace(demo_stack.config, database_url=fresh_db, port=0)
-    async with serve(create_app(config)) as url:
-        yield url
-
-
-async def _sql(dsn: str, statement: str) -> None:
-    conn = await asyncpg.connect(dsn)
-    try:
-        await conn.execute(statement)
-    finally:
-        await conn.close()
 
 
 async def test_a_library_that_cannot_answer_leaves_topics_out_with_a_code_and_serves_the_rest(
@@ -39,11 +17,11 @@ async def test_a_library_that_cannot_answer_leaves_topics_out_with_a_code_and_se
     token = demo_stack.info()["tokens"]["P1"]
     status, body = await gql(f"{own_gateway}/graphql", TOPICS, token=token)
     assert status == 200 and "errors" not in body, body
-    await _sql(fresh_db, "ALTER TABLE library.health_topics RENAME TO health_topics_elsewhere")
+    await run_sql(fresh_db, "ALTER TABLE library.health_topics RENAME TO health_topics_elsewhere")
     try:
         status, body = await gql(f"{own_gateway}/graphql", TOPICS, token=token)
     finally:
-        await _sql(fresh_db, "ALTER TABLE library.health_topics_elsewhere RENAME TO health_topics")
+        await run_sql(fresh_db, "ALTER TABLE library.health_topics_elsewhere RENAME TO health_topics")
     assert status == 200
     assert body["data"]["me"]["dodId"] == "1000000001"  # the record itself is still served
     assert body["data"]["me"]["prescriptions"]["edges"], body
