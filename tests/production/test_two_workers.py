@@ -104,6 +104,13 @@ async def _until_both_workers_answered(running: Running, send: Callable[[], Awai
     return answers
 
 
+
+def _letters() -> str:
+    """A fresh operation-name suffix of letters only: six digits in a row would make the name
+    identifier-shaped, and the persisted-query store refuses such names (gateway/persisted/storable.py)."""
+    return uuid.uuid4().hex[:10].translate(str.maketrans("0123456789", "ghijklmnop"))
+
+
 async def test_the_rate_limit_is_shared_answered_429_and_resets(running: Running) -> None:
     stack, url = running.stack, running.stack.graphql_url
     token = stack.issuer.mint("analyst", f"analyst-{uuid.uuid4().hex[:8]}", amr=["cac"],
@@ -128,14 +135,10 @@ async def test_the_rate_limit_is_shared_answered_429_and_resets(running: Running
 async def test_a_document_registered_on_one_worker_runs_by_hash_on_every_worker(running: Running) -> None:
     stack = running.stack
     token, url = stack.info()["tokens"]["P1"], stack.graphql_url
-    text = f"query Shared{uuid.uuid4().hex[:10]} {{ me {{ dodId }} }}"
+    text = f"query Shared{_letters()} {{ me {{ dodId }} }}"
     ext = {"persistedQuery": {"version": 1, "sha256Hash": hashlib.sha256(text.encode()).hexdigest()}}
-    for _ in range(5):  # a worker's first Redis call may miss its 0.5 s timeout: then it is not stored
-        status, _, _ = await _post(url, token, text, extensions=ext)
-        assert status == 200
-        _, _, body = await _post(url, token, "", extensions=ext)
-        if body.get("data"):
-            break
+    status, _, _ = await _post(url, token, text, extensions=ext)
+    assert status == 200
     hits = await _until_both_workers_answered(running, lambda: _post(url, token, "", extensions=ext))
     answers = {(s, str(b.get("data"))) for s, _, b in hits}
     assert answers == {(200, str({"me": {"dodId": "1000000001"}}))}, [b for _, _, b in hits if not b.get("data")][:2]
