@@ -241,12 +241,17 @@ def _busy_seconds() -> float:
     return float(sum(t) - t.idle - getattr(t, "iowait", 0.0))
 
 
+_UPSTREAM_PATHS = ("/fhir", "/portal/")  # not "/auth/token", not "/__admin"
+
+
 def _answered_at(body: Any) -> list[float]:
-    """When each recorded FHIR request (token requests left out) was answered, in seconds."""
+    """When each recorded upstream request (FHIR or the portal's; token requests left out) was
+    answered, in seconds."""
     items = body.get("requests", body) if isinstance(body, dict) else body
     out = []
     for item in items if isinstance(items, list) else []:
-        if isinstance(item, dict) and isinstance(item.get("at"), int | float) and "/fhir" in str(item.get("path")):
+        path = str(item.get("path")) if isinstance(item, dict) else ""
+        if path.startswith(_UPSTREAM_PATHS) and isinstance(item.get("at"), int | float):
             out.append(float(item["at"]))
     return out
 

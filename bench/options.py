@@ -25,7 +25,6 @@ class Options:
     profile: bool
     peers: bool
     output: str | None
-    millennium: bool
 
 
 def _ints(text: str) -> tuple[int, ...]:
@@ -45,8 +44,6 @@ def parse(argv: list[str] | None = None) -> Options:
     parser.add_argument("--latency-ms", type=int, default=20, help="latency injected on every FHIR call")
     parser.add_argument("--no-profile", action="store_true", help="skip the py-spy profile of portal home")
     parser.add_argument("--no-peers", action="store_true", help="skip GraphQL Mesh and plain strawberry")
-    parser.add_argument("--millennium-genesis", action="store_true",
-                        help="the GENESIS sandbox speaks Millennium's rules (the gateway's adapter does not yet)")
     parser.add_argument("--output", help="the JSON file (default bench/results/<time>[-quick].json)")
     a = parser.parse_args(argv)
     scenarios = tuple(a.scenarios.split(",")) if a.scenarios else (_QUICK if a.quick else _ALL)
@@ -66,5 +63,4 @@ def parse(argv: list[str] | None = None) -> Options:
         profile=not a.no_profile and not a.quick,
         peers=not a.no_peers,
         output=a.output,
-        millennium=a.millennium_genesis,
     )

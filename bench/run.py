@@ -16,6 +16,8 @@ from typing import Any
 
 import aiohttp
 
+from gateway.demo.upstreams import GENESIS_SPEAKS_MILLENNIUM
+
 from .client import Demo
 from .goals import evaluate
 from .load import ensure_wrk
@@ -26,7 +28,7 @@ from .profile import ensure_py_spy, record, top_costs
 from .report import machine, print_goals, print_linking, print_table, write_json
 from .runs import full_record, late_page, linking, round_trips
 from .scenarios import Scenario, build_scenarios
-from .servers import GatewayServer, MeshPeer, Server, StrawberryBaseline, prepare_mesh
+from .servers import GATEWAY_OVERRIDES, GatewayServer, MeshPeer, Server, StrawberryBaseline, prepare_mesh
 from .stack import ROOT, BenchStack
 
 __all__ = ["run"]
@@ -170,8 +172,7 @@ async def run(opts: Options) -> int:
     preparing = asyncio.create_task(asyncio.to_thread(prepare_mesh, workdir / "mesh-build.log")) if opts.peers else None
     database_url = os.environ.get("DATABASE_URL") or None
     legacy: dict[str, Any] = {}
-    async with BenchStack(patients=opts.patients, workdir=workdir, database_url=database_url,
-                          millennium=opts.millennium) as stack, \
+    async with BenchStack(patients=opts.patients, workdir=workdir, database_url=database_url) as stack, \
             aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as http:
         _say(f"  upstreams up: GENESIS and community sandboxes ({opts.patients} extra patients), "
              f"{'embedded PostgreSQL' if database_url is None else 'DATABASE_URL'}, sign-in issuer")
@@ -191,7 +192,7 @@ async def run(opts: Options) -> int:
                 peer = MeshPeer(workdir, workers, stack) if opts.peers else None
                 await gateway.start()
                 try:
-                    if workers == opts.workers[0] and not opts.millennium:  # the gateway does not speak it yet
+                    if workers == opts.workers[0]:
                         _say("  round trips, P1 full record, P3 paging (as bench/ measured before) ...")
                         await bench.set_latency(0)
                         legacy = await _legacy(http, gateway, stack, opts.legacy_runs)
@@ -218,8 +219,8 @@ async def run(opts: Options) -> int:
         "when": when.isoformat(), "seconds_in_all": round(time.monotonic() - began, 1), "machine": machine(),
         "git": _git_head(), "options": vars(opts),
         "setup": {"patients": opts.patients, "latency_ms": opts.latency_ms,
-                  "genesis_speaks_millennium": opts.millennium,
-                  "gateway_env_overrides": ["MHS_GATEWAY_MAX_ROOT_FIELDS=20"],
+                  "genesis_speaks_millennium": GENESIS_SPEAKS_MILLENNIUM,
+                  "gateway_env_overrides": [f"{k}={v}" for k, v in GATEWAY_OVERRIDES.items()],
                   "database": "embedded PostgreSQL" if database_url is None else "DATABASE_URL"},
         "results": [r.row() for r in runner.results], "goals": [g.row() for g in goals],
         "legacy": legacy, "profile": runner.profile,

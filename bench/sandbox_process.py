@@ -59,11 +59,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, required=True)
     parser.add_argument("--today", type=dt.date.fromisoformat, required=True)
     parser.add_argument("--clients", type=Path, required=True)
-    parser.add_argument("--millennium", action="store_true",
-                        help="speak Millennium's rules (default: as the demo, GENESIS_SPEAKS_MILLENNIUM)")
     args = parser.parse_args()
     clients = json.loads(args.clients.read_text())
-    millennium = args.name == "genesis" and (args.millennium or GENESIS_SPEAKS_MILLENNIUM)
+    millennium = args.name == "genesis" and GENESIS_SPEAKS_MILLENNIUM  # as the demo
     asyncio.run(serve(args.name, args.patients, args.seed, args.today, clients, millennium))
 
 

@@ -56,13 +56,12 @@ class BenchStack:
     """``async with BenchStack(...) as stack``: everything but the gateway, which runs per phase."""
 
     def __init__(self, *, patients: int, workdir: Path, database_url: str | None,
-                 seed: int = DEFAULT_SEED, today: dt.date | None = None, millennium: bool = False) -> None:
+                 seed: int = DEFAULT_SEED, today: dt.date | None = None) -> None:
         self.patients = patients
         self.seed = seed
         self.today = today or dt.date.today()
         self.workdir = workdir
         self.database_url = database_url
-        self.millennium = millennium
         self._exit = AsyncExitStack()
         self.data: DemoData
         self.issuer = Issuer()
@@ -121,8 +120,6 @@ class BenchStack:
         clients_file.write_text(json.dumps(clients))
         argv = [sys.executable, "-m", "bench.sandbox_process", name, "--patients", str(self.patients),
                 "--seed", str(self.seed), "--today", self.today.isoformat(), "--clients", str(clients_file)]
-        if self.millennium:
-            argv.append("--millennium")
         child = await Child.spawn(f"{name} sandbox", argv, cwd=ROOT, log=self.workdir / f"{name}.log",
                                   stdout_pipe=True)
         self._exit.push_async_callback(child.stop)

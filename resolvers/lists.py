@@ -17,7 +17,7 @@ from .federation import merge_pages
 from .patients import PatientHandle
 from .totals import exact_total, needs_business_ids
 
-__all__ = ["RecordList", "all_records", "record_list"]
+__all__ = ["RecordList", "all_records", "prefetch_all", "record_list"]
 
 
 @dataclass(frozen=True)
@@ -106,17 +106,34 @@ async def all_records(
     sources: tuple[RecordSource, ...] | None = None,
 ) -> list[Any]:
     """Every record of a short list kind (conditions, questionnaires, renewals), newest first."""
+    wanted = _whole_list(ctx, handle, kind, filters or Filters(), sources)
+    results = await asyncio.gather(*(_fetch(ctx, handle, s, kind, q, path) for s, q in wanted.items()))
+    pages = {s: p for s, p in zip(wanted, results, strict=True) if p is not None}
+    merged = merge_pages(pages, 10 * ctx.services.settings.max_page_size, {})
+    return [item.record for item in merged.items]
+
+
+def prefetch_all(
+    ctx: RequestContext, handle: PatientHandle, kind: RecordKind, sources: tuple[RecordSource, ...] | None = None
+) -> None:
+    """Start the reads `all_records` will make, so that they go out in the current wave; nothing is
+    audited until `all_records` hands the records on."""
+    for source, query in _whole_list(ctx, handle, kind, Filters(), sources).items():
+        ctx.loaders.prefetch(source, kind, query)
+
+
+def _whole_list(
+    ctx: RequestContext,
+    handle: PatientHandle,
+    kind: RecordKind,
+    filters: Filters,
+    sources: tuple[RecordSource, ...] | None,
+) -> dict[RecordSource, Query]:
+    """The one query per linked source that reads a short list kind whole."""
     limit = ctx.services.settings.max_page_size
-    filters = filters or Filters()
-    calls = []
-    names = []
+    wanted: dict[RecordSource, Query] = {}
     for source in sources or tuple(ctx.services.providing(kind)):
         link = handle.link(source)
-        if link is None or source not in ctx.services.sources:
-            continue
-        names.append(source)
-        calls.append(_fetch(ctx, handle, source, kind, Query(link, PageRequest(limit, None, filters)), path))
-    results = await asyncio.gather(*calls)
-    pages = {s: p for s, p in zip(names, results, strict=True) if p is not None}
-    merged = merge_pages(pages, 10 * limit, {})
-    return [item.record for item in merged.items]
+        if link is not None and source in ctx.services.sources:
+            wanted[source] = Query(link, PageRequest(limit, None, filters))
+    return wanted

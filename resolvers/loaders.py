@@ -120,12 +120,30 @@ class Loaders:
 
     async def fetch(self, source: RecordSource, kind: RecordKind, query: Query) -> Page:
         """One page of one kind from one source; raises SourceError if the source failed."""
+        page: Page = await self._counted(self._fetch_loader(source, kind).load(query))
+        return page
+
+    def prefetch(self, source: RecordSource, kind: RecordKind, query: Query) -> None:
+        """Start `fetch(source, kind, query)` in this loop turn's batch; a later `fetch` of the same
+        query gets its answer (or its error) without another call."""
+        pending = self._fetch_loader(source, kind).load(query)
+        self._in_flight += 1
+        self._idle.clear()
+        pending.add_done_callback(self._prefetched)
+
+    def _prefetched(self, pending: asyncio.Future[Page]) -> None:
+        if not pending.cancelled():
+            pending.exception()  # retrieved: a failure is reported by whoever reads the answer
+        self._in_flight -= 1
+        if not self._in_flight:
+            self._idle.set()
+
+    def _fetch_loader(self, source: RecordSource, kind: RecordKind) -> DataLoader[Query, Page]:
         loader = self._fetch.get((source, kind))
         if loader is None:
             loader = DataLoader(self._fetcher(source, kind))
             self._fetch[(source, kind)] = loader
-        page: Page = await self._counted(loader.load(query))
-        return page
+        return loader
 
     async def get(self, source: RecordSource, kind: RecordKind, source_id: str) -> Record | None:
         """One record by its source id (batched per source and kind)."""

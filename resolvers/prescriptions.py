@@ -5,22 +5,37 @@ from __future__ import annotations
 import datetime as dt
 
 from sources.capabilities import Feature
-from sources.records import PrescriptionRecord, RecordKind, RenewalRequestRecord
+from sources.records import PrescriptionRecord, RecordKind, RecordSource, RenewalRequestRecord
 
 from .context import RequestContext
-from .lists import all_records
-from .patients import opened
+from .lists import all_records, prefetch_all
+from .patients import PatientHandle, opened
 from .rules import OPEN_RENEWAL, Eligibility, renewal_eligibility
 
-__all__ = ["pending_renewal", "renewal_of"]
+__all__ = ["pending_renewal", "prefetch_renewals", "renewal_of"]
+
+
+def _renewal_source(ctx: RequestContext) -> RecordSource | None:
+    """Where renewal requests are read: where writes go (GENESIS), when it holds them."""
+    writes = ctx.services.writes
+    if writes is None or writes.source not in ctx.services.providing(RecordKind.RENEWAL_REQUEST):
+        return None
+    return writes.source
+
+
+def prefetch_renewals(ctx: RequestContext, handle: PatientHandle) -> None:
+    """Start reading the patient's renewal requests beside their prescriptions (one wave, not two)."""
+    source = _renewal_source(ctx)
+    if source is not None:
+        prefetch_all(ctx, handle, RecordKind.RENEWAL_REQUEST, sources=(source,))
 
 
 async def _renewals(ctx: RequestContext, dod_id: str) -> list[RenewalRequestRecord]:
     handle = await opened(ctx, dod_id, ("renewals",))
-    writes = ctx.services.writes
-    if writes is None or writes.source not in ctx.services.providing(RecordKind.RENEWAL_REQUEST):
+    source = _renewal_source(ctx)
+    if source is None:
         return []
-    found = await all_records(ctx, handle, RecordKind.RENEWAL_REQUEST, ("renewals",), sources=(writes.source,))
+    found = await all_records(ctx, handle, RecordKind.RENEWAL_REQUEST, ("renewals",), sources=(source,))
     return [x for x in found if isinstance(x, RenewalRequestRecord)]
 
 

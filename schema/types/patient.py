@@ -13,12 +13,13 @@ from resolvers.errors import GatewayError
 from resolvers.ids import PERSON
 from resolvers.lists import all_records, record_list
 from resolvers.patients import PatientHandle, care_team, coverage
+from resolvers.prescriptions import prefetch_renewals
 from resolvers.questionnaires import assignments
 from sources import records as r
 from sources.base import Filters
 from sources.errors import SourceError
 
-from ..context import Info, path_of, wants
+from ..context import Info, path_of, selects, wants
 from .care import CareTeam
 from .clinical import (
     ClinicalNote,
@@ -216,6 +217,8 @@ class Patient(Node):
     ) -> PrescriptionConnection:
         filters = Filters(active_only=bool(active_only))
         dod = self._handle.dod_id
+        if any(selects(info, "edges", "node", f) for f in ("renewal", "pendingRenewal")):
+            prefetch_renewals(info.context, self._handle)
 
         def build(edges: list[tuple[str, Any]], page_info: PageInfo, total: int | None) -> PrescriptionConnection:
             nodes = [PrescriptionEdge(cursor=c, node=Prescription.of(x, dod)) for c, x in edges]
