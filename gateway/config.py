@@ -164,6 +164,7 @@ class Config:
     log_level: str = "INFO"
     readiness_timeout: float = 2.0
     capability_refresh: float = 300.0  # seconds between reads of what the upstreams offer; 0: at startup only
+    link_cache_seconds: float = 60.0  # how long a patient's own links (record ids only) are kept; 0: off
     tracing: bool = False  # OpenTelemetry spans to OTLP (the `otel` extra)
     compression_min_size: int = 1024  # answers of at least this many bytes are compressed; 0: never
     drain_seconds: float = 10.0  # at shutdown, how long requests in flight may still finish
@@ -246,6 +247,7 @@ class Config:
             ).upper(),
             readiness_timeout=env.number("READINESS_TIMEOUT", 2.0),
             capability_refresh=env.number("CAPABILITY_REFRESH", 300.0, low_inclusive=True),
+            link_cache_seconds=env.number("LINK_CACHE_SECONDS", 60.0, low_inclusive=True),
             tracing=env.flag("TRACING", False),
             compression_min_size=env.integer("COMPRESSION_MIN_SIZE", 1024),
             drain_seconds=env.number("DRAIN_SECONDS", 10.0, low_inclusive=True),

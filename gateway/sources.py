@@ -12,6 +12,7 @@ import aiohttp
 import asyncpg
 
 from resolvers.deid import AnalystKeys
+from resolvers.link_cache import LinkCache
 from resolvers.ports import ActionQuotas, CohortMart
 from resolvers.services import ResolverSettings, Services
 from sources.calls.observe import UpstreamObserver
@@ -119,4 +120,5 @@ def build_services(config: Config, opened: Opened) -> Services:
         cohort_threshold=config.mart.threshold,
         quotas=opened.quotas,
         capabilities=declared_board(sources),
+        link_cache=LinkCache(config.link_cache_seconds) if config.link_cache_seconds > 0 else None,
     )

@@ -123,7 +123,8 @@ async def open_patient(ctx: RequestContext, dod_id: str, path: tuple[str | int, 
         and not principal.strong_auth
     ):
         deny(ctx, dod_id)
-    identities = await ctx.loaders.identities(dod_id)
+    own = principal.role is Role.PATIENT  # their own DoD ID, checked above
+    identities = await (ctx.loaders.own_links(dod_id) if own else ctx.loaders.identities(dod_id))
     known = any(isinstance(lk, Link) and lk.linked for lk in identities.values())
     break_glass, failures = False, []
     if principal.role is Role.CLINICIAN:
@@ -139,9 +140,9 @@ async def open_patient(ctx: RequestContext, dod_id: str, path: tuple[str | int, 
             if not ctx.purpose:
                 deny(ctx, dod_id)
             break_glass = True
-    links = await ctx.loaders.links(dod_id) if known else identities
+    links = await ctx.loaders.links(dod_id) if known and not own else identities
     if not any(isinstance(lk, Link) and lk.linked for lk in links.values()):
-        own = principal.role is Role.PATIENT  # their own DoD ID: saying a source failed tells nothing
+        # their own DoD ID: saying a source failed tells nothing
         failed = next((lk for lk in links.values() if isinstance(lk, SourceError)), None)
         if own and failed is not None:
             ctx.outcomes.failed(dod_id, failed, path)
@@ -175,9 +176,10 @@ def admit(
     for failure in failures:
         ctx.outcomes.failed(handle.dod_id, failure, path)
     ctx.audit.touch(handle.dod_id, purpose=purpose)
-    for source, link in handle.links.items():  # who they are (demographics, identifiers) was read here
-        if isinstance(link, Link) and link.linked:
-            ctx.audit.touch(handle.dod_id, kind=RecordKind.PATIENT.value, source=source)
+    if handle.dod_id not in ctx.loaders.kept_links:  # links from the cache: nothing was read yet
+        for source, link in handle.links.items():  # who they are (demographics, identifiers) was read here
+            if isinstance(link, Link) and link.linked:
+                ctx.audit.touch(handle.dod_id, kind=RecordKind.PATIENT.value, source=source)
     ctx.patients[handle.dod_id] = handle
     if path:
         ctx.roots.setdefault(path[0], handle.dod_id)

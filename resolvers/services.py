@@ -13,6 +13,7 @@ from sources.writes import PatientWrites
 
 from .capabilities import CapabilityBoard
 from .deid import AnalystKeys, Projects
+from .link_cache import LinkCache
 from .ports import ActionQuotas, CohortMart, HealthLibrary, IdempotencyKeys, PersonVault
 
 __all__ = ["ResolverSettings", "Services"]
@@ -39,7 +40,8 @@ class Services:
     port of the one source that takes patient actions, when this deployment configures it;
     `persons` is the identity vault analysts' patient ids are resolved with; `mart` the de-identified
     mart cohort questions are answered from, with counts below `cohort_threshold` suppressed;
-    `capabilities` what the sources offer now (a kind a source cannot serve now is not asked of it).
+    `capabilities` what the sources offer now (a kind a source cannot serve now is not asked of it);
+    `link_cache` the record ids a patient's own DoD ID linked to, for a few seconds (None: off).
     """
 
     sources: Mapping[RecordSource, Source]
@@ -52,6 +54,7 @@ class Services:
     cohort_threshold: int = 11
     quotas: ActionQuotas | None = None  # per-patient action quotas (bookings per day)
     capabilities: CapabilityBoard = field(default_factory=CapabilityBoard)
+    link_cache: LinkCache | None = None
 
     def ranked(self) -> list[RecordSource]:
         """The configured sources, most authoritative first."""

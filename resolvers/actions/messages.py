@@ -11,6 +11,7 @@ from sources.records import CareTeamRecord, MessageThreadRecord, RecordKind
 from sources.writes import NewThread, NotSupported, Reply, Sent, WriteRefused
 
 from ..context import RequestContext
+from ..demographics import demographics_of
 from ..ids import GlobalId
 from .inputs import input_id
 from .pipeline import Refused, WriteAction, WriteCall
@@ -123,7 +124,7 @@ class SendMessage(WriteAction[MessageInput, _Clean, Sent]):
         writable = call.ctx.services.writable(team.provenance.source, Feature.SEND_MESSAGE) if team else False
         if not isinstance(team, CareTeamRecord) or not writable:
             raise _not_found("care team", _TEAM_FIELD)
-        demographics = call.patient.demographics
+        demographics = await demographics_of(call.ctx, call.patient, ())
         new = NewThread(
             request_key=call.request_key,
             patient_id=team.patient_id,

@@ -9,6 +9,7 @@ from typing import Annotated, Any, TypeVar
 import strawberry
 
 from resolvers.deid.ages import age_band
+from resolvers.demographics import demographics_of
 from resolvers.errors import GatewayError
 from resolvers.ids import PERSON
 from resolvers.lists import all_records, record_list
@@ -70,45 +71,45 @@ class Patient(Node):
     def of(cls, handle: PatientHandle) -> Patient:
         return cls(id=global_id("Patient", PERSON, handle.dod_id), _handle=handle)
 
-    def _demo(self) -> r.Demographics | None:
-        return self._handle.demographics
+    async def _demo(self, info: Info) -> r.Demographics | None:
+        return await demographics_of(info.context, self._handle, path_of(info))
 
     @strawberry.field(description="DoD ID (EDIPI, 10 digits).")
     def dod_id(self) -> str:
         return self._handle.dod_id
 
     @strawberry.field(description="The patient's name as the most authoritative source has it.")
-    def name(self) -> HumanName:
-        demo = self._demo()
+    async def name(self, info: Info) -> HumanName:
+        demo = await self._demo(info)
         if demo is None:
             raise PatientNameUnavailable()
         return HumanName.of(demo.name)
 
     @strawberry.field
-    def birth_date(self) -> dt.date | None:
-        demo = self._demo()
+    async def birth_date(self, info: Info) -> dt.date | None:
+        demo = await self._demo(info)
         return demo.birth_date if demo else None
 
     @strawberry.field(description="The age attained this year, in bands; every age over 89 is AGE_90_PLUS.")
-    def age_band(self) -> AgeBand | None:  # type: ignore[valid-type]
-        demo = self._demo()
+    async def age_band(self, info: Info) -> AgeBand | None:  # type: ignore[valid-type]
+        demo = await self._demo(info)
         if demo is None or demo.birth_date is None:
             return None
         return AgeBand(age_band(demo.birth_date.year, dt.date.today().year))
 
     @strawberry.field
-    def gender(self) -> str | None:
-        demo = self._demo()
+    async def gender(self, info: Info) -> str | None:
+        demo = await self._demo(info)
         return demo.gender if demo else None
 
     @strawberry.field
-    def phone(self) -> str | None:
-        demo = self._demo()
+    async def phone(self, info: Info) -> str | None:
+        demo = await self._demo(info)
         return demo.phone if demo else None
 
     @strawberry.field
-    def email(self) -> str | None:
-        demo = self._demo()
+    async def email(self, info: Info) -> str | None:
+        demo = await self._demo(info)
         return demo.email if demo else None
 
     @strawberry.field(description="Which sources contributed, and which could not be reached, for this response.")

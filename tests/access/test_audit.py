@@ -197,7 +197,16 @@ async def test_rows_name_what_was_read_where_demographics_care_team_and_node(
     assert status == 200 and "errors" not in body
     [row] = await audit_log.rows(request_id)
     assert {"patient", "care_team"} <= set(row["record_kinds"])
-    assert {"GENESIS", "COMMUNITY", "TOL_ARCHIVE"} <= set(row["sources"])  # P1 is linked in all three
+    # the name and the care team were read in GENESIS; where P1's links came from the short link
+    # cache (record ids only), nothing else was read for this request, so no other source is named
+    assert "GENESIS" in row["sources"]
+    request_id, status, body = await _as(
+        demo_stack, "C1", "query W($d: String!) { patient(dodId: $d) { name { text } } }", {"d": P1}
+    )
+    assert status == 200 and "errors" not in body, body
+    [row] = await audit_log.rows(request_id)
+    assert "patient" in row["record_kinds"]  # (and the care team that let C1 in)
+    assert {"GENESIS", "COMMUNITY", "TOL_ARCHIVE"} <= set(row["sources"])  # linked (read) in all three
 
     _, _, listed = await _as(demo_stack, "P1", "{ me { labResults(first: 1) { edges { node { id } } } } }")
     lab_id = listed["data"]["me"]["labResults"]["edges"][0]["node"]["id"]
