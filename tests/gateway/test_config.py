@@ -40,6 +40,11 @@ def test_demo_defaults() -> None:
     assert config.sources == () and config.database_url is None
 
 
+def test_the_link_cache_keeps_a_minute_by_default_and_zero_turns_it_off() -> None:
+    assert Config.from_env(BASE).link_cache_seconds == 60.0
+    assert Config.from_env({**BASE, "MHS_GATEWAY_LINK_CACHE_SECONDS": "0"}).link_cache_seconds == 0.0
+
+
 def test_production_turns_introspection_and_graphiql_off() -> None:
     config = Config.from_env(PRODUCTION)
     assert config.production
@@ -75,6 +80,8 @@ def test_missing_required_variable_is_named(missing: str, named: str) -> None:
         ("MHS_GATEWAY_MAX_BODY_BYTES", "-1"),
         ("MHS_GATEWAY_ALLOWED_ALGS", "RS256,HS256"),
         ("MHS_GATEWAY_ALLOWED_ALGS", "none"),
+        ("MHS_GATEWAY_LINK_CACHE_SECONDS", "-5"),
+        ("MHS_GATEWAY_LINK_CACHE_SECONDS", "a minute"),
     ],
 )
 def test_malformed_variable_is_named(name: str, value: str) -> None:
