@@ -25,10 +25,18 @@ class Options:
     profile: bool
     peers: bool
     output: str | None
+    gateway_env: tuple[tuple[str, str], ...] = ()
 
 
 def _ints(text: str) -> tuple[int, ...]:
     return tuple(int(x) for x in text.split(",") if x.strip())
+
+
+def _setting(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep or not name.startswith("MHS_GATEWAY_"):
+        raise argparse.ArgumentTypeError(f"want MHS_GATEWAY_<NAME>=<value>, got {text!r}")
+    return name, value
 
 
 def parse(argv: list[str] | None = None) -> Options:
@@ -44,6 +52,9 @@ def parse(argv: list[str] | None = None) -> Options:
     parser.add_argument("--latency-ms", type=int, default=20, help="latency injected on every FHIR call")
     parser.add_argument("--no-profile", action="store_true", help="skip the py-spy profile of portal home")
     parser.add_argument("--no-peers", action="store_true", help="skip GraphQL Mesh and plain strawberry")
+    parser.add_argument("--gateway-env", action="append", default=[], metavar="NAME=VALUE", type=_setting,
+                        help="a variable for the gateway on top of the demo's (repeatable), e.g. "
+                             "MHS_GATEWAY_LINK_CACHE_SECONDS=0 to measure without the link cache")
     parser.add_argument("--output", help="the JSON file (default bench/results/<time>[-quick].json)")
     a = parser.parse_args(argv)
     scenarios = tuple(a.scenarios.split(",")) if a.scenarios else (_QUICK if a.quick else _ALL)
@@ -63,4 +74,5 @@ def parse(argv: list[str] | None = None) -> Options:
         profile=not a.no_profile and not a.quick,
         peers=not a.no_peers,
         output=a.output,
+        gateway_env=tuple(a.gateway_env),
     )

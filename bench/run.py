@@ -188,7 +188,7 @@ async def run(opts: Options) -> int:
         cursor = None
         try:
             for workers in opts.workers:
-                gateway = GatewayServer(workdir, workers, stack)
+                gateway = GatewayServer(workdir, workers, stack, dict(opts.gateway_env))
                 peer = MeshPeer(workdir, workers, stack) if opts.peers else None
                 await gateway.start()
                 try:
@@ -220,7 +220,8 @@ async def run(opts: Options) -> int:
         "git": _git_head(), "options": vars(opts),
         "setup": {"patients": opts.patients, "latency_ms": opts.latency_ms,
                   "genesis_speaks_millennium": GENESIS_SPEAKS_MILLENNIUM,
-                  "gateway_env_overrides": [f"{k}={v}" for k, v in GATEWAY_OVERRIDES.items()],
+                  "gateway_env_overrides": [f"{k}={v}" for k, v in
+                                            {**GATEWAY_OVERRIDES, **dict(opts.gateway_env)}.items()],
                   "database": "embedded PostgreSQL" if database_url is None else "DATABASE_URL"},
         "results": [r.row() for r in runner.results], "goals": [g.row() for g in goals],
         "legacy": legacy, "profile": runner.profile,

@@ -104,13 +104,15 @@ class GatewayServer(Server):
 
     kind = "gateway"
 
-    def __init__(self, workdir: Path, workers: int, stack: BenchStack) -> None:
+    def __init__(self, workdir: Path, workers: int, stack: BenchStack, extra_env: dict[str, str] | None = None) -> None:
         super().__init__(workdir, workers)
         self.stack = stack
+        self.extra_env = extra_env or {}  # `python -m bench --gateway-env K=V`: a switch to compare
 
     async def start(self) -> None:
         self.port = free_port()
-        env = {**_clean_environ(), **self.stack.gateway_env, **GATEWAY_OVERRIDES, "MHS_GATEWAY_PORT": str(self.port)}
+        env = {**_clean_environ(), **self.stack.gateway_env, **GATEWAY_OVERRIDES, **self.extra_env,
+               "MHS_GATEWAY_PORT": str(self.port)}
         executable = Path(sys.executable).with_name("mhs-gateway")
         argv = [str(executable), "serve", "--workers", str(self.workers)]
         log = self.workdir / f"gateway-{self.workers}w.log"

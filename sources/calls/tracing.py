@@ -20,6 +20,7 @@ try:
 
     TRACING = True
     _tracer = trace.get_tracer("mhs-gateway")  # follows the provider the gateway installs later
+    _NO_PROVIDER = trace.get_tracer_provider()  # the API's stand-in until a provider is installed
 except ImportError:  # pragma: no cover - the extra is not installed
     TRACING = False
 
@@ -49,7 +50,7 @@ class SpanNote:
 def span(name: str, *, kind: str = "internal", attributes: Mapping[str, str | int | float | bool] | None = None,
          carrier: Mapping[str, str] | None = None) -> Iterator[SpanNote]:
     """A span around the block; `carrier` holds incoming headers to continue a caller's trace."""
-    if not TRACING:
+    if not _tracing():
         yield SpanNote()
         return
     context = propagate.extract(dict(carrier)) if carrier is not None else None
@@ -64,6 +65,12 @@ def span(name: str, *, kind: str = "internal", attributes: Mapping[str, str | in
             raise
 
 
+def _tracing() -> bool:
+    """Whether spans go anywhere: the extra is installed and a provider was (no no-op spans on
+    every request and upstream call otherwise)."""
+    return TRACING and trace.get_tracer_provider() is not _NO_PROVIDER
+
+
 def _recording(current: Span) -> bool:
     return bool(current.is_recording())
 
@@ -71,7 +78,7 @@ def _recording(current: Span) -> bool:
 def outgoing_headers() -> dict[str, str]:
     """`traceparent` (and `tracestate`) of the current span, and `X-Request-Id`, for an upstream."""
     headers: dict[str, str] = {}
-    if TRACING:
+    if _tracing():
         propagate.inject(headers)
     request_id = request_id_var.get()
     if request_id:
