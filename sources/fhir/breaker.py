@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from enum import StrEnum
 
-__all__ = ["BreakerState", "CircuitBreaker"]
+from ..errors import SourceError, UpstreamRejected
+
+__all__ = ["BreakerState", "CircuitBreaker", "source_is_down"]
+
+
+def source_is_down(error: SourceError) -> bool:
+    """Whether an error says the source itself is failing (trips the breaker): not reached, timed
+    out, or answered 5xx or 429; a 4xx answer means it is up and refused this request."""
+    if isinstance(error, UpstreamRejected):
+        return error.status >= 500 or error.status == 429
+    return True
 
 
 class BreakerState(StrEnum):
@@ -61,3 +72,20 @@ class CircuitBreaker:
     def released(self) -> None:
         """A call that was allowed ended without a verdict (e.g. cancelled): free the probe."""
         self._probing = False
+
+    @contextlib.asynccontextmanager
+    async def guard(self, refused: Callable[[], SourceError]) -> AsyncIterator[None]:
+        """Around one call: `refused()` is raised at once while open; a SourceError the call raises
+        counts as a failure when it says the source is down, as a success otherwise (the source
+        answered); anything else (cancelled) leaves no verdict."""
+        if not self.allow():
+            raise refused()
+        try:
+            yield
+        except SourceError as exc:
+            (self.failed if source_is_down(exc) else self.succeeded)()
+            raise
+        except BaseException:
+            self.released()
+            raise
+        self.succeeded()

@@ -19,7 +19,7 @@ from ..calls.tracing import SpanNote, outgoing_headers, span
 from ..errors import SourceError, SourceTimeout, SourceUnavailable, UpstreamRejected
 from ..records import RecordSource
 from .auth import SmartAuth
-from .breaker import BreakerState, CircuitBreaker
+from .breaker import BreakerState, CircuitBreaker, source_is_down
 from .budget import RetryBudget
 from .bundle import Bundle, Resource
 from .config import FhirSourceConfig
@@ -183,41 +183,32 @@ class FhirClient:
 
         One attempt (a refused token is renewed once), within a concurrency slot, the breaker and
         the call's timeout for the headers; an error status raises UpstreamRejected."""
-        if not self._breaker.allow():
-            raise SourceUnavailable(self.source, "circuit open")
-        started, status = time.monotonic(), "error"
-        call = _Call(kind, "GET", url, ())
-        try:
-            # The span covers opening only: the body is streamed later, from another context.
-            with span(f"GET {self._route(url)}", kind="client", attributes=self._attributes(call)) as note:
-                await self._semaphore.acquire()
+        async with self._breaker.guard(self._circuit_open):
+            started, status = time.monotonic(), "error"
+            call = _Call(kind, "GET", url, ())
+            try:
+                # The span covers opening only: the body is streamed later, from another context.
+                with span(f"GET {self._route(url)}", kind="client", attributes=self._attributes(call)) as note:
+                    await self._semaphore.acquire()
+                    try:
+                        resp = await self._open_raw(url, accept)
+                    except BaseException:
+                        self._semaphore.release()
+                        raise
+                    status = str(resp.status)
+                    note.set("http.response.status_code", resp.status)
+                    if resp.status >= 400:
+                        note.failed(status)
+                        resp.release()
+                        self._semaphore.release()
+                        raise UpstreamRejected(self.source, resp.status, url)
                 try:
-                    resp = await self._open_raw(url, accept)
-                except BaseException:
-                    self._semaphore.release()
-                    raise
-                status = str(resp.status)
-                note.set("http.response.status_code", resp.status)
-                if resp.status >= 400:
-                    note.failed(status)
+                    yield resp
+                finally:
                     resp.release()
                     self._semaphore.release()
-                    raise UpstreamRejected(self.source, resp.status, url)
-            try:
-                yield resp
             finally:
-                resp.release()
-                self._semaphore.release()
-        except SourceError as exc:
-            (self._breaker.failed if _source_is_down(exc) else self._breaker.succeeded)()
-            raise
-        except BaseException:
-            self._breaker.released()
-            raise
-        else:
-            self._breaker.succeeded()
-        finally:
-            self._observer.upstream_call(self.source, kind, status, time.monotonic() - started)
+                self._observer.upstream_call(self.source, kind, status, time.monotonic() - started)
 
     async def _open_raw(self, url: str, accept: str) -> aiohttp.ClientResponse:
         budget = min(self.config.call_timeout or self.config.timeout, remaining())
@@ -287,21 +278,11 @@ class FhirClient:
     # ---- the machinery -------------------------------------------------------------------------
 
     async def _call(self, call: _Call) -> Resource:
-        if not self._breaker.allow():
-            raise SourceUnavailable(self.source, "circuit open")
-        try:
-            result = await self._attempts(call)
-        except SourceError as exc:
-            if _source_is_down(exc):
-                self._breaker.failed()
-            else:
-                self._breaker.succeeded()
-            raise
-        except BaseException:
-            self._breaker.released()
-            raise
-        self._breaker.succeeded()
-        return result
+        async with self._breaker.guard(self._circuit_open):
+            return await self._attempts(call)
+
+    def _circuit_open(self) -> SourceError:
+        return SourceUnavailable(self.source, "circuit open")
 
     async def _attempts(self, call: _Call) -> Resource:
         """Attempts of one call: a read retries within the source's retry budget (at most one retry
@@ -336,7 +317,7 @@ class FhirClient:
                 await asyncio.sleep(wait)
                 continue
             except SourceError as error:
-                self._budget.answered(not _source_is_down(error))
+                self._budget.answered(not source_is_down(error))
                 raise
             self._budget.answered(True)
             return result
@@ -420,8 +401,3 @@ class FhirClient:
         return body
 
 
-def _source_is_down(error: SourceError) -> bool:
-    """Whether an error says the source itself is failing (trips the breaker)."""
-    if isinstance(error, UpstreamRejected):
-        return error.status >= 500 or error.status == 429
-    return True

@@ -73,26 +73,9 @@ class PortalClient:
 
     async def _call(self, kind: str, method: str, path: str, *, signed: bool = True, body: Json | None = None,
                     headers: Mapping[str, str] | None = None) -> Json:  # fmt: skip
-        if not self._breaker.allow():
-            raise SourceUnavailable(GENESIS, "circuit open (portal)")
         url = f"{self.config.url}/{path}"
-        try:
-            result = await self._attempts(kind, method, url, signed, body, headers or {})
-        except PortalRefused:
-            self._breaker.succeeded()  # the portal answered: it is up
-            raise
-        except SourceError as exc:
-            down = not isinstance(exc, UpstreamRejected) or exc.status >= 500 or exc.status == 429
-            if down:
-                self._breaker.failed()
-            else:
-                self._breaker.succeeded()
-            raise
-        except BaseException:
-            self._breaker.released()
-            raise
-        self._breaker.succeeded()
-        return result
+        async with self._breaker.guard(lambda: SourceUnavailable(GENESIS, "circuit open (portal)")):
+            return await self._attempts(kind, method, url, signed, body, headers or {})
 
     async def _attempts(self, kind: str, method: str, url: str, signed: bool, body: Json | None,
                         headers: Mapping[str, str]) -> Json:  # fmt: skip
