@@ -27,6 +27,7 @@ from resolvers.principal import Principal
 from sources.calls.deadline import deadline_scope
 from sources.calls.tracing import span
 
+from .audit_gate import audit_refusal, commit_audit, require_audit
 from .documents import DocumentCache, select_operation
 from .errors import format_errors
 from .headers import text_header
@@ -159,7 +160,7 @@ class GraphQLEndpoint:
             return JSON(refusal, status_code=status, media_type=media_type), operation_label, "rejected"
         sink = runtime.audit
         if operation.operation is OperationType.MUTATION:
-            _require_audit(sink)  # a write must never happen unrecorded
+            require_audit(sink)  # a write must never happen unrecorded
         context = GatewayContext(
             services=runtime.services,
             principal=principal,
@@ -265,34 +266,12 @@ def _retry_after(error: GraphQLError) -> int | None:
     return original.retry_after if isinstance(original, RateLimited) else None
 
 
-def _audit_problem(error: AuditUnavailable) -> HttpProblem:
-    return HttpProblem(503, error.code, error.message, headers={"Retry-After": "5"})
-
-
-def _require_audit(sink: AuditSink | None) -> None:
-    """Refuse (503) unless the audit log can take events now."""
-    try:
-        if sink is None:
-            raise AuditUnavailable("NOT_CONFIGURED", 0)
-        sink.check()
-    except AuditUnavailable as error:
-        raise _audit_problem(error) from None
-
-
 async def _record_audit(sink: AuditSink | None, context: GatewayContext, errors: Sequence[GraphQLError]) -> None:
     """Commit who touched which patient before anything is answered; serve nothing if that cannot
     be done in time (fail closed: the data never leaves)."""
-    events = events_for(context)
-    if events:
-        try:
-            if sink is None:
-                raise AuditUnavailable("NOT_CONFIGURED", 0)
-            await sink.commit(events)
-        except AuditUnavailable as error:
-            _log.error("audit events not committed", extra={"state": error.state, "events": len(events)})
-            raise _audit_problem(error) from None
+    await commit_audit(sink, events_for(context))
     if any((e.extensions or {}).get("code") == AuditClosed.code for e in errors):
-        raise _audit_problem(AuditUnavailable("FAILING", sink.pending if sink else 0))
+        raise audit_refusal(AuditUnavailable("FAILING", sink.pending if sink else 0))
 
 
 def _break_glass_reason(request: Request) -> str | None:

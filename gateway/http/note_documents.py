@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
-from gateway.audit import AuditSink, AuditUnavailable, events_for
+from gateway.audit import events_for
 from gateway.auth import AuthError
 from gateway.config import Config
 from gateway.proxies import TrustedProxies
@@ -30,6 +30,7 @@ from sources.base import Download
 from sources.calls.deadline import deadline_scope
 from sources.errors import DocumentTooLarge, SourceError, UpstreamRejected
 
+from .audit_gate import commit_audit, require_audit
 from .headers import text_header
 from .problems import HttpProblem, error_body
 from .responses import JSON
@@ -49,10 +50,7 @@ _DOCUMENT_HEADERS = {
 }
 
 
-class _Refusal(Exception):
-    def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:
-        self.status, self.code, self.message, self.headers = status, code, message, headers or {}
-        super().__init__(code)
+_RETRY = {"Retry-After": "5"}
 
 
 class NoteDocumentRoute:
@@ -69,9 +67,7 @@ class NoteDocumentRoute:
             code = "invalid_request" if error.reason.value == "TOKEN_MISSING" else "invalid_token"
             challenge = f'Bearer error="{code}"' if error.status == 401 else "Bearer"
             return _error(error.status, "UNAUTHENTICATED", error.message, {"WWW-Authenticate": challenge})
-        except _Refusal as refusal:
-            return _error(refusal.status, refusal.code, refusal.message, refusal.headers)
-        except HttpProblem as problem:  # a malformed X-Break-Glass-Reason
+        except HttpProblem as problem:  # refused: rate limit, audit, the note, a malformed header
             return _error(problem.status, problem.code, problem.message, problem.headers)
 
     async def _serve(self, request: Request) -> Response:
@@ -82,9 +78,10 @@ class NoteDocumentRoute:
             try:
                 await runtime.limiter.admit(principal, address, write=False)
             except RateLimited as limited:
-                raise _Refusal(429, limited.code, str(limited), {"Retry-After": str(limited.retry_after)}) from None
+                retry = {"Retry-After": str(limited.retry_after)}
+                raise HttpProblem(429, limited.code, str(limited), headers=retry) from None
         sink = runtime.audit
-        _require_audit(sink)
+        require_audit(sink)
         ctx = RequestContext(
             services=runtime.services,
             principal=principal,
@@ -99,9 +96,9 @@ class NoteDocumentRoute:
             try:
                 document = await note_document(ctx, request.path_params["note_id"])
             except GatewayError as error:
-                await _commit(sink, ctx)  # refusals are audited too
+                await commit_audit(sink, events_for(ctx))  # refusals are audited too
                 raise _refusal_for(error) from None
-            await _commit(sink, ctx)  # committed before anything of the document leaves
+            await commit_audit(sink, events_for(ctx))  # committed before anything of the document leaves
             stack = contextlib.AsyncExitStack()
             try:
                 opened = document.server.open_document(document.content, self._config.document_max_bytes)
@@ -124,37 +121,15 @@ async def _body(stack: contextlib.AsyncExitStack, download: Download) -> AsyncIt
         await stack.aclose()
 
 
-def _require_audit(sink: AuditSink | None) -> None:
-    try:
-        if sink is None:
-            raise AuditUnavailable("NOT_CONFIGURED", 0)
-        sink.check()
-    except AuditUnavailable as error:
-        raise _Refusal(503, error.code, error.message, {"Retry-After": "5"}) from None
-
-
-async def _commit(sink: AuditSink | None, ctx: RequestContext) -> None:
-    events = events_for(ctx)
-    if not events:
-        return
-    try:
-        if sink is None:
-            raise AuditUnavailable("NOT_CONFIGURED", 0)
-        await sink.commit(events)
-    except AuditUnavailable as error:
-        _log.error("audit events not committed", extra={"state": error.state, "events": len(events)})
-        raise _Refusal(503, error.code, error.message, {"Retry-After": "5"}) from None
-
-
 def _refusal_of(error: BaseException) -> BaseException:
     """What a failure to open the document answers (unexpected errors pass through)."""
     if isinstance(error, DocumentTooLarge):
-        return _Refusal(413, error.code, f"The document is larger than this gateway serves ({error.limit} bytes).")
+        return HttpProblem(413, error.code, f"The document is larger than this gateway serves ({error.limit} bytes).")
     if isinstance(error, UpstreamRejected) and error.status in (404, 410):
         return _refusal_for(DocumentNotFound())
     if isinstance(error, SourceError):
-        return _Refusal(503, "SOURCE_UNAVAILABLE", "The document's source could not be reached.",
-                        {"Retry-After": "5"})
+        return HttpProblem(503, "SOURCE_UNAVAILABLE", "The document's source could not be reached.",
+                           headers=_RETRY)
     return error
 
 
@@ -162,12 +137,12 @@ def _error(status: int, code: str, message: str, headers: dict[str, str]) -> Res
     return JSON(error_body(code, message), status_code=status, headers={**_PRIVATE, **headers})
 
 
-def _refusal_for(error: GatewayError) -> _Refusal:
+def _refusal_for(error: GatewayError) -> HttpProblem:
     """A resolver's refusal as this route answers it."""
     if isinstance(error, DocumentNotFound):
-        return _Refusal(404, error.code, str(error))
+        return HttpProblem(404, error.code, str(error))
     if isinstance(error, Forbidden):
-        return _Refusal(403, error.code, str(error))
+        return HttpProblem(403, error.code, str(error))
     if isinstance(error, AuditClosed):
-        return _Refusal(503, error.code, str(error), {"Retry-After": "5"})
-    return _Refusal(503, str(error.extensions.get("code", "SOURCE_UNAVAILABLE")), str(error), {"Retry-After": "5"})
+        return HttpProblem(503, error.code, str(error), headers=_RETRY)
+    return HttpProblem(503, str(error.extensions.get("code", "SOURCE_UNAVAILABLE")), str(error), headers=_RETRY)
