@@ -23,6 +23,16 @@ def upstream_counts(metrics_text: str) -> Counter[tuple[str, str]]:
     return counts
 
 
+def link_cache_counts(metrics_text: str) -> Counter[str]:
+    """gateway_link_cache_lookups_total by result (hit, miss)."""
+    counts: Counter[str] = Counter()
+    for family in text_string_to_metric_families(metrics_text):
+        for sample in family.samples:
+            if sample.name == "gateway_link_cache_lookups_total":
+                counts[sample.labels["result"]] += int(sample.value)
+    return counts
+
+
 class Demo:
     """A session against one running DemoStack (its `info()` dictionary)."""
 

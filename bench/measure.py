@@ -14,7 +14,7 @@ from typing import Any
 import aiohttp
 import psutil
 
-from .client import upstream_counts
+from .client import link_cache_counts, upstream_counts
 from .load import LoadResult, lua_data, run_wrk
 from .processes import CpuSample
 from .scenarios import Scenario
@@ -106,6 +106,7 @@ class Bench:
         if self.stack.postgres_pid:
             roots["postgres"] = self.stack.postgres_pid
         await self._reset_stats()
+        lookups = await self._link_lookups(server)
         machine_before = _busy_seconds()
         roots["harness"] = os.getpid()
         before = CpuSample.take(roots)
@@ -115,6 +116,7 @@ class Bench:
         others = max(0.0, machine_busy - sum(cpu.values()) - load.wrk_cpu_s)
         cpu.pop("harness")
         stats = await self._stats()
+        lookups = (await self._link_lookups(server)) - lookups
         ops = max(load.requests, 1)
         group = {server.kind: "server", "postgres": "postgres"}
         cpu_ms = {group.get(k, k): round(v * 1000 / ops, 3) for k, v in cpu.items()}
@@ -129,6 +131,7 @@ class Bench:
             token_requests=sum(v["token_requests"] for v in stats.values()),
             rss_mb=server.worker_rss_mb(), wrk_cpu_s=load.wrk_cpu_s,
             extra={"other_cores": round(others / load.seconds, 2) if load.seconds else 0.0,
+                   **_hit_rate(lookups),
                    **({"first_error": load.first_error} if load.failed else {})},
         )
 
@@ -187,6 +190,13 @@ class Bench:
         result.extra["calls_exact_paths"] = {k: v["by_path"] for k, v in stats.items()}
         result.extra["calls_exact_samples"] = n
 
+    async def _link_lookups(self, server: Server) -> Counter[str]:
+        """The link cache's hits and misses so far (one gateway process: /metrics is per process)."""
+        if server.kind != "gateway" or server.workers != 1:
+            return Counter()
+        async with self.http.get(f"{server.base_url}/metrics") as resp:
+            return link_cache_counts(await resp.text())
+
     async def _gateway_calls(self, server: Server) -> Counter[str]:
         """gateway_upstream_requests_total by source (token and check calls left out)."""
         counts: Counter[str] = Counter()
@@ -233,6 +243,12 @@ class Bench:
                     return None
                 answered += _answered_at(await resp.json(content_type=None))
         return float(_waves(answered, self.latency_ms / 2000))
+
+
+def _hit_rate(lookups: Counter[str]) -> dict[str, float]:
+    """The share of a run's patient openings whose links came from the link cache (when counted)."""
+    seen = lookups["hit"] + lookups["miss"]
+    return {"link_cache_hit_rate": round(lookups["hit"] / seen, 2)} if seen else {}
 
 
 def _busy_seconds() -> float:

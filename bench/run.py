@@ -109,7 +109,9 @@ class Runner:
                      f"p50 {result.latency_ms['p50']:7.1f} ms  srv {result.cpu_ms_per_op['server']:6.2f} ms/op  "
                      f"calls {sum((result.calls_exact or result.upstream_per_op).values()):5.1f}/op"
                      f"  failed {result.failed}"
-                     + (f"  waves {result.waves}" if result.waves is not None else ""))
+                     + (f"  waves {result.waves}" if result.waves is not None else "")
+                     + (f"  link cache hits {result.extra['link_cache_hit_rate']:.0%}"
+                        if "link_cache_hit_rate" in result.extra else ""))
 
     async def quiet_run(self, server: Server, scenario: Scenario, conns: int) -> RunResult:
         """A measured run; repeated (up to twice, the quietest kept) while other work on this shared

@@ -167,7 +167,7 @@ def create_app(config: Config, *, services_factory: ServicesFactory | None = Non
             if reader is not None:
                 stack.callback(reader.close)
             quotas = Quotas(config.rate_limits, limiter, config.pseudonym_key)
-            services = factory(config, Opened(deps, store, metrics, reader, quotas))
+            services = factory(config, Opened(deps, store, metrics, reader, quotas, metrics.link_cache_lookup))
             watch = CapabilityWatch(services.sources, services.capabilities, interval=config.capability_refresh,
                                     timeout=min(config.readiness_timeout, config.request_timeout))  # fmt: skip
             await watch.start()

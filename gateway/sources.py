@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import aiohttp
@@ -47,6 +47,7 @@ class Opened:
     observer: UpstreamObserver
     mart: CohortMart | None = None
     quotas: ActionQuotas | None = None
+    on_link_lookup: Callable[[bool], None] | None = None  # the link cache's hits and misses (metrics)
 
 
 async def _source_pool(dsn: str, statement_timeout: float) -> Pool:
@@ -96,6 +97,12 @@ def _writes(sources: tuple[Configured[object], ...], deps: Mapping[RecordSource,
     return ports[0] if ports else None
 
 
+def _link_cache(config: Config, opened: Opened) -> LinkCache | None:
+    if config.link_cache_seconds <= 0:
+        return None
+    return LinkCache(config.link_cache_seconds, on_lookup=opened.on_link_lookup)
+
+
 def build_services(config: Config, opened: Opened) -> Services:
     """The configured sources, the write port, and the gateway store's handles for the resolvers."""
     sources = {c.name: c.build(opened.deps[c.name]) for c in config.sources}
@@ -120,5 +127,5 @@ def build_services(config: Config, opened: Opened) -> Services:
         cohort_threshold=config.mart.threshold,
         quotas=opened.quotas,
         capabilities=declared_board(sources),
-        link_cache=LinkCache(config.link_cache_seconds) if config.link_cache_seconds > 0 else None,
+        link_cache=_link_cache(config, opened),
     )

@@ -29,13 +29,17 @@ def _ids_only(link: Link) -> Link:
 class LinkCache:
     """Per process: DoD ID -> {source: Link (ids only)}, each entry for `seconds`, at most `size`."""
 
-    def __init__(self, seconds: float, size: int = 10_000, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, seconds: float, size: int = 10_000, clock: Callable[[], float] = time.monotonic,
+                 on_lookup: Callable[[bool], None] | None = None) -> None:
         if seconds <= 0 or size < 1:
             raise ValueError("a link cache keeps entries for some seconds, and at least one")
         self._entries: TTLCache[str, Mapping[RecordSource, Link]] = TTLCache(size, seconds, timer=clock)
+        self._on_lookup = on_lookup  # told each lookup's result (hit: True), e.g. to count them
 
     def get(self, dod_id: str) -> dict[RecordSource, Link | SourceError] | None:
         found = self._entries.get(dod_id)
+        if self._on_lookup is not None:
+            self._on_lookup(found is not None)
         return None if found is None else dict(found)
 
     def put(self, dod_id: str, links: Mapping[RecordSource, Link | SourceError]) -> None:

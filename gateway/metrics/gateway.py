@@ -76,6 +76,9 @@ class GatewayMetrics:
         self.source_state = Gauge("gateway_source_state",
                                   "1 when the source answered its last call or probe, else 0.",
                                   ["source"], multiprocess_mode="livemostrecent", registry=registry)
+        self.link_cache = Counter("gateway_link_cache_lookups",
+                                  "Patients' own links looked up in the short link cache, by result (hit, miss).",
+                                  ["result"], registry=registry)
         self.workers = Gauge("gateway_workers", "Gateway worker processes serving.",
                              multiprocess_mode="livesum", registry=registry)
         if multiprocess_dir() is None:  # in multiprocess mode the exposition adds every worker's
@@ -95,6 +98,9 @@ class GatewayMetrics:
         self.upstream_requests.labels(source, kind, _status(status)).inc()
         self.upstream_seconds.labels(source).observe(seconds)
         self.set_source_up(source, _answered(status))
+
+    def link_cache_lookup(self, hit: bool) -> None:
+        self.link_cache.labels("hit" if hit else "miss").inc()
 
     def set_source_up(self, source: RecordSource, up: bool) -> None:
         self.source_state.labels(source).set(1.0 if up else 0.0)

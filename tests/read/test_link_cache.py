@@ -14,6 +14,7 @@ from resolvers.link_cache import LinkCache
 from sources.errors import SourceUnavailable
 from sources.records import Demographics, HumanName, Link, LinkedRef
 from tests.support.gql import gql
+from tests.support.metrics import samples, scrape
 
 P1 = "1000000001"
 READ = "{ me { name { text } labResults(first: 1) { edges { node { id } } } } }"
@@ -85,8 +86,16 @@ async def _twice(demo_stack: Any, persona: str, query: str, variables: Any = Non
     return bodies, second
 
 
+async def _lookups(demo_stack: Any) -> dict[str, float]:
+    text = await scrape(str(demo_stack.info()["graphql_url"]).rsplit("/graphql", 1)[0] + "/metrics")
+    return {labels["result"]: value for labels, value in samples(text, "gateway_link_cache_lookups_total")}
+
+
 async def test_a_returning_patient_is_not_linked_again_and_still_sees_their_name(demo_stack: Any) -> None:
+    before = await _lookups(demo_stack)
     (first, again), asked = await _twice(demo_stack, "P1", READ)
+    after = await _lookups(demo_stack)
+    assert after.get("hit", 0) >= before.get("hit", 0) + 1  # operators see the hits (and misses)
     assert again == first  # the same name, the same labs
     genesis, community = asked["genesis"], asked["community"]
     assert genesis["Patient?identifier"] == 0, genesis  # no identifier search ...
