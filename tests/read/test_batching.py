@@ -10,6 +10,7 @@ from typing import Any
 import aiohttp
 
 from tests.support.gql import gql
+from tests.support.recorder import forget_requests, recorded_requests
 
 GLASS = {"X-Break-Glass-Reason": "batching test"}
 
@@ -23,15 +24,7 @@ async def _stats(session: aiohttp.ClientSession, admin: str) -> dict[str, Any]:
 async def _reset(session: aiohttp.ClientSession, admin: str) -> None:
     async with session.post(f"{admin}/stats/reset") as resp:
         assert resp.status < 300
-    async with session.delete(f"{admin}/requests") as resp:
-        assert resp.status < 300
-
-
-async def _recorded(session: aiohttp.ClientSession, admin: str) -> list[dict[str, Any]]:
-    async with session.get(f"{admin}/requests") as resp:
-        body = await resp.json()
-        requests: list[dict[str, Any]] = body["requests"] if isinstance(body, dict) else body
-        return requests
+    await forget_requests(session, admin)
 
 
 def _aliased(dod_ids: list[str]) -> str:
@@ -62,7 +55,7 @@ async def test_ten_patients_cost_a_search_per_patient_and_one_appointment_search
             assert status == 200 and "errors" not in body, body
             assert len(body["data"]) == len(group)
             counts.append({name: (await _stats(session, url))["requests"] for name, url in info["admin"].items()})
-            routes.append(_by_route(await _recorded(session, info["admin"]["genesis"])))
+            routes.append(_by_route(await recorded_requests(session, info["admin"]["genesis"])))
     (one, ten), (genesis_one, genesis_ten) = counts, routes
     assert not any(route.startswith("POST") and not route.endswith("token") for route in genesis_ten), genesis_ten
     # one identifier per search, plus a look-alike search per family name (the patient's and the

@@ -8,6 +8,7 @@ from typing import Any
 import aiohttp
 
 from tests.operations.test_operations import run
+from tests.support.recorder import forget_requests, recorded_requests
 
 LATENCY_MS = 150
 
@@ -17,25 +18,17 @@ async def _faults(session: aiohttp.ClientSession, admin: str, latency_ms: int) -
         assert resp.status < 300
 
 
-async def _recorded(session: aiohttp.ClientSession, admin: str) -> list[dict[str, Any]]:
-    async with session.get(f"{admin}/requests") as resp:
-        body = await resp.json()
-        found: list[dict[str, Any]] = body["requests"] if isinstance(body, dict) else body
-        return found
-
-
 async def test_renewal_requests_are_read_beside_the_prescriptions(demo_stack: Any) -> None:
     admin = demo_stack.info()["admin"]["genesis"]
     async with aiohttp.ClientSession() as session:
         await run(demo_stack, "PortalHome", "P1")  # warm: tokens, links
-        async with session.delete(f"{admin}/requests") as resp:
-            assert resp.status < 300
+        await forget_requests(session, admin)
         await _faults(session, admin, LATENCY_MS)
         try:
             data = await run(demo_stack, "PortalHome", "P1")
         finally:
             await _faults(session, admin, 0)
-        recorded = await _recorded(session, admin)
+        recorded = await recorded_requests(session, admin)
     assert data["me"]["prescriptions"]["edges"], data  # P1 has prescriptions, so renewals were asked
     answered = {r["path"]: r["at"] for r in recorded}
     prescriptions, renewals = answered["/fhir/MedicationRequest"], answered["/portal/v1/renewals"]
