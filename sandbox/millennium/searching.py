@@ -71,11 +71,12 @@ def _matches(store: ResourceStore, query: CheckedQuery) -> list[Resource]:
     search = rules.search
     assert search is not None
     rtype = rules.resource_type
-    generic = [c for o in query.occurrences if (c := plain(rtype, o)) is not None]
+    criteria = [(o, plain(rtype, o)) for o in query.occurrences]
+    generic = [c for _, c in criteria if c is not None]
     if "_id" not in query.names():
         generic += [_fixed(name, value) for name, value in search.fixed]
     pool, rest = candidates(store, rtype, generic)
-    tests = [predicate(rtype, o, store) for o in query.occurrences if plain(rtype, o) is None]
+    tests = [predicate(rtype, o, store) for o, c in criteria if c is None]  # Millennium's own parameters
     tests += [_test(c) for c in rest]
     found = [r for r in pool if all(t(r) for t in tests)]
     if search.too_many is not None and len(found) > search.too_many:
