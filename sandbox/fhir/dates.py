@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from functools import lru_cache
 from typing import Any
 
 __all__ = ["PREFIXES", "DateRange", "matches", "parse_date", "ranges_of"]
@@ -34,8 +35,10 @@ def _plus(low: datetime, delta: timedelta) -> datetime:
         return _MAX
 
 
+@lru_cache(maxsize=1 << 16)
 def parse_date(text: str) -> DateRange:
-    """A FHIR date or dateTime at its own precision; a value without offset is taken as UTC."""
+    """A FHIR date or dateTime at its own precision; a value without offset is taken as UTC
+    (memoized: stored dates are parsed again on every search that tests them)."""
     m = _PATTERN.match(text.strip())
     if m is None:
         raise ValueError("not a FHIR date or dateTime")
@@ -54,7 +57,7 @@ def parse_date(text: str) -> DateRange:
         return DateRange(low, _plus(low, timedelta(days=1)))
     tz: tzinfo = UTC
     if m["tz"] and m["tz"] != "Z":
-        tz = datetime.strptime(m["tz"].replace(":", ""), "%z").tzinfo or UTC
+        tz = _offset(m["tz"])
     seconds = m["S"]
     local = datetime(year, month, day, int(m["H"]), int(m["M"]), int(seconds or 0), tzinfo=tz)
     try:
@@ -62,6 +65,15 @@ def parse_date(text: str) -> DateRange:
     except OverflowError:
         raise ValueError("not an instant in UTC") from None
     return DateRange(low, _plus(low, timedelta(seconds=1) if seconds else timedelta(minutes=1)))
+
+
+def _offset(text: str) -> tzinfo:
+    """A `+hh:mm` or `-hh:mm` offset; ValueError past 59 minutes or 23:59 (as `%z` reads it)."""
+    hours, minutes = int(text[1:3]), int(text[4:6])
+    if minutes > 59:
+        raise ValueError("not a UTC offset")
+    delta = timedelta(hours=hours, minutes=minutes)
+    return timezone(-delta if text[0] == "-" else delta)  # ValueError from a day or more
 
 
 def ranges_of(value: Any) -> list[DateRange]:

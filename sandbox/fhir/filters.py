@@ -5,13 +5,14 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from . import dates
 from .params import SearchParam
 from .paths import reference_key, values_at
 
-__all__ = ["Criterion", "satisfies"]
+__all__ = ["Criterion", "codes_of", "fold", "satisfies", "strings_of"]
 
 
 @dataclass(frozen=True)
@@ -41,8 +42,8 @@ def satisfies(resource: dict[str, Any], criterion: Criterion) -> bool:
     return any(_string_matches(found, value, criterion.modifier) for value in criterion.values)
 
 
-def _codes(value: Any) -> Iterable[tuple[str | None, str]]:
-    """(system, code) pairs a token-typed element offers; system None for plain codes."""
+def codes_of(value: Any) -> Iterable[tuple[str | None, str]]:
+    """The (system, code) pairs a token-typed element offers; system None for plain codes."""
     if isinstance(value, bool):
         yield None, "true" if value else "false"
     elif isinstance(value, str):
@@ -50,7 +51,7 @@ def _codes(value: Any) -> Iterable[tuple[str | None, str]]:
     elif isinstance(value, dict):
         if "coding" in value:
             for coding in value["coding"]:
-                yield from _codes(coding)
+                yield from codes_of(coding)
         elif "code" in value:
             yield value.get("system") or "", str(value["code"])
         elif "value" in value:
@@ -60,13 +61,13 @@ def _codes(value: Any) -> Iterable[tuple[str | None, str]]:
 def _token_matches(found: list[Any], wanted: str) -> bool:
     if "|" in wanted:
         system, code = wanted.split("|", 1)
-        for have_system, have_code in (c for v in found for c in _codes(v)):
+        for have_system, have_code in (c for v in found for c in codes_of(v)):
             if have_system is not None and have_system != system:
                 continue  # a plain code (system None) has its system implied by the element
             if code == "" or have_code == code:
                 return True
         return False
-    return any(code == wanted for v in found for _, code in _codes(v))
+    return any(code == wanted for v in found for _, code in codes_of(v))
 
 
 def _date_matches(targets: list[dates.DateRange], wanted: str) -> bool:
@@ -89,12 +90,15 @@ def _reference_matches(found: list[Any], wanted: str, param: SearchParam) -> boo
     return False
 
 
-def _fold(text: str) -> str:
+@lru_cache(maxsize=1 << 16)
+def fold(text: str) -> str:
+    """`text` without accents, case-folded (memoized: the same names are folded on every search)."""
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
-def _strings(value: Any) -> Iterable[str]:
+def strings_of(value: Any) -> Iterable[str]:
+    """The strings a string-typed element offers: itself, or every string part of a HumanName or Address."""
     if isinstance(value, str):
         yield value
     elif isinstance(value, dict):  # HumanName, Address: every string part
@@ -106,13 +110,13 @@ def _strings(value: Any) -> Iterable[str]:
 
 
 def _string_matches(found: list[Any], wanted: str, modifier: str | None) -> bool:
-    for text in (s for v in found for s in _strings(v)):
+    for text in (s for v in found for s in strings_of(v)):
         if modifier == "exact":
             if text == wanted:
                 return True
         elif modifier == "contains":
-            if _fold(wanted) in _fold(text):
+            if fold(wanted) in fold(text):
                 return True
-        elif _fold(text).startswith(_fold(wanted)):
+        elif fold(text).startswith(fold(wanted)):
             return True
     return False

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import defaultdict
+from collections.abc import Hashable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from .bundle import entry, new_bundle
@@ -33,6 +36,7 @@ class _Person:
     identifiers: frozenset[tuple[str, str]]
 
 
+@lru_cache(maxsize=1 << 16)
 def _fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if c.isalnum()).casefold()
@@ -64,7 +68,9 @@ def _distance(a: str, b: str) -> int:
     return previous[-1]
 
 
+@lru_cache(maxsize=1 << 16)
 def _similar(a: str, b: str) -> bool:
+    """Whether two folded given names are near: two edits apart, or one starts the other."""
     if _distance(a, b) <= 2:
         return True
     short, long_ = sorted((a, b), key=len)
@@ -73,17 +79,22 @@ def _similar(a: str, b: str) -> bool:
 
 def grade(query: dict[str, Any], candidate: dict[str, Any]) -> Grade | None:
     """The grade of `candidate` for the `query` Patient, or None when it is no match."""
-    q, c = _person(query), _person(candidate)
+    return _grade(_person(query), _person(candidate))
+
+
+def _grade(q: _Person, c: _Person) -> Grade | None:
     same_birth = q.birth_date is not None and q.birth_date == c.birth_date
     same_gender = q.gender is not None and q.gender == c.gender
     same_family = bool(q.families & c.families)
     same_given = bool(q.givens & c.givens)
-    near_given = any(_similar(a, b) for a in q.givens for b in c.givens)
     if q.identifiers & c.identifiers:
         if same_birth or q.birth_date is None:
             return Grade("certain", 1.0)
         return Grade("possible", 0.5)
-    if same_family and same_birth:
+    if not same_family:
+        return None
+    near_given = any(_similar(a, b) for a in q.givens for b in c.givens)
+    if same_birth:
         if same_given and same_gender:
             return Grade("certain", 0.97)
         if same_given and (q.gender is None or c.gender is None):
@@ -93,9 +104,32 @@ def grade(query: dict[str, Any], candidate: dict[str, Any]) -> Grade | None:
         if same_given:  # gender on record differs
             return Grade("possible", 0.5)
         return Grade("possible", 0.35)
-    if same_family and (same_given or near_given):
+    if same_given or near_given:
         return Grade("possible", 0.3 if same_given else 0.2)  # name alone: never above possible
     return None
+
+
+@dataclass(frozen=True)
+class _Stored:
+    """Every stored patient's match features, and which of them share a family name or an
+    identifier (the only candidates that can grade at all)."""
+
+    people: list[tuple[_Person, dict[str, Any]]]
+    by_key: dict[Hashable, list[int]]
+
+    def candidates(self, q: _Person) -> list[tuple[_Person, dict[str, Any]]]:
+        keys: list[Hashable] = [*q.families, *q.identifiers]
+        positions = {p for k in keys for p in self.by_key.get(k, ())}
+        return [self.people[p] for p in sorted(positions)]
+
+
+def _stored(patients: list[dict[str, Any]]) -> _Stored:
+    people = [(_person(p), p) for p in patients]
+    by_key: dict[Hashable, list[int]] = defaultdict(list)
+    for position, (person, _) in enumerate(people):
+        for key in (*person.families, *person.identifiers):
+            by_key[key].append(position)
+    return _Stored(people, dict(by_key))
 
 
 def match_bundle(store: ResourceStore, parameters: Any, base_url: str) -> dict[str, Any]:
@@ -116,7 +150,9 @@ def match_bundle(store: ResourceStore, parameters: Any, base_url: str) -> dict[s
         raise BadRequest("$match needs a 'resource' parameter holding a Patient")
     if not query.get("name") and not query.get("identifier"):
         raise BadRequest("$match needs at least a name or an identifier")
-    graded = [(g, p) for p in store.all("Patient") if (g := grade(query, p)) is not None]
+    q = _person(query)
+    stored = store.derived("Patient", "match", lambda: _stored(store.all("Patient")))
+    graded = [(g, p) for person, p in stored.candidates(q) if (g := _grade(q, person)) is not None]
     graded.sort(key=lambda pair: (-pair[0].score, pair[1]["id"]))
     if only_certain:
         graded = [pair for pair in graded if pair[0].code == "certain"]

@@ -9,6 +9,11 @@ __all__ = ["reference_key", "values_at"]
 
 def values_at(resource: dict[str, Any], path: str) -> list[Any]:
     """Every value at `path` (e.g. `participant.actor`): lists at any step are flattened."""
+    if "." not in path:  # most search paths are one step
+        if not isinstance(resource, dict) or path not in resource:
+            return []
+        value = resource[path]
+        return list(value) if isinstance(value, list) else [value]
     current: list[Any] = [resource]
     for step in path.split("."):
         found: list[Any] = []

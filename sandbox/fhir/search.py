@@ -26,8 +26,8 @@ def find(store: ResourceStore, query: SearchQuery) -> list[dict[str, Any]]:
     direction of the last sort key, so (date desc, id desc) is a total order keyset paging
     can rely on.
     """
-    pool = candidates(store, query.resource_type, query.criteria)
-    found = [r for r in pool if all(satisfies(r, c) for c in query.criteria)]
+    pool, rest = candidates(store, query.resource_type, query.criteria)
+    found = [r for r in pool if all(satisfies(r, c) for c in rest)]
     if query.sort:
         found.sort(key=lambda r: str(r["id"]), reverse=query.sort[-1].descending)
         for key in reversed(query.sort):

@@ -8,6 +8,7 @@ import logging
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import orjson
 from aiohttp import web
 
 from .admin import FaultState, Stats, admin_routes, fault_routes
@@ -179,8 +180,17 @@ class FhirServer:
 
 
 def _json_response(status: int, body: dict[str, Any] | None, headers: Mapping[str, str] | None = None) -> web.Response:
-    data = json.dumps(body).encode() if body is not None else None
+    data = _encode(body) if body is not None else None
     return web.Response(status=status, body=data, content_type=_FHIR_JSON, headers=headers)
+
+
+def _encode(body: dict[str, Any]) -> bytes:
+    """A response body as JSON: by orjson (several times faster on a large Bundle), or by the
+    standard library for what orjson refuses (an integer past 64 bits, a key that is no string)."""
+    try:
+        return orjson.dumps(body)
+    except TypeError:
+        return json.dumps(body).encode()
 
 
 def _to_web(response: FhirResponse) -> web.Response:

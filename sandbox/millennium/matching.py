@@ -14,7 +14,7 @@ from sandbox.fhir.store import ResourceStore
 from .checks import Occurrence
 from .systems import SCHEDULING_LOCATION, extension_url
 
-__all__ = ["Predicate", "criterion", "predicate"]
+__all__ = ["Predicate", "criterion", "plain", "predicate"]
 
 Predicate = Callable[[dict[str, Any]], bool]
 Resource = dict[str, Any]
@@ -29,6 +29,11 @@ def criterion(occ: Occurrence, paths: tuple[str, ...] | None = None) -> Criterio
         values = tuple(v if "/" in v else f"{occ.modifier}/{v}" for v in values)
     modifier = "exact" if occ.modifier == "exact" else None
     return Criterion(SearchParam(p.name, p.kind, paths or p.paths, p.targets), modifier, values)
+
+
+def plain(resource_type: str, occ: Occurrence) -> Criterion | None:
+    """The criterion an occurrence is tested by, unless it is one of Millennium's own parameters."""
+    return None if (resource_type, occ.param.name) in _SPECIAL else criterion(occ)
 
 
 def predicate(resource_type: str, occ: Occurrence, store: ResourceStore) -> Predicate:

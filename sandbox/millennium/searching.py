@@ -17,7 +17,7 @@ from sandbox.fhir.store import ResourceStore
 
 from .checks import CheckedQuery, check_query
 from .errors import Unprocessable
-from .matching import Predicate, criterion, predicate
+from .matching import Predicate, plain, predicate
 from .paging import page_link, page_of
 from .present import outgoing
 from .rules import Sort, TypeRules
@@ -71,11 +71,14 @@ def _matches(store: ResourceStore, query: CheckedQuery) -> list[Resource]:
     search = rules.search
     assert search is not None
     rtype = rules.resource_type
-    tests = [predicate(rtype, o, store) for o in query.occurrences]
+    criteria = [(o, plain(rtype, o)) for o in query.occurrences]
+    generic = [c for _, c in criteria if c is not None]
     if "_id" not in query.names():
-        tests += [_fixed(name, value) for name, value in search.fixed]
-    narrowing = tuple(criterion(o) for o in query.occurrences if o.param.kind == "reference" and o.param.paths)
-    found = [r for r in candidates(store, rtype, narrowing) if all(t(r) for t in tests)]
+        generic += [_fixed(name, value) for name, value in search.fixed]
+    pool, rest = candidates(store, rtype, generic)
+    tests = [predicate(rtype, o, store) for o, c in criteria if c is None]  # Millennium's own parameters
+    tests += [_test(c) for c in rest]
+    found = [r for r in pool if all(t(r) for t in tests)]
     if search.too_many is not None and len(found) > search.too_many:
         raise Unprocessable(f"more than {search.too_many} {rtype} resources qualify; narrow the search")
     if search.most is not None:
@@ -86,17 +89,22 @@ def _matches(store: ResourceStore, query: CheckedQuery) -> list[Resource]:
     return _sorted(found, sort) if sort is not None else found
 
 
-def _fixed(name: str, value: str) -> Predicate:
-    """A criterion the server always applies (free slots only, active care teams only)."""
-    crit = Criterion(SearchParam(name, "token", (name,)), None, (value,))
+def _test(crit: Criterion) -> Predicate:
     return lambda r: satisfies(r, crit)
+
+
+def _fixed(name: str, value: str) -> Criterion:
+    """A criterion the server always applies (free slots only, active care teams only)."""
+    return Criterion(SearchParam(name, "token", (name,)), None, (value,))
 
 
 def _sorted(found: list[Resource], sort: Sort) -> list[Resource]:
     """Stable: ties keep the store's order, then `then` paths; undated resources go last."""
-    keyed = sorted(found, key=lambda r: [json.dumps(values_at(r, p), sort_keys=True) for p in sort.then])
-    dated = [(d, r) for r in keyed if (d := _date_of(r, sort.paths)) is not None]
-    undated = [r for r in keyed if _date_of(r, sort.paths) is None]
+    if sort.then:
+        found = sorted(found, key=lambda r: [json.dumps(values_at(r, p), sort_keys=True) for p in sort.then])
+    keyed = [(_date_of(r, sort.paths), r) for r in found]
+    dated = [(d, r) for d, r in keyed if d is not None]
+    undated = [r for d, r in keyed if d is None]
     dated.sort(key=lambda pair: pair[0], reverse=sort.descending)
     return [r for _, r in dated] + undated
 

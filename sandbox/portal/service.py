@@ -36,6 +36,7 @@ from sandbox.fhir.paths import reference_key
 from sandbox.fhir.store import ResourceStore, now_instant
 
 from .features import FEATURES, PORTAL_SCOPES
+from .owners import owned_by
 
 __all__ = ["PORTAL_PREFIX", "PortalError", "PortalService"]
 
@@ -134,16 +135,16 @@ class PortalService:
 
     async def _messages(self, request: web.Request) -> web.Response:
         q = _one_of(request, ("patient", "thread", "id"))
-        found = self.store.all("Communication")
         patients = _ids(request.query.get("patient"))
+        found = self.store.all("Communication")
+        if patients:
+            found = owned_by(self.store, "Communication", "subject", patients)
         if "thread" in q:
             threads = _ids(q["thread"])
             found = [c for c in found if _root_of(c) in threads]
         elif "id" in q:
             wanted = _ids(q["id"])
             found = [c for c in found if c["id"] in wanted]
-        if patients:
-            found = [c for c in found if _ref_id(c.get("subject"), "Patient") in patients]
         return _items(found)
 
     async def _send(self, request: web.Request) -> web.Response:
@@ -174,7 +175,7 @@ class PortalService:
 
     async def _renewals(self, request: web.Request) -> web.Response:
         q = _one_of(request, ("patient", "id", "request"))
-        found = [t for t in self.store.all("Task") if _task_code(t) == "renewal"]
+        found = [t for t in self._tasks(q) if _task_code(t) == "renewal"]
         return _items(self._select(found, q, "for"))
 
     async def _request_renewal(self, request: web.Request) -> web.Response:
@@ -194,7 +195,7 @@ class PortalService:
 
     async def _assignments(self, request: web.Request) -> web.Response:
         q = _one_of(request, ("patient", "id"))
-        found = [t for t in self.store.all("Task") if _task_code(t) == "questionnaire"]
+        found = [t for t in self._tasks(q) if _task_code(t) == "questionnaire"]
         found = self._select(found, q, "for")
         if request.query.get("status"):
             found = [t for t in found if t.get("status") in _ids(request.query["status"])]
@@ -239,6 +240,10 @@ class PortalService:
     def _written(self, resource_type: str, key: str) -> Resource | None:
         """What an earlier write with this Idempotency-Key stored, if any."""
         return next((r for r in self.store.all(resource_type) if _key_of(r) == key), None)
+
+    def _tasks(self, q: Mapping[str, str]) -> list[Resource]:
+        """The Tasks a search may select from: the patients' own when it names them."""
+        return owned_by(self.store, "Task", "for", _ids(q["patient"])) if "patient" in q else self.store.all("Task")
 
     def _select(self, found: list[Resource], q: Mapping[str, str], owner: str) -> list[Resource]:
         if "id" in q:

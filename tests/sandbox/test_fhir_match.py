@@ -89,3 +89,11 @@ async def test_match_is_404_unless_enabled(
         assert (await fhir.call("POST", "Patient/$match", json_body=body))[0] == 404
     finally:
         await server.stop()
+
+
+async def test_a_patient_stored_after_a_match_is_graded_by_the_next(fhir: Fhir) -> None:
+    ben = query("Okafor", "Ben", "1960-01-30", "male")
+    assert [r[0] for r in await match(fhir, ben)] == ["p2", "p3"]
+    fhir.server.store.put(patient("p4", "Okafor-Reyes", "Ben", "1960-01-30", "male"))
+    fhir.server.store.put({**patient("p2", "Eze", "Ben", "1960-01-30", "male")})
+    assert [r[:2] for r in await match(fhir, ben)] == [("p4", "certain"), ("p3", "possible")]

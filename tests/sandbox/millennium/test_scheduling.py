@@ -149,6 +149,22 @@ async def test_cancel_needs_the_current_version_and_frees_the_slot(
     assert (await fhir.get(f"Slot/{slot['id']}"))[1]["status"] == "free"
 
 
+async def test_a_booking_and_its_cancel_are_found_by_the_searches_made_before(
+    fhir: Fhir, persona_data: list[dict[str, Any]]
+) -> None:
+    patient = first(persona_data, "Patient")["id"]
+    params = [("patient", patient), ("date", "ge2026-12-01T00:00:00Z"), ("_count", "200")]
+    before = ids_of((await fhir.get("Appointment", params))[1])
+    assert ids_of((await fhir.get("Appointment", [*params, ("status", "cancelled")]))[1]) == []
+    (slot, _) = await free_dental(fhir)
+    appt = await book(fhir, slot, patient)
+    assert set(ids_of((await fhir.get("Appointment", params))[1])) == {*before, appt}
+    cancel = [{"op": "replace", "path": "/status", "value": "cancelled"}]
+    assert (await patch(fhir, f"Appointment/{appt}", cancel, 'W/"0"'))[0] == 200
+    assert ids_of((await fhir.get("Appointment", [*params, ("status", "cancelled")]))[1]) == [appt]
+    assert appt not in ids_of((await fhir.get("Appointment", [*params, ("status", "booked")]))[1])
+
+
 async def test_reschedule_replaces_the_slot(fhir: Fhir, persona_data: list[dict[str, Any]]) -> None:
     patient = first(persona_data, "Patient")["id"]
     old, new = await free_dental(fhir)

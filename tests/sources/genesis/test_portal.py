@@ -108,6 +108,24 @@ async def test_a_renewal_request_is_found_by_its_key(server: FhirServer, http: a
     assert await portal.renewal_written_by("k-rx") == record.provenance.source_id
 
 
+async def test_what_the_portal_writes_its_patient_reads_at_once(
+    server: FhirServer, http: aiohttp.ClientSession
+) -> None:
+    """The sandbox's per-patient index of messages and renewals follows its writes."""
+    source, portal = source_of(server, http), portal_for(server, http)
+
+    async def ids(kind: RecordKind) -> set[str]:
+        (page,) = await source.fetch(kind, [query("g0")])
+        return {item.provenance.source_id for item in page.items}
+
+    threads, renewals = await ids(RecordKind.MESSAGE_THREAD), await ids(RecordKind.RENEWAL_REQUEST)
+    new = NewThread("k-seen", "g0", "Pat Family0", "ct1", "Team Blue", "Travel", "Can I travel?", NOW)
+    thread = (await portal.start_thread(new)).thread.provenance.source_id
+    renewal = (await portal.request_renewal(RenewalAsk("k-seen-rx", "g0", "rx1", "dr-1", "soon", NOW))).provenance
+    assert await ids(RecordKind.MESSAGE_THREAD) == {*threads, thread}
+    assert await ids(RecordKind.RENEWAL_REQUEST) == {*renewals, renewal.source_id}
+
+
 async def test_answers_complete_the_assignment_once(server: FhirServer, http: aiohttp.ClientSession) -> None:
     portal = portal_for(server, http)
     submission = Submission("k-q", "g0", "t2", "q1", ITEMS, {"1": True}, NOW)
