@@ -193,7 +193,13 @@ async def _care_team_for_access(
     ctx: RequestContext, handle: PatientHandle
 ) -> tuple[CareTeamRecord | None, SourceError | None]:
     """The care team that decides a clinician's access, read the same way for anyone: when the
-    patient is linked nowhere that holds care teams, a decoy read of the same shape is made."""
+    patient is linked nowhere that holds care teams, a decoy read of the same shape is made. Where
+    a source that holds care teams failed to say whether it knows the patient, the team is unknown:
+    its failure, not "not at your facility"."""
+    holders = ctx.services.providing(RecordKind.CARE_TEAM)
+    unknown = next((lk for s in holders if isinstance(lk := handle.links.get(s), SourceError)), None)
+    if unknown is not None:
+        return None, unknown
     try:
         if any(handle.link(s) is not None for s in ctx.services.providing(RecordKind.CARE_TEAM)):
             return await care_team(ctx, handle), None

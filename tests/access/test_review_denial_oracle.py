@@ -18,6 +18,7 @@ from sources.base import Page, PatientKey, Query
 from sources.community import COMMUNITY
 from sources.errors import SourceError, SourceTimeout, SourceUnavailable
 from sources.genesis import GENESIS
+from sources.tol import TOL_ARCHIVE
 from sources.records import (
     CareTeamRecord,
     Demographics,
@@ -39,10 +40,13 @@ class _Genesis:
     name: ClassVar[RecordSource] = GENESIS
     provides: ClassVar[frozenset[RecordKind]] = frozenset({RecordKind.CARE_TEAM})
 
-    def __init__(self, *, care_team_fails: bool = False) -> None:
+    def __init__(self, *, care_team_fails: bool = False, link_fails: bool = False) -> None:
         self.care_team_fails = care_team_fails
+        self.link_fails = link_fails
 
     async def link(self, patients: Sequence[PatientKey]) -> Sequence[Link | SourceError]:
+        if self.link_fails:
+            return [SourceTimeout(self.name) for _ in patients]
         out: list[Link | SourceError] = []
         for key in patients:
             if key.dod_id != KNOWN:
@@ -75,6 +79,16 @@ class _Community:
         ]
 
 
+class _Tol:
+    """Knows the patient by DoD ID; holds no care teams."""
+
+    name: ClassVar[RecordSource] = TOL_ARCHIVE
+    provides: ClassVar[frozenset[RecordKind]] = frozenset()
+
+    async def link(self, patients: Sequence[PatientKey]) -> Sequence[Link | SourceError]:
+        return [Link(self.name, k.dod_id, (LinkedRef("t-1"),) if k.dod_id == KNOWN else ()) for k in patients]
+
+
 async def _ask(sources: dict[RecordSource, Any], principal: Principal, dod_id: str) -> list[dict[str, Any]]:
     context = RequestContext(Services(sources=sources), principal, "req-oracle")
     result = await build_schema().execute(QUERY, variable_values={"d": dod_id}, context_value=context)
@@ -92,6 +106,9 @@ ELSEWHERE = Principal(Role.CLINICIAN, "prac-9", facility="loc-other", strong_aut
         pytest.param(lambda: {GENESIS: _Genesis(), COMMUNITY: _Community()}, "FORBIDDEN", id="match"),
         # the care team cannot be read: for nobody too (a decoy read), so "try again" tells nothing
         pytest.param(lambda: {GENESIS: _Genesis(care_team_fails=True)}, "SOURCE_UNAVAILABLE", id="care-team"),
+        # GENESIS cannot say whether it knows anyone: the care team is unknown, for both alike
+        pytest.param(lambda: {GENESIS: _Genesis(link_fails=True), TOL_ARCHIVE: _Tol()}, "SOURCE_UNAVAILABLE",
+                     id="genesis-link"),
     ],
 )
 async def test_a_failing_source_does_not_tell_a_denied_clinician_who_exists(sources: Any, code: str) -> None:
@@ -99,3 +116,11 @@ async def test_a_failing_source_does_not_tell_a_denied_clinician_who_exists(sour
     unknown = await _ask(sources(), ELSEWHERE, UNKNOWN)
     assert [e["extensions"]["code"] for e in unknown] == [code]
     assert known == unknown
+
+
+async def test_a_clinician_at_the_patients_facility_is_told_to_retry_when_genesis_cannot_say() -> None:
+    # GENESIS (which holds the care team that decides) timed out; the TOL archive knows the patient:
+    # the clinician's access is unknown, which is "try again", never "you may not see this record"
+    home = Principal(Role.CLINICIAN, "prac-1", facility="loc-home", strong_auth=True)
+    errors = await _ask({GENESIS: _Genesis(link_fails=True), TOL_ARCHIVE: _Tol()}, home, KNOWN)
+    assert [e["extensions"]["code"] for e in errors] == ["SOURCE_UNAVAILABLE"], errors
