@@ -96,6 +96,8 @@ class Runner:
                 await server.fresh_for(opts.warmup + len(opts.connections) * (opts.seconds + 8))
             await self.bench.settle(server, scenario)
             await self.bench.load(server, scenario, min(20, max(opts.connections)), opts.warmup)
+        for server, scenario in pairs:  # a breaker the warm-up's load opened is closed again first
+            await self.bench.settle(server, scenario)
         for conns in opts.connections:
             for server, scenario in pairs:
                 if isinstance(server, MeshPeer) and server.child is None:

@@ -27,7 +27,7 @@ class FhirSourceConfig:
     key_id: str
     scope: str = "system/*.read"
     timeout: float = 5.0
-    max_concurrency: int = 8
+    max_concurrency: int = 32  # sized by bench/ (docs/genesis-adapter.md, "How many at once")
     retries: int = 2  # at most, per call; one while the source is failing
     breaker_failures: int = 5  # consecutive failed calls that open the breaker
     breaker_reset: float = 10.0  # seconds the breaker stays open before one probe call

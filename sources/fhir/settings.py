@@ -31,7 +31,7 @@ def read_fhir_settings(env: EnvReader, *, default_scope: str) -> FhirSourceConfi
         private_key_pem=key or "",
         key_id=env.required("KEY_ID", why),
         scope=env.text("SCOPE", default_scope) or default_scope,
-        max_concurrency=env.integer("MAX_CONCURRENCY", 8, minimum=1),
+        max_concurrency=env.integer("MAX_CONCURRENCY", 32, minimum=1),
         retries=env.integer("RETRIES", 2),
         retry_budget=env.number("RETRY_BUDGET", 20.0, low_inclusive=True, high=100.0) / 100.0,
         retry_reserve=env.number("RETRY_RESERVE", 1.0, low_inclusive=True),

@@ -18,7 +18,6 @@ from sources.base import Page, PatientKey, Query
 from sources.community import COMMUNITY
 from sources.errors import SourceError, SourceTimeout, SourceUnavailable
 from sources.genesis import GENESIS
-from sources.tol import TOL_ARCHIVE
 from sources.records import (
     CareTeamRecord,
     Demographics,
@@ -30,6 +29,7 @@ from sources.records import (
     RecordKind,
     RecordSource,
 )
+from sources.tol import TOL_ARCHIVE
 
 KNOWN, UNKNOWN = "1000000001", "1999999999"
 QUERY = "query($d: String!) { patient(dodId: $d) { dodId } }"
