@@ -9,7 +9,7 @@ from strawberry.types.nodes import FragmentSpread, InlineFragment
 
 from resolvers.context import RequestContext
 
-__all__ = ["Info", "path_of", "selects", "wants"]
+__all__ = ["Info", "path_of", "selects"]
 
 Info = _Info[RequestContext, None]
 
@@ -19,22 +19,15 @@ def path_of(info: Info) -> tuple[str | int, ...]:
     return tuple(info.path.as_list())
 
 
-def wants(info: Info, field_name: str) -> bool:
-    """Whether the client selected `field_name` directly under this field."""
-    for selected in info.selected_fields:
-        for sub in getattr(selected, "selections", []):
-            if getattr(sub, "name", None) == field_name:
-                return True
-    return False
-
-
-def selects(info: Info, *path: str) -> bool:
-    """Whether the client selected the field at `path` below this one (through fragments), e.g.
-    `selects(info, "edges", "node", "renewal")`."""
+def selects(info: Info, *path: str | tuple[str, ...]) -> bool:
+    """Whether the client selected the field at `path` below this one, through fragments; a step
+    may name alternatives: `selects(info, "totalCount")`, `selects(info, "edges", "node",
+    ("renewal", "pendingRenewal"))`."""
     level: list[Any] = list(info.selected_fields)
-    for name in path:
+    for step in path:
+        names = (step,) if isinstance(step, str) else step
         level = [sub for sel in level for sub in _fields(getattr(sel, "selections", []))]
-        level = [sel for sel in level if getattr(sel, "name", None) == name]
+        level = [sel for sel in level if getattr(sel, "name", None) in names]
         if not level:
             return False
     return True

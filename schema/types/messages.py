@@ -10,7 +10,7 @@ from resolvers.messages import thread_messages
 from sources import records as r
 from sources.capabilities import Feature
 
-from ..context import Info, path_of, wants
+from ..context import Info, path_of, selects
 from .common import MessageFolder, Node, PageInfo, Provenance, global_id
 
 __all__ = [
@@ -75,7 +75,7 @@ class MessageThread(Node):
             self._record,
             first=50 if first is None else first,
             after=after,
-            want_total=wants(info, "totalCount"),
+            want_total=selects(info, "totalCount"),
             path=path_of(info),
         )
         return SecureMessageConnection(

@@ -20,7 +20,7 @@ from sources import records as r
 from sources.base import Filters
 from sources.errors import SourceError
 
-from ..context import Info, path_of, selects, wants
+from ..context import Info, path_of, selects
 from .care import CareTeam
 from .clinical import (
     ClinicalNote,
@@ -148,7 +148,7 @@ class Patient(Node):
             first=20 if first is None else first,
             after=after,
             filters=filters,
-            want_total=wants(info, "totalCount"),
+            want_total=selects(info, "totalCount"),
             path=path_of(info),
         )
         return build(page.edges, _page_info(page.has_next, page.end_cursor), page.total)
@@ -218,7 +218,7 @@ class Patient(Node):
     ) -> PrescriptionConnection:
         filters = Filters(active_only=bool(active_only))
         dod = self._handle.dod_id
-        if any(selects(info, "edges", "node", f) for f in ("renewal", "pendingRenewal")):
+        if selects(info, "edges", "node", ("renewal", "pendingRenewal")):
             prefetch_renewals(info.context, self._handle)
 
         def build(edges: list[tuple[str, Any]], page_info: PageInfo, total: int | None) -> PrescriptionConnection:

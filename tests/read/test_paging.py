@@ -146,3 +146,19 @@ async def test_a_late_page_asks_each_source_for_what_the_first_page_asks(demo_st
         assert counting.rows == [3] * 5  # every page reads first + 1 rows, page 5 as page 1
     finally:
         await pool.close()
+
+
+THREADS_TOTAL = "{ me { messageThreads(first: 2) { totalCount } } }"
+THREADS_TOTAL_IN_FRAGMENTS = """{ me {
+    a: messageThreads(first: 2) { ...Counted }
+    b: messageThreads(first: 2) { ... on MessageThreadConnection { totalCount } } } }
+fragment Counted on MessageThreadConnection { totalCount }"""
+
+
+async def test_a_total_asked_inside_a_fragment_is_counted_as_when_asked_directly(ask: Ask) -> None:
+    _, direct = await ask("P1", THREADS_TOTAL)
+    total = direct["data"]["me"]["messageThreads"]["totalCount"]
+    assert isinstance(total, int) and total > 0, direct
+    _, body = await ask("P1", THREADS_TOTAL_IN_FRAGMENTS)
+    assert "errors" not in body, body
+    assert body["data"]["me"]["a"]["totalCount"] == body["data"]["me"]["b"]["totalCount"] == total
