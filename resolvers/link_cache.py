@@ -1,7 +1,7 @@
 """The short link cache: which record ids in each source are a patient's, kept for a few seconds
 across requests so that a returning patient's next page skips linking; never demographics or records.
 
-A patient's own record is the only one served from it (`Loaders.own_links`): a patient can ask
+A patient's own record is the only one served from it (`open_patient`, for the patient role): a patient can ask
 about no one else, so how fast an answer comes tells nobody whether someone else was looked up.
 Links with a failed source are not kept (the next request asks again). docs/link-cache.md.
 """

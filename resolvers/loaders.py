@@ -55,7 +55,6 @@ class Loaders:
     def __init__(self, services: Services, deadline: float) -> None:
         self._sources = services.sources
         self._link_cache = services.link_cache
-        self.kept_links: set[str] = set()  # DoD IDs whose links came from the cache: nothing read yet
         self._deadline = deadline
         # one slow source may not eat the whole request deadline
         self._call_budget = services.settings.source_timeout
@@ -120,20 +119,14 @@ class Loaders:
         found: PatientLinks = await self._counted(self._links.load(dod_id))
         return found
 
-    async def own_links(self, dod_id: str) -> PatientLinks:
-        """A signed-in patient's own links: from the short link cache (record ids only, no
-        demographics) when it holds them; else the identity links, matched on where the patient
-        is known, and kept."""
-        cache = self._link_cache
-        if cache is not None and (kept := cache.get(dod_id)) is not None:
-            self.kept_links.add(dod_id)
-            return kept
-        identities = await self.identities(dod_id)
-        known = any(isinstance(lk, Link) and lk.linked for lk in identities.values())
-        found = await self.links(dod_id) if known else identities
-        if cache is not None:
-            cache.put(dod_id, found)
-        return found
+    def kept_links(self, dod_id: str) -> PatientLinks | None:
+        """A patient's links from the short link cache (record ids only, no demographics), if kept."""
+        return self._link_cache.get(dod_id) if self._link_cache is not None else None
+
+    def keep_links(self, dod_id: str, links: PatientLinks) -> None:
+        """Keep a patient's links in the short link cache (it refuses those with a failed source)."""
+        if self._link_cache is not None:
+            self._link_cache.put(dod_id, links)
 
     async def fetch(self, source: RecordSource, kind: RecordKind, query: Query) -> Page:
         """One page of one kind from one source; raises SourceError if the source failed."""

@@ -51,6 +51,7 @@ class PatientHandle:
     links: PatientLinks
     break_glass: bool = False
     person_key: str | None = None  # set when an analyst opened the patient by a sealed id
+    links_kept: bool = False  # the links came from the short link cache: nothing was read to link
 
     def link(self, source: RecordSource) -> Link | None:
         found = self.links.get(source)
@@ -123,8 +124,9 @@ async def open_patient(ctx: RequestContext, dod_id: str, path: tuple[str | int, 
         and not principal.strong_auth
     ):
         deny(ctx, dod_id)
-    own = principal.role is Role.PATIENT  # their own DoD ID, checked above
-    identities = await (ctx.loaders.own_links(dod_id) if own else ctx.loaders.identities(dod_id))
+    own = principal.role is Role.PATIENT  # their own DoD ID, checked above: the only ones kept
+    kept = ctx.loaders.kept_links(dod_id) if own else None
+    identities = kept if kept is not None else await ctx.loaders.identities(dod_id)
     known = any(isinstance(lk, Link) and lk.linked for lk in identities.values())
     break_glass, failures = False, []
     if principal.role is Role.CLINICIAN:
@@ -140,16 +142,17 @@ async def open_patient(ctx: RequestContext, dod_id: str, path: tuple[str | int, 
             if not ctx.purpose:
                 deny(ctx, dod_id)
             break_glass = True
-    links = await ctx.loaders.links(dod_id) if known and not own else identities
+    links = await ctx.loaders.links(dod_id) if known and kept is None else identities
+    if own and kept is None:
+        ctx.loaders.keep_links(dod_id, links)
     if not any(isinstance(lk, Link) and lk.linked for lk in links.values()):
-        # their own DoD ID: saying a source failed tells nothing
         failed = next((lk for lk in links.values() if isinstance(lk, SourceError)), None)
-        if own and failed is not None:
+        if own and failed is not None:  # their own DoD ID: saying a source failed tells nothing
             ctx.outcomes.failed(dod_id, failed, path)
             ctx.audit.touch(dod_id, outcome="error")  # the attempt is recorded like any other
             raise RecordUnreachable(failed)  # not "you may not": the record cannot be reached now
         deny(ctx, dod_id)  # unknown everywhere (a match alone never makes a patient known)
-    handle = PatientHandle(dod_id, links, break_glass=break_glass)
+    handle = PatientHandle(dod_id, links, break_glass=break_glass, links_kept=kept is not None)
     failures += [lk for lk in links.values() if isinstance(lk, SourceError)]
     return admit(ctx, handle, failures, path, purpose=ctx.purpose if break_glass else None)
 
@@ -176,7 +179,7 @@ def admit(
     for failure in failures:
         ctx.outcomes.failed(handle.dod_id, failure, path)
     ctx.audit.touch(handle.dod_id, purpose=purpose)
-    if handle.dod_id not in ctx.loaders.kept_links:  # links from the cache: nothing was read yet
+    if not handle.links_kept:
         for source, link in handle.links.items():  # who they are (demographics, identifiers) was read here
             if isinstance(link, Link) and link.linked:
                 ctx.audit.touch(handle.dod_id, kind=RecordKind.PATIENT.value, source=source)
@@ -201,9 +204,9 @@ async def _care_team_for_access(
     if unknown is not None:
         return None, unknown
     try:
-        if any(handle.link(s) is not None for s in ctx.services.providing(RecordKind.CARE_TEAM)):
+        if any(handle.link(s) is not None for s in holders):
             return await care_team(ctx, handle), None
-        for source in ctx.services.providing(RecordKind.CARE_TEAM)[:1]:
+        for source in holders[:1]:
             decoy = Link(source, handle.dod_id, (LinkedRef(_DECOY),))
             await ctx.loaders.fetch(source, RecordKind.CARE_TEAM, Query(decoy, PageRequest(first=1)))
     except SourceError as exc:
